@@ -1,0 +1,4 @@
+/** Checks every compiled policy passes before anything is written. */
+import type { OutputCheck } from './check.js';
+
+export const checks: readonly OutputCheck[] = [];

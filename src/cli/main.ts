@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * Entry point. Each command lives in src/cli/<command>.ts and is imported only when run, so
+ * `validate` never pays for Octokit or handlebars at start-up.
+ */
+import { readFileSync } from 'node:fs';
+
+type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
+
+const commands: Record<string, Command> = {};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length), 8);
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `usage: modelgate <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'modelgate <command> --help' for a command's options.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`modelgate: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  return (await command.load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Anything reaching here is a bug in modelgate, never the user's fault: say so without a stack.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`modelgate: internal error: ${message}\nPlease report this with the command and policy that caused it.\n`);
+    if (process.env.MODELGATE_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,141 @@
+/**
+ * Read and parse policy files, keeping the YAML document and its line counter so every
+ * later diagnostic can point at the node it is about.
+ */
+import { createHash } from 'node:crypto';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document, type ErrorCode } from 'yaml';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/** Policies are small; anything larger is a mistake or an attack. */
+export const MAX_POLICY_BYTES = 256 * 1024;
+/** Aliases expand on conversion; a handful is normal, thousands is a billion-laughs bomb. */
+const MAX_ALIAS_COUNT = 50;
+
+const YAML_ERROR_RULES: Partial<Record<ErrorCode, { rule: string; message: string; hint: string }>> = {
+  DUPLICATE_KEY: { rule: 'duplicate-key', message: 'key appears twice in the same mapping', hint: 'each key may appear once; remove or merge the repeated one' },
+  MULTIPLE_DOCS: { rule: 'multiple-documents', message: 'file holds more than one YAML document', hint: 'keep one policy per file' },
+};
+
+export interface LoadedPolicy {
+  /** Path as the user named it. */
+  file: string;
+  text: string;
+  sha256: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The document as plain data. */
+  data: unknown;
+}
+
+export type LoadResult = { policy: LoadedPolicy; diagnostics: Diagnostic[] } | { policy: null; diagnostics: Diagnostic[] };
+
+function fail(file: string, rule: string, message: string, hint?: string, line = 1, column = 1): LoadResult {
+  return { policy: null, diagnostics: [{ file, line, column, severity: 'error', rule, message, ...(hint ? { hint } : {}) }] };
+}
+
+export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
+  if (bytes.byteLength > MAX_POLICY_BYTES) {
+    return fail(file, 'file-too-large', `file is ${bytes.byteLength} bytes; a policy may be at most ${MAX_POLICY_BYTES}`, 'split it, or check that this is really a policy file');
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    const { line, column } = byteOffsetToPosition(bytes, offset);
+    return fail(file, 'encoding', `file is not valid UTF-8 (byte ${offset})`, 'save the file as UTF-8', line, column);
+  }
+  if (text.trim() === '' || /^(\s*#[^\n]*\n?|\s*\n)*\s*$/.test(text)) {
+    return fail(file, 'empty-file', 'file is empty', 'a policy starts with `apiVersion: modelgate.io/v1alpha1`');
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    const special = YAML_ERROR_RULES[error.code];
+    diagnostics.push({
+      file,
+      line,
+      column: col,
+      severity: 'error',
+      rule: special?.rule ?? 'yaml-syntax',
+      message: special?.message ?? firstLine(error.message),
+      ...(special ? { hint: special.hint } : {}),
+    });
+  }
+  if (diagnostics.length > 0) return { policy: null, diagnostics };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return fail(file, 'yaml-aliases', `aliases expand too far: ${firstLine((error as Error).message)}`, 'write the values out instead of nesting aliases');
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { policy: { file, text, sha256, doc, lineCounter, data }, diagnostics: [] };
+}
+
+/**
+ * Position of the node at `path`, or of its closest ancestor that exists. A mapping value is
+ * shown at its key (`weight:`), where a reader's eye goes; a sequence item at its first character.
+ */
+export function positionOf(source: LoadedPolicy, path: ReadonlyArray<string | number>): { line: number; column: number } {
+  for (let depth = path.length; depth > 0; depth--) {
+    const offset = startOf(source, path.slice(0, depth));
+    if (offset !== undefined) {
+      const { line, col } = source.lineCounter.linePos(offset);
+      return { line, column: col };
+    }
+  }
+  const root = source.doc.contents;
+  const { line, col } = source.lineCounter.linePos(isNode(root) && root.range ? root.range[0] : 0);
+  return { line, column: col };
+}
+
+function startOf(source: LoadedPolicy, path: ReadonlyArray<string | number>): number | undefined {
+  const last = path[path.length - 1];
+  const parent = path.length === 1 ? source.doc.contents : source.doc.getIn(path.slice(0, -1), true);
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(last));
+    return pair && isNode(pair.key) ? pair.key.range?.[0] : undefined;
+  }
+  if (isSeq(parent) && typeof last === 'number') {
+    const item = parent.items[last];
+    return isNode(item) ? item.range?.[0] : undefined;
+  }
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let low = 0;
+  let high = bytes.byteLength;
+  // Binary search for the shortest prefix that fails to decode.
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid + 1), { stream: true });
+      decoder.decode();
+      low = mid + 1;
+    } catch {
+      high = mid;
+    }
+  }
+  return low;
+}
+
+function byteOffsetToPosition(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}

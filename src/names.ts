@@ -1,0 +1,74 @@
+/**
+ * Names that more than one target must spell the same way: subsets, routes, labels, services.
+ * A target never invents one of these; it imports it from here.
+ */
+import type { Gate, ResolvedPolicy } from './resolve/policy.js';
+
+export const SUBSET_STABLE = 'stable';
+export const SUBSET_CANARY = 'canary';
+/** The VirtualService route Argo Rollouts shifts weights on. */
+export const ROUTE_PRIMARY = 'primary';
+/** Managed route used during the shadow phase. */
+export const ROUTE_MIRROR = 'mirror';
+/** Managed route carrying the sticky user-id cohort. */
+export const ROUTE_STICKY = 'sticky-users';
+export function cohortRouteName(cohortName: string): string {
+  return `cohort-${cohortName}`;
+}
+
+/** Pod label carrying the TF Serving version; Istio reports it as `destination_version`. */
+export const LABEL_VERSION = 'version';
+export const LABEL_APP = 'app';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'modelgate';
+
+/** Kubernetes Service fronting both versions; Istio's `destination_service_name`. */
+export function serviceName(policy: ResolvedPolicy): string {
+  return policy.name;
+}
+
+/** TF Serving version labels. */
+export const TF_LABEL_STABLE = 'stable';
+export const TF_LABEL_CANARY = 'canary';
+
+/** Prefix of every recording rule and alert this policy produces. */
+export function recordPrefix(policy: ResolvedPolicy): string {
+  return `modelgate:${policy.namespace.replace(/-/g, '_')}:${policy.name.replace(/-/g, '_')}`;
+}
+
+export function gateId(gate: Gate): string {
+  return gate.name;
+}
+
+/** Output folder of one policy, relative to the output root. */
+export function policyDir(policy: ResolvedPolicy): string {
+  return `${policy.namespace}/${policy.name}`;
+}
+
+/** AnalysisTemplate holding every gate; the Rollout references it with `analysisArgs`. */
+export function analysisTemplateName(policy: ResolvedPolicy): string {
+  return `${policy.name}-gates`;
+}
+
+/** Arguments the Rollout passes to the AnalysisTemplate: which versions to compare. */
+export function analysisArgs(policy: ResolvedPolicy): Array<{ name: string; value: string }> {
+  return [
+    { name: 'stable-version', value: String(policy.versions.stable) },
+    { name: 'canary-version', value: String(policy.versions.candidate ?? policy.versions.stable) },
+  ];
+}
+
+/**
+ * TF Serving configuration. `models.config` lists every retained version with the stable and
+ * canary labels (for label-addressed clients and shared servers). Each Rollout pod serves exactly
+ * one version from `version-<N>.config`, so stable and canary pods differ only in that file and
+ * their `version` label, and a retained version's file stays present for a rollback.
+ */
+export function tfservingConfigMapName(policy: ResolvedPolicy): string {
+  return `${policy.name}-tfserving`;
+}
+export const TFSERVING_CONFIG_DIR = '/etc/modelgate';
+export const TFSERVING_MODELS_FILE = 'models.config';
+export function tfservingVersionFile(version: number): string {
+  return `version-${version}.config`;
+}

@@ -1,0 +1,163 @@
+/**
+ * The resolved policy: defaults applied, units turned into numbers. This is the one typed
+ * model every target, analysis and command reads; nothing downstream looks at raw YAML.
+ */
+
+export interface ResolvedPolicy {
+  /** Where the policy came from, for headers and diagnostics. */
+  source: { file: string; sha256: string };
+  name: string;
+  namespace: string;
+  owners: string[];
+  model: ModelSpec;
+  versions: VersionsSpec;
+  traffic: TrafficSpec;
+  /** null: no shadow phase. */
+  shadow: ShadowSpec | null;
+  canary: CanarySpec;
+  gates: GatesSpec;
+  rollback: RollbackSpec;
+  dashboard: { enabled: boolean; folder: string | null };
+}
+
+export interface ModelSpec {
+  /** TF Serving model name. */
+  name: string;
+  basePath: string;
+  platform: 'tensorflow';
+  image: string;
+  replicas: number;
+  grpcPort: number;
+  restPort: number;
+  resources: { cpu: string | null; memory: string | null };
+  /** null: no warm-up asked for. */
+  warmup: { requests: number | null; pauseSeconds: number | null } | null;
+}
+
+export interface VersionInfo {
+  name: string | null;
+  dataSnapshot: string | null;
+  commit: string | null;
+  author: string | null;
+  offlineMetrics: Record<string, number>;
+}
+
+export interface OfflineCheck {
+  metric: string;
+  better: 'higher' | 'lower';
+  tolerance: number;
+  severity: 'error' | 'warning';
+}
+
+export interface VersionsSpec {
+  stable: number;
+  /** null: steady state, 100% stable. */
+  candidate: number | null;
+  /** Older versions on disk, newest first. */
+  previous: number[];
+  /** How many versions TF Serving keeps loaded. */
+  retain: number;
+  /**
+   * The versions the compiled config keeps loaded, highest first: candidate, stable,
+   * the rollback target, then the newest previous ones up to `retain`.
+   */
+  retained: number[];
+  info: Record<number, VersionInfo>;
+  offlineChecks: OfflineCheck[];
+}
+
+export interface Cohort {
+  name: string;
+  header: string;
+  match: { kind: 'exact' | 'prefix' | 'regex'; value: string };
+}
+
+export interface TrafficSpec {
+  host: string;
+  gateways: string[];
+  /** null: unknown, so statistical checks cannot run. */
+  expectedRps: number | null;
+  timeoutSeconds: number | null;
+  retries: { attempts: number; perTryTimeoutSeconds: number | null } | null;
+  sticky: { header: string; idAlphabet: 'decimal' | 'hex' } | null;
+  cohorts: Cohort[];
+}
+
+export interface ShadowSpec {
+  mirrorPercent: number;
+  durationSeconds: number;
+}
+
+export interface CanaryStep {
+  weightPercent: number;
+  /** null: wait for a person to promote (`hold: manual`), or the final step with no hold. */
+  holdSeconds: number | null;
+  manual: boolean;
+}
+
+export interface CanarySpec {
+  steps: CanaryStep[];
+  scaleDownDelaySeconds: number;
+}
+
+interface GateCommon {
+  /** Unique within the policy; used in metric, alert and rule names. */
+  name: string;
+  /** Metric label judged per value, or null for the whole model. */
+  segment: string | null;
+  /** How long the violation must last before the alert fires. */
+  forSeconds: number;
+  severity: 'critical' | 'warning' | 'info';
+  runbook: string | null;
+}
+
+export interface LatencyGate extends GateCommon {
+  metric: 'latency';
+  /** 99 for P99. */
+  percentile: number;
+  /** Candidate may exceed stable by this percent; null if not relative. */
+  maxIncreasePercent: number | null;
+  /** Absolute ceiling in milliseconds; null if none. */
+  maxMs: number | null;
+}
+
+export interface ErrorRateGate extends GateCommon {
+  metric: 'errorRate';
+  /** Candidate may exceed stable by this many percentage points; null if not relative. */
+  maxIncreasePp: number | null;
+  /** Absolute ceiling in percent; null if none. */
+  maxPercent: number | null;
+}
+
+export interface DriftGate extends GateCommon {
+  metric: 'drift';
+  method: 'psi' | 'jsd';
+  max: number;
+  /** Histogram metric name without `_bucket`. */
+  histogram: string;
+  versionLabel: string;
+  /** Upper bounds, increasing; +Inf is implied after the last. */
+  buckets: number[];
+}
+
+export type Gate = LatencyGate | ErrorRateGate | DriftGate;
+
+export interface GatesSpec {
+  intervalSeconds: number;
+  failureLimit: number;
+  /** Requests each version must serve in one measurement window for it to count. */
+  minRequests: number;
+  /** true when minRequests came from the policy, false when modelgate chose it. */
+  minRequestsExplicit: boolean;
+  significance: number;
+  power: number;
+  strict: boolean;
+  runbook: string | null;
+  checks: Gate[];
+}
+
+export interface RollbackSpec {
+  automatic: boolean;
+  /** Where a manual rollback goes: defaults to stable. */
+  toVersion: number;
+}

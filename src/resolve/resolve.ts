@@ -1,0 +1,228 @@
+/**
+ * Turn a schema-valid policy document into the resolved model: defaults applied, units parsed.
+ * Runs only after the JSON Schema passed, so it may trust the shape; it never reports.
+ */
+import type {
+  Cohort,
+  Gate,
+  OfflineCheck,
+  ResolvedPolicy,
+  VersionInfo,
+} from './policy.js';
+import { parseDurationSeconds, parsePercent, parsePercentagePoints, parseWeight } from './units.js';
+
+export const DEFAULTS = {
+  namespace: 'default',
+  image: 'tensorflow/serving:2.14.1',
+  replicas: 2,
+  grpcPort: 8500,
+  restPort: 8501,
+  mirrorPercent: 100,
+  /** The schedule the articles this project grew from recommend. */
+  steps: [1, 5, 25, 50, 100],
+  stepHoldSeconds: 30 * 60,
+  /** Keep the old version running long enough to roll back without a cold start. */
+  scaleDownDelaySeconds: 10 * 60,
+  intervalSeconds: 5 * 60,
+  failureLimit: 2,
+  minRequests: 100,
+  significance: 0.05,
+  power: 0.8,
+  latencyPercentile: 99,
+  latencyMaxIncreasePercent: 10,
+  errorRateMaxIncreasePp: 0.5,
+  driftVersionLabel: 'version',
+} as const;
+
+/* The raw document, as the schema guarantees it. */
+type Raw = Record<string, any>;
+
+export function resolvePolicy(data: unknown, source: { file: string; sha256: string }): ResolvedPolicy {
+  const doc = data as Raw;
+  const spec = doc.spec as Raw;
+  const model = spec.model as Raw;
+  const versions = spec.versions as Raw;
+  const traffic = spec.traffic as Raw;
+  const gates = (spec.gates ?? {}) as Raw;
+  const rollback = (spec.rollback ?? {}) as Raw;
+
+  const stable: number = versions.stable;
+  const candidate: number | null = versions.candidate ?? null;
+  const previous: number[] = versions.previous ?? [];
+  const rollbackTo: number = rollback.to ?? stable;
+  const required = unique([candidate, stable, rollbackTo].filter((v): v is number => v !== null));
+  const retain: number = versions.retain ?? required.length;
+  const retained = unique([...required, ...previous]).slice(0, Math.max(retain, required.length));
+  retained.sort((a, b) => b - a);
+
+  const intervalSeconds = duration(gates.interval) ?? DEFAULTS.intervalSeconds;
+  const defaultRunbook: string | null = gates.runbook ?? null;
+
+  return {
+    source,
+    name: doc.metadata.name,
+    namespace: doc.metadata.namespace ?? DEFAULTS.namespace,
+    owners: doc.metadata.owners ?? [],
+    model: {
+      name: model.name,
+      basePath: model.basePath,
+      platform: 'tensorflow',
+      image: model.image ?? DEFAULTS.image,
+      replicas: model.replicas ?? DEFAULTS.replicas,
+      grpcPort: model.ports?.grpc ?? DEFAULTS.grpcPort,
+      restPort: model.ports?.rest ?? DEFAULTS.restPort,
+      resources: { cpu: model.resources?.cpu ?? null, memory: model.resources?.memory ?? null },
+      warmup: model.warmup
+        ? { requests: model.warmup.requests ?? null, pauseSeconds: duration(model.warmup.pause) }
+        : null,
+    },
+    versions: {
+      stable,
+      candidate,
+      previous,
+      retain,
+      retained,
+      info: resolveInfo(versions.info ?? {}),
+      offlineChecks: ((versions.offlineChecks ?? []) as Raw[]).map(
+        (check): OfflineCheck => ({
+          metric: check.metric,
+          better: check.better,
+          tolerance: check.tolerance ?? 0,
+          severity: check.severity ?? 'warning',
+        }),
+      ),
+    },
+    traffic: {
+      host: traffic.host,
+      gateways: traffic.gateways ?? [],
+      expectedRps: traffic.expectedRps ?? null,
+      timeoutSeconds: duration(traffic.timeout),
+      retries: traffic.retries
+        ? { attempts: traffic.retries.attempts, perTryTimeoutSeconds: duration(traffic.retries.perTryTimeout) }
+        : null,
+      sticky: traffic.sticky ? { header: traffic.sticky.header, idAlphabet: traffic.sticky.idAlphabet ?? 'hex' } : null,
+      cohorts: ((traffic.cohorts ?? []) as Raw[]).map(resolveCohort),
+    },
+    shadow: spec.shadow
+      ? {
+          mirrorPercent: spec.shadow.mirror ? parsePercent(spec.shadow.mirror)! : DEFAULTS.mirrorPercent,
+          durationSeconds: duration(spec.shadow.duration)!,
+        }
+      : null,
+    canary: {
+      steps: spec.canary?.steps
+        ? (spec.canary.steps as Raw[]).map((step) => ({
+            weightPercent: parseWeight(step.weight)!,
+            holdSeconds: step.hold === undefined || step.hold === 'manual' ? null : duration(step.hold),
+            manual: step.hold === 'manual',
+          }))
+        : DEFAULTS.steps.map((weightPercent) => ({
+            weightPercent,
+            holdSeconds: weightPercent === 100 ? null : DEFAULTS.stepHoldSeconds,
+            manual: false,
+          })),
+      scaleDownDelaySeconds: duration(spec.canary?.scaleDownDelay) ?? DEFAULTS.scaleDownDelaySeconds,
+    },
+    gates: {
+      intervalSeconds,
+      failureLimit: gates.failureLimit ?? DEFAULTS.failureLimit,
+      minRequests: gates.minRequests ?? DEFAULTS.minRequests,
+      minRequestsExplicit: gates.minRequests !== undefined,
+      significance: gates.significance ?? DEFAULTS.significance,
+      power: gates.power ?? DEFAULTS.power,
+      strict: gates.strict ?? false,
+      runbook: defaultRunbook,
+      checks: (gates.checks ?? defaultChecks()).map((check: Raw) => resolveGate(check, intervalSeconds, defaultRunbook)),
+    },
+    rollback: { automatic: rollback.automatic ?? true, toVersion: rollbackTo },
+    dashboard: { enabled: spec.dashboard?.enabled ?? true, folder: spec.dashboard?.folder ?? null },
+  };
+}
+
+function defaultChecks(): Raw[] {
+  return [
+    { metric: 'latency', maxIncrease: `${DEFAULTS.latencyMaxIncreasePercent}%` },
+    { metric: 'errorRate', maxIncrease: `${DEFAULTS.errorRateMaxIncreasePp}pp` },
+  ];
+}
+
+/** The name a gate gets when the policy gives none; `gate-names-unique` catches clashes. */
+export function defaultGateName(check: Raw): string {
+  switch (check.metric) {
+    case 'latency':
+      return `latency-p${String(check.percentile ?? DEFAULTS.latencyPercentile).replace('.', '-')}`;
+    case 'errorRate':
+      return 'error-rate';
+    default:
+      return `drift-${check.method ?? 'psi'}`;
+  }
+}
+
+function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string | null): Gate {
+  const common = {
+    name: (check.name as string | undefined) ?? defaultGateName(check),
+    segment: (check.segment as string | undefined) ?? null,
+    forSeconds: duration(check.for) ?? intervalSeconds,
+    severity: check.severity ?? 'critical',
+    runbook: (check.runbook as string | undefined) ?? defaultRunbook,
+  };
+  switch (check.metric) {
+    case 'latency': {
+      const relative = check.maxIncrease === undefined && check.max === undefined;
+      return {
+        ...common,
+        metric: 'latency',
+        percentile: check.percentile ?? DEFAULTS.latencyPercentile,
+        maxIncreasePercent: relative ? DEFAULTS.latencyMaxIncreasePercent : check.maxIncrease ? parsePercent(check.maxIncrease)! : null,
+        maxMs: check.max ? duration(check.max)! * 1000 : null,
+      };
+    }
+    case 'errorRate': {
+      const relative = check.maxIncrease === undefined && check.max === undefined;
+      return {
+        ...common,
+        metric: 'errorRate',
+        maxIncreasePp: relative ? DEFAULTS.errorRateMaxIncreasePp : check.maxIncrease ? parsePercentagePoints(check.maxIncrease)! : null,
+        maxPercent: check.max ? parsePercent(check.max)! : null,
+      };
+    }
+    default:
+      return {
+        ...common,
+        metric: 'drift',
+        method: check.method ?? 'psi',
+        max: check.max,
+        histogram: check.histogram,
+        versionLabel: check.versionLabel ?? DEFAULTS.driftVersionLabel,
+        buckets: check.buckets,
+      };
+  }
+}
+
+function resolveCohort(cohort: Raw): Cohort {
+  const kind = cohort.exact !== undefined ? 'exact' : cohort.prefix !== undefined ? 'prefix' : 'regex';
+  return { name: cohort.name, header: cohort.header, match: { kind, value: cohort[kind] ?? '' } };
+}
+
+function resolveInfo(info: Raw): Record<number, VersionInfo> {
+  const out: Record<number, VersionInfo> = {};
+  for (const key of Object.keys(info).sort((a, b) => Number(a) - Number(b))) {
+    const entry = info[key] as Raw;
+    out[Number(key)] = {
+      name: entry.name ?? null,
+      dataSnapshot: entry.dataSnapshot ?? null,
+      commit: entry.commit ?? null,
+      author: entry.author ?? null,
+      offlineMetrics: entry.offlineMetrics ?? {},
+    };
+  }
+  return out;
+}
+
+function duration(text: unknown): number | null {
+  return typeof text === 'string' ? (parseDurationSeconds(text) ?? null) : null;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
