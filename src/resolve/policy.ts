@@ -55,11 +55,13 @@ export interface VersionsSpec {
   candidate: number | null;
   /** Older versions on disk, newest first. */
   previous: number[];
+  /** Versions loaded ahead of being labelled (first half of a two-step label move). */
+  preload: number[];
   /** How many versions TF Serving keeps loaded. */
   retain: number;
   /**
    * The versions the compiled config keeps loaded, highest first: candidate, stable,
-   * the rollback target, then the newest previous ones up to `retain`.
+   * the rollback target and preloaded ones, then the newest previous ones up to `retain`.
    */
   retained: number[];
   info: Record<number, VersionInfo>;

@@ -50,7 +50,8 @@ export function resolvePolicy(data: unknown, source: { file: string; sha256: str
   const candidate: number | null = versions.candidate ?? null;
   const previous: number[] = versions.previous ?? [];
   const rollbackTo: number = rollback.to ?? stable;
-  const required = unique([candidate, stable, rollbackTo].filter((v): v is number => v !== null));
+  const preload: number[] = versions.preload ?? [];
+  const required = unique([candidate, stable, rollbackTo, ...preload].filter((v): v is number => v !== null));
   const retain: number = versions.retain ?? required.length;
   const retained = unique([...required, ...previous]).slice(0, Math.max(retain, required.length));
   retained.sort((a, b) => b - a);
@@ -80,6 +81,7 @@ export function resolvePolicy(data: unknown, source: { file: string; sha256: str
       stable,
       candidate,
       previous,
+      preload,
       retain,
       retained,
       info: resolveInfo(versions.info ?? {}),
