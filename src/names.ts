@@ -3,6 +3,7 @@
  * A target never invents one of these; it imports it from here.
  */
 import type { Gate, ResolvedPolicy } from './resolve/policy.js';
+import { formatDuration } from './resolve/units.js';
 
 export const SUBSET_STABLE = 'stable';
 export const SUBSET_CANARY = 'canary';
@@ -71,4 +72,24 @@ export const TFSERVING_CONFIG_DIR = '/etc/modelgate';
 export const TFSERVING_MODELS_FILE = 'models.config';
 export function tfservingVersionFile(version: number): string {
   return `version-${version}.config`;
+}
+
+/**
+ * A recording rule's series, following Prometheus' `level:metric:operations` convention:
+ * `modelgate:risk:fraud_detector:error_ratio_by_merchant_category:rate5m`. Gates, dashboards and
+ * `simulate` read these names; the window is the gate interval, so one sample is one measurement.
+ */
+export function recordedSeries(policy: ResolvedPolicy, metric: string, operation: string, segment: string | null): string {
+  const window = formatDuration(policy.gates.intervalSeconds);
+  return `${recordPrefix(policy)}:${metric}${segment ? `_by_${segment}` : ''}:${operation}${window}`;
+}
+
+/** Alert for one gate limit: `ModelGate` + the limit id in CamelCase (alert names must be metric names). */
+export function alertName(limitId: string): string {
+  return `ModelGate${limitId.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}`;
+}
+export const ALERT_CANARY_SILENT = 'ModelGateCanarySilent';
+/** PrometheusRule object name; its groups are also written as a plain rule file. */
+export function prometheusRuleName(policy: ResolvedPolicy): string {
+  return `${policy.name}-gates`;
 }

@@ -1,0 +1,62 @@
+/**
+ * What Istio's standard metrics look like (istio.io/latest/docs/reference/config/metrics): the
+ * metric names, the labels they carry, and how one model's traffic is selected from them.
+ */
+import { serviceName } from '../names.js';
+import type { ResolvedPolicy } from '../resolve/policy.js';
+import { eq, type Matcher } from './promql.js';
+
+export const ISTIO_REQUESTS = 'istio_requests_total';
+export const ISTIO_DURATION_BUCKET = 'istio_request_duration_milliseconds_bucket';
+/** Pod label `version` as Istio reports it; modelgate sets it to the TF Serving version number. */
+export const ISTIO_VERSION_LABEL = 'destination_version';
+
+/** Labels every Istio standard metric carries; `le` is added on histogram buckets. */
+export const ISTIO_STANDARD_LABELS: ReadonlySet<string> = new Set([
+  'reporter',
+  'source_workload',
+  'source_workload_namespace',
+  'source_principal',
+  'source_app',
+  'source_version',
+  'source_canonical_service',
+  'source_canonical_revision',
+  'source_cluster',
+  'destination_workload',
+  'destination_workload_namespace',
+  'destination_principal',
+  'destination_app',
+  'destination_version',
+  'destination_service',
+  'destination_service_name',
+  'destination_service_namespace',
+  'destination_canonical_service',
+  'destination_canonical_revision',
+  'destination_cluster',
+  'request_protocol',
+  'response_code',
+  'grpc_response_status',
+  'response_flags',
+  'connection_security_policy',
+]);
+
+/**
+ * Requests this model served, as reported by the serving pod's own proxy (`reporter="destination"`
+ * counts each request once, including mirrored ones, whatever the caller runs).
+ */
+export function serviceMatchers(policy: ResolvedPolicy): Matcher[] {
+  return [
+    eq('reporter', 'destination'),
+    eq('destination_service_namespace', policy.namespace),
+    eq('destination_service_name', serviceName(policy)),
+  ];
+}
+
+/**
+ * What counts as an error: an HTTP 5xx, or a gRPC status that means the server failed
+ * (UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL, UNAVAILABLE, DATA_LOSS). gRPC answers
+ * travel as HTTP 200, so 5xx alone would miss them; client mistakes (INVALID_ARGUMENT, NOT_FOUND…)
+ * are like 4xx and do not count against the model.
+ */
+export const HTTP_SERVER_ERROR = '5..';
+export const GRPC_SERVER_ERROR = '2|4|8|13|14|15';

@@ -1,0 +1,126 @@
+/**
+ * Recording rules: per version (and per segment value, for segmented gates), what the gates need,
+ * computed over one gate interval so one sample is one measurement. The gate queries
+ * (queries.ts) compare these series between canary and stable; dashboards plot them.
+ */
+import { recordedSeries } from '../names.js';
+import type { DriftGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
+import { GRPC_SERVER_ERROR, HTTP_SERVER_ERROR, ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL, serviceMatchers } from './istio.js';
+import { bin, call, eq, escapeRegex, nre, num, re, selector, sumBy, type Expr, type Matcher } from './promql.js';
+
+export interface RecordingRule {
+  record: string;
+  expr: Expr;
+  /** Static labels, e.g. the score bucket a per-bucket rule stands for. */
+  labels?: Record<string, string>;
+}
+
+/** Label the per-bucket drift series carry: the bucket's upper bound as the policy wrote it. */
+export const BUCKET_LABEL = 'bucket';
+/**
+ * Pseudo-count added to every score bucket of both versions before comparing distributions, so an
+ * empty bucket gives a small probability instead of 0 (ln 0 = -Inf; 0/0 = NaN). Half a count
+ * (Jeffreys' prior) moves a bucket of a 100-request window by at most 0.5%.
+ */
+export const DRIFT_PSEUDO_COUNT = 0.5;
+
+export function requestsSeries(policy: ResolvedPolicy, segment: string | null): string {
+  return recordedSeries(policy, 'requests', 'increase', segment);
+}
+export function errorRatioSeries(policy: ResolvedPolicy, segment: string | null): string {
+  return recordedSeries(policy, 'error_ratio', 'rate', segment);
+}
+export function latencySeries(policy: ResolvedPolicy, gate: LatencyGate): string {
+  return recordedSeries(policy, `latency_p${String(gate.percentile).replace('.', '_')}_ms`, 'quantile', gate.segment);
+}
+export function driftSeries(policy: ResolvedPolicy, gate: DriftGate, part: 'bucket_count' | 'count' | 'bucket_prob'): string {
+  return recordedSeries(policy, `${gate.name.replace(/-/g, '_')}_${part}`, 'increase', gate.segment);
+}
+
+/** Labels a recorded series keeps: the version label and the segment, if any. */
+export function groupLabels(versionLabel: string, segment: string | null): string[] {
+  return segment ? [versionLabel, segment] : [versionLabel];
+}
+
+export function recordingRules(policy: ResolvedPolicy): RecordingRule[] {
+  const rules: RecordingRule[] = [];
+  const seen = new Set<string>();
+  const add = (rule: RecordingRule): void => {
+    const key = `${rule.record}${JSON.stringify(rule.labels ?? {})}`;
+    if (!seen.has(key)) rules.push(rule);
+    seen.add(key);
+  };
+  // Unsegmented traffic is always recorded: the silence alert and dashboards need it.
+  for (const segment of [null, ...policy.gates.checks.map((gate) => gate.segment)]) {
+    add({ record: requestsSeries(policy, segment), expr: requestIncrease(policy, segment, []) });
+  }
+  for (const gate of policy.gates.checks) gateRules(policy, gate).forEach(add);
+  return rules;
+
+  function gateRules(policy: ResolvedPolicy, gate: Gate): RecordingRule[] {
+    switch (gate.metric) {
+      case 'errorRate':
+        return [{ record: errorRatioSeries(policy, gate.segment), expr: errorRatio(policy, gate.segment) }];
+      case 'latency':
+        return [{ record: latencySeries(policy, gate), expr: latencyQuantile(policy, gate) }];
+      case 'drift':
+        return driftRules(policy, gate);
+    }
+  }
+}
+
+function requestIncrease(policy: ResolvedPolicy, segment: string | null, extra: Matcher[]): Expr {
+  const window = policy.gates.intervalSeconds;
+  return sumBy(groupLabels(ISTIO_VERSION_LABEL, segment), call('increase', selector(ISTIO_REQUESTS, [...serviceMatchers(policy), ...extra], window)));
+}
+
+/** Errors / requests. A version with requests but no error series has ratio 0, not no result. */
+function errorRatio(policy: ResolvedPolicy, segment: string | null): Expr {
+  const total = requestIncrease(policy, segment, []);
+  const zero = bin('*', total, num(0));
+  const http = bin('or', requestIncrease(policy, segment, [re('response_code', HTTP_SERVER_ERROR)]), zero);
+  const grpc = bin('or', requestIncrease(policy, segment, [nre('response_code', HTTP_SERVER_ERROR), re('grpc_response_status', GRPC_SERVER_ERROR)]), zero);
+  return bin('/', bin('+', http, grpc), total);
+}
+
+function latencyQuantile(policy: ResolvedPolicy, gate: LatencyGate): Expr {
+  const rate = call('rate', selector(ISTIO_DURATION_BUCKET, serviceMatchers(policy), policy.gates.intervalSeconds));
+  return call('histogram_quantile', num(gate.percentile / 100), sumBy(['le', ...groupLabels(ISTIO_VERSION_LABEL, gate.segment)], rate));
+}
+
+/**
+ * Matches a bucket bound however the client library wrote it: Go writes `1`, Python and
+ * Prometheus 3's normalisation write `1.0`. A bound that matched no series would make the gate
+ * silently inert, which is what modelgate exists to prevent.
+ */
+export function leMatcher(bound: number): Matcher {
+  const text = String(bound);
+  return re('le', Number.isInteger(bound) ? `${escapeRegex(text)}|${escapeRegex(text)}\\.0` : escapeRegex(text));
+}
+
+function driftRules(policy: ResolvedPolicy, gate: DriftGate): RecordingRule[] {
+  const by = groupLabels(gate.versionLabel, gate.segment);
+  const cumulative = (le: Matcher): Expr =>
+    sumBy(by, call('increase', selector(`${gate.histogram}_bucket`, [eq('namespace', policy.namespace), le], policy.gates.intervalSeconds)));
+  const bounds: Array<{ label: string; le: Matcher }> = [
+    ...gate.buckets.map((bound) => ({ label: String(bound), le: leMatcher(bound) })),
+    { label: '+Inf', le: eq('le', '+Inf') },
+  ];
+  const bucketRules = bounds.map(({ label, le }, i): RecordingRule => {
+    const below = i === 0 ? cumulative(le) : bin('-', cumulative(le), cumulative(bounds[i - 1]!.le));
+    // increase() extrapolates each bucket separately, so a difference can dip just below zero.
+    return { record: driftSeries(policy, gate, 'bucket_count'), expr: call('clamp_min', below, num(0)), labels: { [BUCKET_LABEL]: label } };
+  });
+  const count = selector(driftSeries(policy, gate, 'count'));
+  const probability = bin(
+    '/',
+    bin('+', selector(driftSeries(policy, gate, 'bucket_count')), num(DRIFT_PSEUDO_COUNT)),
+    bin('+', count, num(DRIFT_PSEUDO_COUNT * bounds.length)),
+    { ignoring: [BUCKET_LABEL], groupLeft: true },
+  );
+  return [
+    ...bucketRules,
+    { record: driftSeries(policy, gate, 'count'), expr: cumulative(eq('le', '+Inf')) },
+    { record: driftSeries(policy, gate, 'bucket_prob'), expr: probability },
+  ];
+}

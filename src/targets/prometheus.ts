@@ -1,0 +1,99 @@
+/**
+ * Prometheus rules: the per-version recording rules every gate reads, one alert per gate limit,
+ * and the silent-canary alert. Written twice with the same groups: as a PrometheusRule for the
+ * Prometheus Operator and as a plain rule file for `rule_files:` (and `promtool`).
+ */
+import { ALERT_CANARY_SILENT, alertName, LABEL_MANAGED_BY, MANAGED_BY, prometheusRuleName } from '../names.js';
+import { serialize } from '../gates/promql.js';
+import { canarySilence, gateLimits, violation, type GateLimit, type VersionPair } from '../gates/queries.js';
+import { recordingRules } from '../gates/records.js';
+import type { ResolvedPolicy } from '../resolve/policy.js';
+import { formatDuration } from '../resolve/units.js';
+import type { Target } from './target.js';
+
+export const PROMETHEUS_RULE_FILE = 'prometheus/rules.yaml';
+export const PROMETHEUS_RULE_OBJECT_FILE = 'prometheus/prometheusrule.yaml';
+
+export interface RuleGroup {
+  name: string;
+  rules: Array<Record<string, unknown>>;
+}
+
+export const prometheusTarget: Target = {
+  name: 'prometheus',
+  build(policy) {
+    const groups = ruleGroups(policy);
+    const object = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: prometheusRuleName(policy), namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+      spec: { groups },
+    };
+    return [
+      { path: PROMETHEUS_RULE_OBJECT_FILE, kind: 'yaml', documents: [object] },
+      { path: PROMETHEUS_RULE_FILE, kind: 'yaml', documents: [{ groups }] },
+    ];
+  },
+};
+
+/**
+ * Recording rules always; alerts only while there is a candidate, since every alert compares it
+ * with stable (so a policy at rest cannot raise a silent-canary alert).
+ */
+export function ruleGroups(policy: ResolvedPolicy): RuleGroup[] {
+  const base = `modelgate.${policy.namespace}.${policy.name}`;
+  const records: RuleGroup = {
+    name: `${base}.records`,
+    rules: recordingRules(policy).map((rule) => ({ record: rule.record, expr: serialize(rule.expr), ...(rule.labels ? { labels: rule.labels } : {}) })),
+  };
+  const candidate = policy.versions.candidate;
+  if (candidate === null) return [records];
+  const versions: VersionPair = { stable: String(policy.versions.stable), canary: String(candidate) };
+  const alerts: RuleGroup = {
+    name: `${base}.alerts`,
+    rules: [...gateLimits(policy).map((limit) => gateAlert(policy, limit, versions)), silenceAlert(policy, versions)],
+  };
+  return [records, alerts];
+}
+
+function commonLabels(policy: ResolvedPolicy, versions: VersionPair): Record<string, string> {
+  return { model: policy.model.name, policy: policy.name, namespace: policy.namespace, version: versions.canary };
+}
+
+function gateAlert(policy: ResolvedPolicy, limit: GateLimit, versions: VersionPair): Record<string, unknown> {
+  const gate = limit.gate;
+  const where = gate.segment ? ` for ${gate.segment}={{ $labels.${gate.segment} }}` : '';
+  const threshold = `${limit.threshold}${limit.unit}`;
+  return {
+    alert: alertName(limit.id),
+    expr: serialize(violation(limit, versions)),
+    for: formatDuration(gate.forSeconds),
+    labels: { ...commonLabels(policy, versions), gate: gate.name, severity: gate.severity, ...(gate.segment ? { segment: gate.segment } : {}) },
+    annotations: {
+      summary: templateText(`${policy.name}: canary ${versions.canary} ${limit.description} is `) + `{{ $value | printf "%.4g" }}${templateText(limit.unit)}${where}` + templateText(` (limit ${threshold})`),
+      threshold: templateText(threshold),
+      ...(gate.runbook ? { runbook_url: templateText(gate.runbook) } : {}),
+    },
+  };
+}
+
+function silenceAlert(policy: ResolvedPolicy, versions: VersionPair): Record<string, unknown> {
+  return {
+    alert: ALERT_CANARY_SILENT,
+    expr: serialize(canarySilence(policy, versions)),
+    // One full interval of silence, so the first seconds of a step (before traffic shifts) do not count.
+    for: formatDuration(policy.gates.intervalSeconds),
+    labels: { ...commonLabels(policy, versions), severity: 'warning' },
+    annotations: {
+      summary: templateText(
+        `${policy.name}: canary ${versions.canary} receives no requests while stable ${versions.stable} serves traffic; check the routes and the version label`,
+      ),
+      ...(policy.gates.runbook ? { runbook_url: templateText(policy.gates.runbook) } : {}),
+    },
+  };
+}
+
+/** Alert annotations are Go templates: text from a policy must not open an action. */
+export function templateText(text: string): string {
+  return text.replace(/\{\{/g, '{{ "{{" }}');
+}
