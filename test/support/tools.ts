@@ -1,21 +1,55 @@
 /**
- * External tools used as oracles (promtool, protoc…). Missing locally: the test skips and says so
- * loudly. Missing in CI: the test fails, because a skipped proof is no proof.
+ * Tests that use a real external oracle (promtool, protoc, the upstream CRD schemas in ../shared/crds)
+ * ask here first. Missing locally → the test is skipped with a loud printed reason, so `npm test`
+ * still passes on a laptop; missing under CI (`process.env.CI` set) → the test file fails, so a
+ * broken CI image can never silently turn the oracles off.
+ *
+ *   describe.skipIf(!requireTool('promtool'))('rules pass promtool', () => { ... });
+ *   describe.skipIf(!requireSharedCrds())('manifests match upstream CRDs', () => { ... });
  */
-import { execFileSync } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Path of `name` on PATH, or null after a loud warning; throws when `CI` is set. */
-export function requireTool(name: string): string | null {
-  try {
-    return execFileSync('sh', ['-c', `command -v "$0"`, name], { encoding: 'utf8' }).trim() || missing(name);
-  } catch {
-    return missing(name);
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The upstream CRD schemas, kept next to the repository (see its README). */
+export const sharedCrdsDir = path.resolve(repoRoot, '..', 'shared', 'crds');
+
+/** Absolute path of an executable on PATH, or undefined. */
+export function findTool(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // Not in this PATH entry; keep looking.
+    }
   }
+  return undefined;
 }
 
-function missing(name: string): null {
-  const message = `${name} is not installed: tests that use it are SKIPPED (install it; CI fails instead of skipping)`;
-  if (process.env.CI) throw new Error(message);
-  console.warn(`\n*** ${message} ***\n`);
-  return null;
+/** True when the executable is on PATH; otherwise skip loudly, or throw under CI. */
+export function requireTool(name: string): boolean {
+  return presentOrSkip(findTool(name) !== undefined, `external tool \`${name}\` is not on PATH`);
+}
+
+/** True when ../shared/crds exists; otherwise skip loudly, or throw under CI. */
+export function requireSharedCrds(): boolean {
+  let present = false;
+  try {
+    present = statSync(sharedCrdsDir).isDirectory();
+  } catch {
+    present = false;
+  }
+  return presentOrSkip(present, `upstream CRD schemas are missing at ${sharedCrdsDir}`);
+}
+
+function presentOrSkip(present: boolean, what: string): boolean {
+  if (present) return true;
+  if (process.env.CI) throw new Error(`${what}; CI must provide it, so this test fails instead of skipping`);
+  process.stderr.write(`\n*** SKIPPING tests: ${what} (they would fail under CI) ***\n\n`);
+  return false;
 }
