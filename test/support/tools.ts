@@ -4,7 +4,8 @@
  * still passes on a laptop; missing under CI (`process.env.CI` set) → the test file fails, so a
  * broken CI image can never silently turn the oracles off.
  *
- *   describe.skipIf(!requireTool('promtool'))('rules pass promtool', () => { ... });
+ *   const promtool = requireTool('promtool');            // absolute path, or null
+ *   describe.skipIf(!promtool)('rules pass promtool', () => { ... execFileSync(promtool!, …) });
  *   describe.skipIf(!requireSharedCrds())('manifests match upstream CRDs', () => { ... });
  */
 import { accessSync, constants, statSync } from 'node:fs';
@@ -31,25 +32,24 @@ export function findTool(name: string): string | undefined {
   return undefined;
 }
 
-/** True when the executable is on PATH; otherwise skip loudly, or throw under CI. */
-export function requireTool(name: string): boolean {
-  return presentOrSkip(findTool(name) !== undefined, `external tool \`${name}\` is not on PATH`);
+/** Path of the executable on PATH; when absent, null after a loud warning, or a throw under CI. */
+export function requireTool(name: string): string | null {
+  return findTool(name) ?? missing(`external tool \`${name}\` is not on PATH`);
 }
 
-/** True when ../shared/crds exists; otherwise skip loudly, or throw under CI. */
-export function requireSharedCrds(): boolean {
+/** Path of ../shared/crds; when absent, null after a loud warning, or a throw under CI. */
+export function requireSharedCrds(): string | null {
   let present = false;
   try {
     present = statSync(sharedCrdsDir).isDirectory();
   } catch {
     present = false;
   }
-  return presentOrSkip(present, `upstream CRD schemas are missing at ${sharedCrdsDir}`);
+  return present ? sharedCrdsDir : missing(`upstream CRD schemas are missing at ${sharedCrdsDir}`);
 }
 
-function presentOrSkip(present: boolean, what: string): boolean {
-  if (present) return true;
+function missing(what: string): null {
   if (process.env.CI) throw new Error(`${what}; CI must provide it, so this test fails instead of skipping`);
   process.stderr.write(`\n*** SKIPPING tests: ${what} (they would fail under CI) ***\n\n`);
-  return false;
+  return null;
 }
