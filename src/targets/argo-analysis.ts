@@ -1,0 +1,66 @@
+/**
+ * The Argo Rollouts AnalysisTemplate: one Prometheus metric per gate limit, each the gate's
+ * measurement from src/gates/queries.ts with the versions left as arguments the Rollout supplies
+ * (names.analysisArgs), judged against the same threshold as the alert.
+ */
+import { analysisArgs, analysisTemplateName, LABEL_MANAGED_BY, MANAGED_BY } from '../names.js';
+import { formatNumber, serialize } from '../gates/promql.js';
+import { gateLimits, type GateLimit, type VersionPair } from '../gates/queries.js';
+import type { ResolvedPolicy } from '../resolve/policy.js';
+import { formatDuration } from '../resolve/units.js';
+import type { Target } from './target.js';
+
+export const ANALYSIS_TEMPLATE_FILE = 'argo/analysistemplate.yaml';
+/**
+ * The policy language has no Prometheus address, so every template points at the Service the
+ * Prometheus Operator creates for a Prometheus in `monitoring` (kube-prometheus' layout).
+ */
+export const PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
+
+/** The versions as Argo template placeholders, filled from the Rollout's analysis args. */
+export function argoVersions(policy: ResolvedPolicy): VersionPair {
+  const [stable, canary] = analysisArgs(policy).map((arg) => `{{args.${arg.name}}}`);
+  return { stable: stable!, canary: canary! };
+}
+
+export const argoAnalysisTarget: Target = {
+  name: 'argo-analysis',
+  build(policy) {
+    // A policy at rest runs no analysis, so it gets no template (the Rollout references none).
+    if (policy.versions.candidate === null) return [];
+    return [{ path: ANALYSIS_TEMPLATE_FILE, kind: 'yaml', documents: [analysisTemplate(policy)] }];
+  },
+};
+
+export function analysisTemplate(policy: ResolvedPolicy): object {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: analysisTemplateName(policy), namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+    spec: {
+      args: analysisArgs(policy).map((arg) => ({ name: arg.name })),
+      metrics: gateLimits(policy).map((limit) => metric(policy, limit)),
+    },
+  };
+}
+
+/**
+ * `result` is the query's vector as an array, one value per segment value. No value (too little
+ * traffic for the guard) matches neither condition, which Argo records as Inconclusive; so does a
+ * NaN, since every comparison with NaN is false. `count` is left unset: the analysis runs in the
+ * background for the whole rollout and ends with it, whatever the number of steps.
+ */
+function metric(policy: ResolvedPolicy, limit: GateLimit): object {
+  const threshold = formatNumber(limit.threshold);
+  return {
+    name: limit.id,
+    interval: formatDuration(policy.gates.intervalSeconds),
+    failureLimit: policy.gates.failureLimit,
+    // As tolerant of missing data as of failures; past that the rollout pauses for a person
+    // instead of advancing on measurements it never got.
+    inconclusiveLimit: policy.gates.failureLimit,
+    successCondition: `len(result) > 0 && all(result, {# <= ${threshold}})`,
+    failureCondition: `any(result, {# > ${threshold}})`,
+    provider: { prometheus: { address: PROMETHEUS_ADDRESS, query: serialize(limit.measurement(argoVersions(policy))) } },
+  };
+}
