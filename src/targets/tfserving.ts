@@ -52,11 +52,14 @@ export const tfservingTarget: Target = {
   },
 };
 
-/** stable → stable version; canary → candidate, only while there is one. */
+/**
+ * stable → stable version; canary → candidate, only while there is one. Sorted by label, the
+ * order protobuf prints map entries in, so the file reads the same after a round trip.
+ */
 export function versionLabels(policy: ResolvedPolicy): Array<{ label: string; version: number }> {
   const labels = [{ label: TF_LABEL_STABLE, version: policy.versions.stable }];
   if (policy.versions.candidate !== null) labels.push({ label: TF_LABEL_CANARY, version: policy.versions.candidate });
-  return labels;
+  return labels.sort((a, b) => (a.label < b.label ? -1 : 1));
 }
 
 export function modelConfig(policy: ResolvedPolicy, versions: readonly number[], labels: ReadonlyArray<{ label: string; version: number }>): TextField {
