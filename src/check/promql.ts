@@ -1,0 +1,164 @@
+/**
+ * Every PromQL query modelgate wrote (recording rules, alerts, AnalysisTemplate metrics) parses,
+ * and names only labels its series carry: Istio's standard labels (plus the policy's segment
+ * labels, which a Telemetry tag override must add) on Istio metrics, and the labels our recording
+ * rules keep on recorded series. A query naming a label that does not exist never fires.
+ */
+import { parser } from '@prometheus-io/lezer-promql';
+import type { SyntaxNode } from '@lezer/common';
+import { ISTIO_STANDARD_LABELS } from '../gates/istio.js';
+import type { ResolvedPolicy } from '../resolve/policy.js';
+import { ANALYSIS_TEMPLATE_FILE } from '../targets/argo-analysis.js';
+import { PROMETHEUS_RULE_FILE, type RuleGroup } from '../targets/prometheus.js';
+import type { OutputFile } from '../targets/target.js';
+import type { OutputCheck, OutputFinding } from './check.js';
+
+interface Query {
+  path: string;
+  object: string;
+  text: string;
+  /** A recording rule's static labels, which the series it writes carries too. */
+  staticLabels?: string[];
+}
+
+export const promqlCheck: OutputCheck = {
+  name: 'promql',
+  check(policy, files) {
+    const queries = collectQueries(files);
+    const segments = policy.gates.checks.map((gate) => gate.segment).filter((s): s is string => s !== null);
+    const known = new Map<string, Set<string> | 'any'>();
+    const findings: OutputFinding[] = [];
+    // Recording rules come first in the rule file, so each recorded series is known before use.
+    for (const query of queries) {
+      const tree = parser.parse(query.text);
+      const errors: number[] = [];
+      tree.iterate({ enter: (n) => void (n.type.isError && errors.push(n.from)) });
+      if (errors.length > 0) {
+        findings.push({ path: query.path, object: query.object, message: `query does not parse (at offset ${errors[0]}): ${query.text}` });
+        continue;
+      }
+      const scope = { policy, segments, known, problems: [] as string[] };
+      const labels = outputLabels(tree.topNode, query.text, scope);
+      for (const problem of scope.problems) findings.push({ path: query.path, object: query.object, message: `${problem} in: ${query.text}` });
+      if (query.object.startsWith('record ')) {
+        known.set(query.object.slice('record '.length), labels === 'any' ? labels : new Set([...labels, ...(query.staticLabels ?? [])]));
+      }
+    }
+    return findings;
+  },
+};
+
+function collectQueries(files: readonly OutputFile[]): Query[] {
+  const queries: Query[] = [];
+  const rules = files.find((f) => f.path === PROMETHEUS_RULE_FILE)?.documents?.[0] as { groups: RuleGroup[] } | undefined;
+  for (const rule of rules?.groups.flatMap((g) => g.rules) ?? []) {
+    const object = rule.record ? `record ${String(rule.record)}` : `alert ${String(rule.alert)}`;
+    queries.push({ path: PROMETHEUS_RULE_FILE, object, text: String(rule.expr), staticLabels: Object.keys((rule.labels as object | undefined) ?? {}) });
+  }
+  const template = files.find((f) => f.path === ANALYSIS_TEMPLATE_FILE)?.documents?.[0] as
+    | { metadata: { name: string }; spec: { metrics: Array<{ name: string; provider: { prometheus: { query: string } } }> } }
+    | undefined;
+  for (const metric of template?.spec.metrics ?? []) {
+    // Argo fills `{{args.…}}` before sending the query; a version number stands in for it here.
+    const text = metric.provider.prometheus.query.replace(/\{\{args\.[a-z0-9-]+\}\}/g, '0');
+    queries.push({ path: ANALYSIS_TEMPLATE_FILE, object: `AnalysisTemplate/${template!.metadata.name} metric ${metric.name}`, text });
+  }
+  return queries;
+}
+
+interface Scope {
+  policy: ResolvedPolicy;
+  segments: string[];
+  known: Map<string, Set<string> | 'any'>;
+  problems: string[];
+}
+
+/** Labels a (sub)query's result carries; records a problem for every label it names that is not there. */
+function outputLabels(node: SyntaxNode, text: string, scope: Scope): Set<string> | 'any' {
+  const src = (n: SyntaxNode): string => text.slice(n.from, n.to);
+  switch (node.name) {
+    case 'PromQL':
+    case 'ParenExpr':
+    case 'FunctionCallBody':
+    case 'MatrixSelector':
+      return outputLabels(expressionChild(node), text, scope);
+    case 'VectorSelector':
+      return selectorLabels(node, src, scope);
+    case 'NumberDurationLiteral':
+      return new Set();
+    case 'AggregateExpr': {
+      const inner = outputLabels(expressionChild(node.getChild('FunctionCallBody')!), text, scope);
+      const grouping = node.getChild('AggregateModifier')?.getChild('GroupingLabels')?.getChildren('LabelName').map(src) ?? [];
+      for (const label of grouping) {
+        if (inner !== 'any' && !inner.has(label)) scope.problems.push(`aggregation by label "${label}" that its input does not carry`);
+      }
+      return new Set(grouping);
+    }
+    case 'FunctionCall': {
+      const args = argumentsOf(node.getChild('FunctionCallBody')!);
+      const fn = src(node.getChild('FunctionIdentifier')!);
+      const vectors = args.map((arg) => outputLabels(arg, text, scope));
+      const input = (fn === 'histogram_quantile' ? vectors[1] : vectors.find((v) => v === 'any' || v.size > 0) ?? vectors[0]) ?? new Set<string>();
+      if (fn !== 'histogram_quantile' || input === 'any') return input;
+      if (!input.has('le')) scope.problems.push('histogram_quantile over a vector without the "le" label');
+      return new Set([...input].filter((label) => label !== 'le'));
+    }
+    case 'BinaryExpr': {
+      const lhs = outputLabels(expressionChild(node), text, scope);
+      const rhs = outputLabels(lastExpressionChild(node), text, scope);
+      // A scalar side takes the other's labels; otherwise the result keeps the left side's.
+      return lhs !== 'any' && lhs.size === 0 ? rhs : lhs;
+    }
+    default:
+      scope.problems.push(`unexpected ${node.name}`);
+      return 'any';
+  }
+}
+
+function selectorLabels(node: SyntaxNode, src: (n: SyntaxNode) => string, scope: Scope): Set<string> | 'any' {
+  const metric = src(node.getChild('Identifier')!);
+  const carried = labelsOf(metric, scope);
+  for (const matcher of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
+    const label = src(matcher.getChild('LabelName')!);
+    if (carried !== 'any' && !carried.has(label)) scope.problems.push(`${metric} has no label "${label}"`);
+  }
+  return carried;
+}
+
+function labelsOf(metric: string, scope: Scope): Set<string> | 'any' {
+  if (metric.startsWith('istio_')) {
+    return new Set([...ISTIO_STANDARD_LABELS, ...scope.segments, ...(metric.endsWith('_bucket') ? ['le'] : [])]);
+  }
+  if (metric.startsWith('modelgate:')) {
+    const known = scope.known.get(metric);
+    if (!known) scope.problems.push(`${metric} is not recorded by any rule`);
+    return known ?? 'any';
+  }
+  // A model's own histogram: its labels are the application's, not something modelgate can know.
+  return 'any';
+}
+
+function expressionChild(node: SyntaxNode): SyntaxNode {
+  let child = node.firstChild;
+  while (child && !isExpression(child)) child = child.nextSibling;
+  if (!child) throw new Error(`no expression inside ${node.name}`);
+  return child;
+}
+
+function lastExpressionChild(node: SyntaxNode): SyntaxNode {
+  let child = node.lastChild;
+  while (child && !isExpression(child)) child = child.prevSibling;
+  return child!;
+}
+
+function argumentsOf(body: SyntaxNode): SyntaxNode[] {
+  const args: SyntaxNode[] = [];
+  for (let child = body.firstChild; child; child = child.nextSibling) if (isExpression(child)) args.push(child);
+  return args;
+}
+
+const EXPRESSIONS = new Set(['AggregateExpr', 'BinaryExpr', 'FunctionCall', 'MatrixSelector', 'NumberDurationLiteral', 'ParenExpr', 'VectorSelector', 'SubqueryExpr', 'UnaryExpr', 'StringLiteral']);
+
+function isExpression(node: SyntaxNode): boolean {
+  return EXPRESSIONS.has(node.name);
+}
