@@ -25,6 +25,10 @@ export class Faults {
     this.pending.push({ ...fault });
   }
 
+  clear(): void {
+    this.pending.length = 0;
+  }
+
   /** The fault for this request, if any, used up by one. */
   take(operationId: string): FaultKind | null {
     const fault = this.pending.find((f) => f.times > 0 && (f.operationId === undefined || f.operationId === operationId));
