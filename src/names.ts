@@ -28,6 +28,14 @@ export function serviceName(policy: ResolvedPolicy): string {
   return policy.name;
 }
 
+/** Istio objects Argo Rollouts edits; the Rollout names them. */
+export function virtualServiceName(policy: ResolvedPolicy): string {
+  return policy.name;
+}
+export function destinationRuleName(policy: ResolvedPolicy): string {
+  return policy.name;
+}
+
 /** TF Serving version labels. */
 export const TF_LABEL_STABLE = 'stable';
 export const TF_LABEL_CANARY = 'canary';

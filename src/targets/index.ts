@@ -1,11 +1,17 @@
 /** The targets every policy compiles into, in the order their files are listed. */
 import type { Target } from './target.js';
 import { argoAnalysisTarget } from './argo-analysis.js';
+import { argoRolloutsTarget } from './argo-rollouts.js';
+import { argocdTarget } from './argocd.js';
+import { istioTarget } from './istio.js';
 import { prometheusTarget } from './prometheus.js';
 import { tfservingTarget } from './tfserving.js';
 
 export const targets: readonly Target[] = [
+  istioTarget,
+  argoRolloutsTarget,
   argoAnalysisTarget,
   prometheusTarget,
   tfservingTarget,
+  argocdTarget,
 ];

@@ -1,0 +1,130 @@
+/**
+ * Every emitted custom resource must validate, in strict mode, against the schema its CRD
+ * publishes: a misspelt field would otherwise be dropped by the API server without a word.
+ *
+ * Schemas come from @kubernetes-models/istio 2.3 (Istio 1.18.0 CRDs: networking v1alpha3,
+ * v1beta1) and @kubernetes-models/argo-rollouts 0.3 (Argo Rollouts v1.5.0 CRDs). Their own
+ * validators accept unknown fields (no `additionalProperties: false`) and do not export the
+ * schemas, so we collect each schema as the package registers it and compile a strict copy:
+ * every object schema that lists properties rejects others. The packages drop
+ * `x-kubernetes-preserve-unknown-fields`; such objects carry no property list and stay open.
+ */
+import { createRequire } from 'node:module';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { OutputCheck, OutputFinding } from './check.js';
+
+type Schema = Record<string, unknown>;
+type ModelClass = { apiVersion: string; kind: string; prototype: object };
+
+/** Model modules whose schemas we check against. */
+const MODELS = [
+  '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService',
+  '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule',
+  '@kubernetes-models/istio/networking.istio.io/v1alpha3/VirtualService',
+  '@kubernetes-models/istio/networking.istio.io/v1alpha3/DestinationRule',
+  '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout',
+  '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate',
+];
+
+/**
+ * Kinds we emit that no maintained package here carries a JSON schema for (core Kubernetes
+ * kinds; @kubernetes-models/prometheus-operator ships only lax compiled validators). They are
+ * left to the upstream-CRD test; any other kind is a finding, so a new target cannot slip by.
+ */
+const UNCHECKED = new Set(['v1/Service', 'v1/ConfigMap', 'monitoring.coreos.com/v1/PrometheusRule']);
+
+const require = createRequire(import.meta.url);
+// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
+const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+let validators: Map<string, ValidateFunction> | undefined;
+
+export const crdSchemasCheck: OutputCheck = {
+  name: 'crd-schemas',
+  check(_policy, files) {
+    const byType = strictValidators();
+    const findings: OutputFinding[] = [];
+    for (const file of files) {
+      for (const document of file.documents ?? []) {
+        const object = asObject(document);
+        if (!object || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') continue;
+        const type = `${object.apiVersion}/${object.kind}`;
+        const name = `${object.kind}/${String((object.metadata as Schema | undefined)?.name ?? '?')}`;
+        const validate = byType.get(type);
+        if (!validate) {
+          if (!UNCHECKED.has(type)) findings.push({ path: file.path, object: name, message: `no schema known for ${type}` });
+          continue;
+        }
+        if (!validate(object)) {
+          for (const error of validate.errors ?? []) findings.push({ path: file.path, object: name, message: `does not match the ${type} schema: ${describe(error)}` });
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/** `apiVersion/kind` → strict validator, built once. */
+export function strictValidators(): Map<string, ValidateFunction> {
+  if (validators) return validators;
+  const ajv = addFormats(new Ajv({ allErrors: true, strictTypes: false, logger: false }));
+  const schemas = new Map<string, Schema>();
+  const rootIds = new Map<string, string>();
+  for (const modulePath of MODELS) {
+    const model = Object.values(require(modulePath) as Record<string, ModelClass>)[0]!;
+    const captured = captureSchemas(modulePath, model);
+    for (const [id, schema] of captured) schemas.set(id, schema);
+    rootIds.set(`${model.apiVersion}/${model.kind}`, [...captured.keys()].pop()!);
+  }
+  for (const [id, schema] of schemas) ajv.addSchema(strict(schema) as Schema, id);
+  validators = new Map([...rootIds].map(([type, id]) => [type, ajv.getSchema(id)!]));
+  return validators;
+}
+
+/**
+ * Run the model's schema registration with the package's `register` swapped for one that
+ * records what it is given (dependencies first, the model's own schema last).
+ */
+function captureSchemas(modulePath: string, model: ModelClass): Map<string, Schema> {
+  const registry = createRequire(require.resolve(modulePath))('@kubernetes-models/validate') as { register(id: string, schema: Schema): void };
+  const addSchema = Object.getOwnPropertySymbols(model.prototype).find((symbol) => symbol.description === 'ADD_SCHEMA');
+  if (!addSchema) throw new Error(`${modulePath} no longer registers its schema the way crd-schemas expects`);
+  const captured = new Map<string, Schema>();
+  const original = registry.register;
+  registry.register = (id, schema) => void captured.set(id, schema);
+  try {
+    (model.prototype as Record<symbol, () => void>)[addSchema]!();
+  } finally {
+    registry.register = original;
+  }
+  return captured;
+}
+
+/** A copy of `schema` where every object schema with a property list rejects other properties. */
+export function strict(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strict);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    // Property names and enum values are data, not schemas.
+    out[key] = key === 'enum' || key === 'required' ? value : key === 'properties' ? mapValues(value as Schema, strict) : strict(value);
+  }
+  const properties = out.properties as Schema | undefined;
+  if (properties && Object.keys(properties).length > 0 && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+function mapValues(object: Schema, fn: (value: unknown) => unknown): Schema {
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, fn(value)]));
+}
+
+function asObject(value: unknown): Schema | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype ? (value as Schema) : null;
+}
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath || '/';
+  if (error.keyword === 'additionalProperties') return `${where}: unknown field "${String(error.params.additionalProperty)}"`;
+  return `${where}: ${error.message ?? error.keyword}`;
+}

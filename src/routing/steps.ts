@@ -1,0 +1,78 @@
+/**
+ * The Argo Rollouts canary steps a policy asks for, in order: warm-up pause, shadow (mirror),
+ * named cohorts, then the canary steps (by weight, or by sticky user-id buckets).
+ *
+ * With Istio traffic routing Argo scales the canary ReplicaSet to the traffic weight, which is 0
+ * until the first `setWeight`; every phase that sends the candidate traffic before that (mirror,
+ * header routes) first sizes it with `setCanaryScale`.
+ */
+import { cohortRouteName, ROUTE_MIRROR, ROUTE_STICKY } from '../names.js';
+import type { Cohort, ResolvedPolicy } from '../resolve/policy.js';
+import { formatDuration } from '../resolve/units.js';
+import { candidateIdRegex } from './sticky.js';
+
+export type CanaryStep = Record<string, unknown>;
+
+/** Mirror every request: Argo needs a match to create the mirror route, and `/` prefixes all paths. */
+const MATCH_ALL = [{ path: { prefix: '/' } }];
+
+export function canarySteps(policy: ResolvedPolicy): CanaryStep[] {
+  if (policy.versions.candidate === null) return [];
+  const steps: CanaryStep[] = [];
+  const firstWeight = policy.canary.steps[0]?.weightPercent ?? 100;
+  const preTraffic = policy.model.warmup?.pauseSeconds ?? null;
+  const scaledBeforeWeight = preTraffic !== null || policy.shadow !== null || policy.traffic.cohorts.length > 0 || policy.traffic.sticky !== null;
+  if (scaledBeforeWeight) steps.push({ setCanaryScale: { weight: policy.shadow?.mirrorPercent ?? firstWeight } });
+  if (preTraffic !== null) steps.push(pause(preTraffic));
+  if (policy.shadow) {
+    steps.push(
+      { setMirrorRoute: { name: ROUTE_MIRROR, percentage: policy.shadow.mirrorPercent, match: MATCH_ALL } },
+      pause(policy.shadow.durationSeconds),
+      { setMirrorRoute: { name: ROUTE_MIRROR } },
+    );
+  }
+  for (const cohort of policy.traffic.cohorts) steps.push(cohortRoute(cohort));
+  const sticky = policy.traffic.sticky;
+  policy.canary.steps.forEach((step, index) => {
+    if (sticky && step.weightPercent < 100) {
+      steps.push(
+        { setCanaryScale: { weight: step.weightPercent } },
+        { setHeaderRoute: { name: ROUTE_STICKY, match: [{ headerName: sticky.header, headerValue: { regex: candidateIdRegex(sticky.idAlphabet, step.weightPercent) } }] } },
+      );
+    } else if (sticky) {
+      // Size the canary for everyone before the primary route sends everyone to it.
+      steps.push({ setCanaryScale: { weight: 100 } }, { setWeight: step.weightPercent });
+    } else {
+      steps.push({ setWeight: step.weightPercent });
+      // Hand replica sizing back to the traffic weight once there is one.
+      if (index === 0 && scaledBeforeWeight) steps.push({ setCanaryScale: { matchTrafficWeight: true } });
+    }
+    if (step.manual) steps.push({ pause: {} });
+    else if (step.holdSeconds !== null) steps.push(pause(step.holdSeconds));
+  });
+  return steps;
+}
+
+/** Index of the first step that sends users' requests (not mirrors) to the candidate. */
+export function firstUserTrafficStep(steps: readonly CanaryStep[]): number {
+  const index = steps.findIndex((step) => 'setWeight' in step || 'setHeaderRoute' in step);
+  return index === -1 ? 0 : index;
+}
+
+/** Managed routes in precedence order: Argo inserts them above the primary route in this order. */
+export function managedRoutes(policy: ResolvedPolicy): Array<{ name: string }> {
+  if (policy.versions.candidate === null) return [];
+  return [
+    ...(policy.shadow ? [ROUTE_MIRROR] : []),
+    ...policy.traffic.cohorts.map((cohort) => cohortRouteName(cohort.name)),
+    ...(policy.traffic.sticky ? [ROUTE_STICKY] : []),
+  ].map((name) => ({ name }));
+}
+
+function cohortRoute(cohort: Cohort): CanaryStep {
+  return { setHeaderRoute: { name: cohortRouteName(cohort.name), match: [{ headerName: cohort.header, headerValue: { [cohort.match.kind]: cohort.match.value } }] } };
+}
+
+function pause(seconds: number): CanaryStep {
+  return { pause: { duration: formatDuration(seconds) } };
+}

@@ -1,0 +1,172 @@
+/**
+ * The Argo Rollout that replaces the model's Deployment, and the Service in front of it.
+ *
+ * The pod template serves one TF Serving version (the candidate while there is one, else
+ * stable); the stable ReplicaSet is the previous template, as Argo models it. Traffic moves by
+ * Istio subsets; the steps come from the policy (see routing/steps.ts).
+ */
+import {
+  analysisArgs,
+  analysisTemplateName,
+  destinationRuleName,
+  LABEL_APP,
+  LABEL_MANAGED_BY,
+  LABEL_VERSION,
+  MANAGED_BY,
+  ROUTE_PRIMARY,
+  serviceName,
+  SUBSET_CANARY,
+  SUBSET_STABLE,
+  TFSERVING_CONFIG_DIR,
+  tfservingConfigMapName,
+  tfservingVersionFile,
+  virtualServiceName,
+} from '../names.js';
+import type { ResolvedPolicy, VersionInfo } from '../resolve/policy.js';
+import { canarySteps, firstUserTrafficStep, managedRoutes } from '../routing/steps.js';
+import { readinessProbe, warmupNote } from '../routing/warmup.js';
+import type { Target } from './target.js';
+
+export const ROLLOUT_FILE = 'rollout/rollout.yaml';
+export const SERVICE_FILE = 'rollout/service.yaml';
+export const PORT_GRPC = 'grpc';
+export const PORT_HTTP = 'http';
+const CONFIG_VOLUME = 'tfserving-config';
+const ANNOTATION_PREFIX = 'modelgate.io/';
+
+export const argoRolloutsTarget: Target = {
+  name: 'argo-rollouts',
+  build(policy) {
+    return [
+      { path: ROLLOUT_FILE, kind: 'yaml', documents: [rollout(policy)] },
+      { path: SERVICE_FILE, kind: 'yaml', documents: [service(policy)] },
+    ];
+  },
+};
+
+/** The version the pod template serves. */
+export function templateVersion(policy: ResolvedPolicy): number {
+  return policy.versions.candidate ?? policy.versions.stable;
+}
+
+function rollout(policy: ResolvedPolicy): Record<string, unknown> {
+  const steps = canarySteps(policy);
+  const hasCandidate = policy.versions.candidate !== null;
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: {
+      name: policy.name,
+      namespace: policy.namespace,
+      labels: { [LABEL_APP]: serviceName(policy), [LABEL_MANAGED_BY]: MANAGED_BY },
+      annotations: provenanceAnnotations(policy),
+    },
+    spec: {
+      replicas: policy.model.replicas,
+      selector: { matchLabels: { [LABEL_APP]: serviceName(policy) } },
+      template: podTemplate(policy),
+      strategy: {
+        canary: {
+          trafficRouting: {
+            istio: {
+              virtualService: { name: virtualServiceName(policy), routes: [ROUTE_PRIMARY] },
+              destinationRule: { name: destinationRuleName(policy), canarySubsetName: SUBSET_CANARY, stableSubsetName: SUBSET_STABLE },
+            },
+            ...(managedRoutes(policy).length > 0 ? { managedRoutes: managedRoutes(policy) } : {}),
+          },
+          ...(hasCandidate
+            ? {
+                analysis: {
+                  templates: [{ templateName: analysisTemplateName(policy) }],
+                  args: analysisArgs(policy),
+                  startingStep: firstUserTrafficStep(steps),
+                },
+              }
+            : {}),
+          ...(steps.length > 0 ? { steps } : {}),
+          // Keep the previous version's pods running after a promotion or an abort, so a
+          // rollback is a routing change, not a cold start.
+          scaleDownDelaySeconds: policy.canary.scaleDownDelaySeconds,
+          abortScaleDownDelaySeconds: policy.canary.scaleDownDelaySeconds,
+          dynamicStableScale: false,
+        },
+      },
+    },
+  };
+}
+
+function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
+  const version = templateVersion(policy);
+  const { cpu, memory } = policy.model.resources;
+  const amounts = { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+  return {
+    metadata: {
+      labels: {
+        [LABEL_APP]: serviceName(policy),
+        [LABEL_VERSION]: String(version),
+        'app.kubernetes.io/version': String(version),
+      },
+    },
+    spec: {
+      containers: [
+        {
+          name: 'tfserving',
+          image: policy.model.image,
+          args: [
+            `--port=${policy.model.grpcPort}`,
+            `--rest_api_port=${policy.model.restPort}`,
+            `--model_config_file=${TFSERVING_CONFIG_DIR}/${tfservingVersionFile(version)}`,
+          ],
+          ports: [
+            { name: PORT_GRPC, containerPort: policy.model.grpcPort, protocol: 'TCP' },
+            { name: PORT_HTTP, containerPort: policy.model.restPort, protocol: 'TCP' },
+          ],
+          readinessProbe: readinessProbe(policy, version),
+          ...(Object.keys(amounts).length > 0 ? { resources: { requests: amounts, limits: amounts } } : {}),
+          volumeMounts: [{ name: CONFIG_VOLUME, mountPath: TFSERVING_CONFIG_DIR, readOnly: true }],
+        },
+      ],
+      volumes: [{ name: CONFIG_VOLUME, configMap: { name: tfservingConfigMapName(policy) } }],
+    },
+  };
+}
+
+function service(policy: ResolvedPolicy): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: serviceName(policy), namespace: policy.namespace, labels: { [LABEL_APP]: serviceName(policy), [LABEL_MANAGED_BY]: MANAGED_BY } },
+    spec: {
+      selector: { [LABEL_APP]: serviceName(policy) },
+      // Port names tell Istio the protocol (grpc / http).
+      ports: [
+        { name: PORT_GRPC, port: policy.model.grpcPort, targetPort: PORT_GRPC, protocol: 'TCP', appProtocol: 'grpc' },
+        { name: PORT_HTTP, port: policy.model.restPort, targetPort: PORT_HTTP, protocol: 'TCP', appProtocol: 'http' },
+      ],
+    },
+  };
+}
+
+/**
+ * Provenance on the Rollout object (not the pod template, so it never restarts pods): which
+ * versions are live and what each one is, under `modelgate.io/<role>-<field>`.
+ */
+export function provenanceAnnotations(policy: ResolvedPolicy): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  const roles: Array<[string, number | null]> = [['stable', policy.versions.stable], ['candidate', policy.versions.candidate]];
+  for (const [role, version] of roles) {
+    if (version === null) continue;
+    annotations[`${ANNOTATION_PREFIX}${role}-version`] = String(version);
+    const info: VersionInfo | undefined = policy.versions.info[version];
+    const fields: Array<[string, string | null | undefined]> = [
+      ['name', info?.name],
+      ['commit', info?.commit],
+      ['data-snapshot', info?.dataSnapshot],
+      ['author', info?.author],
+    ];
+    for (const [field, value] of fields) if (value) annotations[`${ANNOTATION_PREFIX}${role}-${field}`] = value;
+  }
+  const note = warmupNote(policy);
+  if (note) annotations[`${ANNOTATION_PREFIX}warmup-requests`] = note;
+  return annotations;
+}

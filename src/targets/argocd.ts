@@ -1,0 +1,67 @@
+/**
+ * The Argo CD Application patch a user merges so GitOps and Argo Rollouts do not fight: while a
+ * rollout runs the controller rewrites the VirtualService weights, inserts its managed routes and
+ * labels the DestinationRule subsets with pod-template hashes. Not a Kubernetes object, so the
+ * kustomization leaves it out; the explanation travels with it as a comment.
+ */
+import { Document, type Node } from 'yaml';
+import { destinationRuleName, virtualServiceName } from '../names.js';
+import type { ResolvedPolicy } from '../resolve/policy.js';
+import { managedRoutes } from '../routing/steps.js';
+import type { Target } from './target.js';
+
+export const ARGOCD_PATCH_FILE = 'argocd/ignore-differences.yaml';
+const ISTIO_GROUP = 'networking.istio.io';
+/** Label Argo Rollouts adds to each subset to pin it to one ReplicaSet. */
+const POD_TEMPLATE_HASH = 'rollouts-pod-template-hash';
+
+const EXPLANATION = [
+  ' Merge into the Argo CD Application that syncs this folder.',
+  ' Argo Rollouts changes the VirtualService route weights, adds and removes its managed routes,',
+  ' and pins the DestinationRule subsets to ReplicaSets while a rollout runs. Without these',
+  ' ignoreDifferences Argo CD shows the app OutOfSync and a self-heal sync would undo the',
+  ' controller mid-rollout; RespectIgnoreDifferences keeps a sync from overwriting those fields.',
+].join('\n');
+
+export const argocdTarget: Target = {
+  name: 'argocd',
+  build(policy) {
+    return [{ path: ARGOCD_PATCH_FILE, kind: 'yaml', documents: [withComment(applicationPatch(policy), EXPLANATION)] }];
+  },
+};
+
+export function applicationPatch(policy: ResolvedPolicy): Record<string, unknown> {
+  const routeEntries = managedRoutes(policy).map((route) => `.spec.http[] | select(.name == ${jqString(route.name)})`);
+  return {
+    spec: {
+      ignoreDifferences: [
+        {
+          group: ISTIO_GROUP,
+          kind: 'VirtualService',
+          name: virtualServiceName(policy),
+          namespace: policy.namespace,
+          jqPathExpressions: ['.spec.http[].route[].weight', ...routeEntries],
+        },
+        {
+          group: ISTIO_GROUP,
+          kind: 'DestinationRule',
+          name: destinationRuleName(policy),
+          namespace: policy.namespace,
+          jqPathExpressions: [`.spec.subsets[].labels[${jqString(POD_TEMPLATE_HASH)}]`],
+        },
+      ],
+      syncPolicy: { syncOptions: ['RespectIgnoreDifferences=true'] },
+    },
+  };
+}
+
+/** A JSON string literal is a jq string literal (JSON escapes every `\`, so no `\(` interpolation). */
+function jqString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function withComment(value: Record<string, unknown>, comment: string): Node {
+  const node = new Document(value).contents as Node;
+  node.commentBefore = comment;
+  return node;
+}

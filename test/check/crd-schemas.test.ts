@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { crdSchemasCheck, strictValidators } from '../../src/check/crd-schemas.js';
+import type { ResolvedPolicy } from '../../src/resolve/policy.js';
+import { targets } from '../../src/targets/index.js';
+import type { OutputFile } from '../../src/targets/target.js';
+import { examplePolicies, examplePolicy } from '../gates/example-policies.js';
+
+function compile(policy: ResolvedPolicy): OutputFile[] {
+  return targets.flatMap((target) => target.build(policy));
+}
+
+function objectOfKind(files: OutputFile[], kind: string): Record<string, any> {
+  const found = files.flatMap((file) => file.documents ?? []).find((doc) => (doc as { kind?: string }).kind === kind);
+  if (!found) throw new Error(`no ${kind} compiled`);
+  return found as Record<string, any>;
+}
+
+describe('crd-schemas', () => {
+  it('knows the Istio and Argo kinds modelgate emits', () => {
+    const types = [...strictValidators().keys()];
+    for (const type of ['networking.istio.io/v1beta1/VirtualService', 'networking.istio.io/v1beta1/DestinationRule', 'argoproj.io/v1alpha1/Rollout', 'argoproj.io/v1alpha1/AnalysisTemplate']) {
+      expect(types).toContain(type);
+    }
+  });
+
+  it.each(examplePolicies().map((policy) => [policy.name, policy] as const))('accepts everything compiled from %s', (_name, policy) => {
+    expect(crdSchemasCheck.check(policy, compile(policy))).toEqual([]);
+  });
+
+  it('rejects an unknown field deep inside a VirtualService route', () => {
+    const policy = examplePolicy('fraud-detector.yaml');
+    const files = compile(policy);
+    objectOfKind(files, 'VirtualService').spec.http[0].route[0].wieght = 5;
+    const findings = crdSchemasCheck.check(policy, files);
+    expect(findings).toEqual([
+      { path: 'istio/virtualservice.yaml', object: 'VirtualService/fraud-detector', message: expect.stringContaining('/spec/http/0/route/0: unknown field "wieght"') },
+    ]);
+  });
+
+  it('rejects an unknown field in a Rollout step and in object metadata', () => {
+    const policy = examplePolicy('fraud-detector.yaml');
+    const files = compile(policy);
+    const rollout = objectOfKind(files, 'Rollout');
+    rollout.spec.strategy.canary.steps.push({ setWeigth: 10 });
+    rollout.metadata.label = { app: 'x' };
+    const messages = crdSchemasCheck.check(policy, files).map((finding) => finding.message);
+    expect(messages.some((message) => message.includes('unknown field "setWeigth"'))).toBe(true);
+    expect(messages.some((message) => message.includes('/metadata: unknown field "label"'))).toBe(true);
+  });
+
+  it('rejects a wrongly typed value in a DestinationRule', () => {
+    const policy = examplePolicy('churn-scorer.yaml');
+    const files = compile(policy);
+    objectOfKind(files, 'DestinationRule').spec.subsets[0].labels = ['app'];
+    expect(crdSchemasCheck.check(policy, files)).toHaveLength(1);
+  });
+
+  it('reports a kind it has no schema for instead of passing it', () => {
+    const policy = examplePolicy('churn-scorer.yaml');
+    const files: OutputFile[] = [{ path: 'x.yaml', kind: 'yaml', documents: [{ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g' } }] }];
+    expect(crdSchemasCheck.check(policy, files)).toEqual([{ path: 'x.yaml', object: 'Gateway/g', message: 'no schema known for networking.istio.io/v1/Gateway' }]);
+  });
+});
