@@ -12,7 +12,7 @@ import { parse, stringify } from 'yaml';
 import { PROMETHEUS_RULE_FILE, prometheusTarget, ruleGroups } from '../../src/targets/prometheus.js';
 import { examplePolicies, examplePolicy, repoRoot } from '../gates/example-policies.js';
 import { requireTool } from '../support/tools.js';
-import { promtoolTest, type Fixture } from './scenario.js';
+import { promtoolTest, type Fixture, type ScenarioCase, type Traffic } from './scenario.js';
 
 const promtool = requireTool('promtool');
 const fixtureDir = path.join(repoRoot, 'test', 'fixtures', 'promtool');
@@ -53,6 +53,11 @@ describe.skipIf(!promtool)('promtool', () => {
       for (const scenario of fixture.cases) {
         it(scenario.name, () => {
           const policy = examplePolicy(fixture.policy);
+          if (scenario.fires) {
+            // A firing case must clear the guard, or it would prove nothing but the guard.
+            const perWindow = lowestRate(scenario) * (policy.gates.intervalSeconds / 60);
+            expect(perWindow, `fixture traffic below ${policy.name}'s minRequests`).toBeGreaterThanOrEqual(policy.gates.minRequests);
+          }
           const groups = ruleGroups(policy);
           const dir = mkdtempSync(path.join(tmpdir(), 'modelgate-promtool-'));
           writeFileSync(path.join(dir, 'rules.yaml'), stringify({ groups }));
@@ -65,3 +70,11 @@ describe.skipIf(!promtool)('promtool', () => {
     });
   }
 });
+
+/** The least traffic any version (or segment) of a fixture case gets, per minute. */
+function lowestRate(scenario: ScenarioCase): number {
+  const rates = (t: Traffic): number[] => (t.segments ? Object.values(t.segments).flatMap(rates) : [t.requestsPerMinute ?? 0]);
+  const all = [...rates(scenario.stable), ...rates(scenario.canary)];
+  // The silence case fires precisely because the canary gets nothing: judge it by stable alone.
+  return scenario.canary.requestsPerMinute === 0 ? Math.min(...rates(scenario.stable)) : Math.min(...all);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ALERT_CANARY_SILENT, prometheusRuleName } from '../../src/names.js';
+import { PROMETHEUS_RULE_FILE, PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget, ruleGroups, templateText } from '../../src/targets/prometheus.js';
+import { examplePolicy } from '../gates/example-policies.js';
+
+const fraud = examplePolicy('fraud-detector.yaml');
+const rules = ruleGroups(fraud).flatMap((g) => g.rules);
+const alert = (name: string) => rules.find((r) => r.alert === name)! as { labels: Record<string, string>; annotations: Record<string, string>; for: string; expr: string };
+
+describe('Prometheus rules', () => {
+  it('writes the same groups as a PrometheusRule and as a plain rule file', () => {
+    const files = prometheusTarget.build(fraud);
+    const object = files.find((f) => f.path === PROMETHEUS_RULE_OBJECT_FILE)!.documents![0] as { kind: string; metadata: { name: string; namespace: string }; spec: { groups: unknown } };
+    const plain = files.find((f) => f.path === PROMETHEUS_RULE_FILE)!.documents![0] as { groups: unknown };
+    expect(object.kind).toBe('PrometheusRule');
+    expect(object.metadata).toMatchObject({ name: prometheusRuleName(fraud), namespace: 'risk' });
+    expect(object.spec.groups).toEqual(plain.groups);
+  });
+
+  it('labels each gate alert with model, policy, namespace, version and severity, and annotates the threshold and runbook', () => {
+    const latency = alert('ModelGateLatencyP99');
+    expect(latency.labels).toEqual({ model: 'fraud_detector', policy: 'fraud-detector', namespace: 'risk', version: '42', gate: 'latency-p99', severity: 'critical' });
+    expect(latency.annotations.threshold).toBe('10%');
+    expect(latency.annotations.runbook_url).toBe('https://runbooks.acme.example/fraud-detector');
+    expect(latency.for).toBe('5m');
+    expect(latency.expr.endsWith('> 10')).toBe(true);
+  });
+
+  it('names the segment in a per-segment alert', () => {
+    const segment = alert('ModelGateSegmentErrorRate');
+    expect(segment.labels.segment).toBe('merchant_category');
+    expect(segment.annotations.summary).toContain('merchant_category={{ $labels.merchant_category }}');
+    expect(segment.expr).toContain('sum by (merchant_category)');
+  });
+
+  it('guards every comparison with the minimum request count of both versions', () => {
+    for (const name of ['ModelGateLatencyP99', 'ModelGateErrorRate', 'ModelGateSegmentErrorRate']) {
+      expect(alert(name).expr, name).toContain(`{destination_version="42"}) >= ${fraud.gates.minRequests}`);
+      expect(alert(name).expr, name).toContain(`{destination_version="41"}) >= ${fraud.gates.minRequests}`);
+    }
+  });
+
+  it('has a silent-canary alert while there is a candidate, and no alerts at rest', () => {
+    expect(alert(ALERT_CANARY_SILENT).labels.severity).toBe('warning');
+    const atRest = ruleGroups(examplePolicy('search-ranker.yaml'));
+    expect(atRest.flatMap((g) => g.rules).filter((r) => r.alert)).toEqual([]);
+    expect(atRest.flatMap((g) => g.rules).length).toBeGreaterThan(0);
+  });
+
+  it('records drift per score bucket with smoothing, for both spellings of a bucket bound', () => {
+    const buckets = rules.filter((r) => String(r.record).endsWith('score_drift_bucket_count:increase5m'));
+    expect(buckets.map((r) => (r.labels as Record<string, string>).bucket)).toEqual(['0.05', '0.1', '0.2', '0.3', '0.5', '0.7', '0.9', '1', '+Inf']);
+    expect(String(buckets[7]!.expr)).toContain('le=~"1|1\\\\.0"');
+  });
+
+  it('keeps policy text from opening a template action in an annotation', () => {
+    expect(templateText('https://x.example/{{ .Values }}')).toBe('https://x.example/{{ "{{" }} .Values }}');
+  });
+});
