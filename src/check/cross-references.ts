@@ -1,0 +1,128 @@
+/**
+ * Names one object uses must exist in the object they point at, or the controller fails at
+ * rollout time: subsets and routes the Rollout names, managed routes its steps use, the
+ * analysis template and its arguments, the labels subsets and the Service select, and the TF
+ * Serving config file the pods load.
+ */
+import type { OutputFile } from '../targets/target.js';
+import type { OutputCheck, OutputFinding } from './check.js';
+
+type Json = Record<string, any>;
+
+interface Located {
+  path: string;
+  object: Json;
+}
+
+export const crossReferencesCheck: OutputCheck = {
+  name: 'cross-references',
+  check(_policy, files) {
+    const objects = kubernetesObjects(files);
+    const findings: OutputFinding[] = [];
+    for (const rollout of objects.filter((entry) => entry.object.kind === 'Rollout')) {
+      const report = (message: string): void => void findings.push({ path: rollout.path, object: `Rollout/${rollout.object.metadata?.name}`, message });
+      checkRollout(rollout.object, objects, report);
+    }
+    return findings;
+  },
+};
+
+function checkRollout(rollout: Json, objects: Located[], report: (message: string) => void): void {
+  const canary = rollout.spec?.strategy?.canary ?? {};
+  const istio = canary.trafficRouting?.istio ?? {};
+  const podLabels: Json = rollout.spec?.template?.metadata?.labels ?? {};
+
+  const destinationRule = find(objects, 'DestinationRule', istio.destinationRule?.name);
+  if (!destinationRule) report(`names DestinationRule ${istio.destinationRule?.name}, which is not compiled`);
+  const subsets = new Map<string, Json>((destinationRule?.spec?.subsets ?? []).map((subset: Json) => [subset.name, subset]));
+  for (const key of ['stableSubsetName', 'canarySubsetName']) {
+    const name = istio.destinationRule?.[key];
+    if (destinationRule && !subsets.has(name)) report(`${key} ${name} is not a subset of DestinationRule ${destinationRule.metadata?.name}`);
+  }
+  for (const [name, subset] of subsets) {
+    if (!selects(subset.labels ?? {}, podLabels)) report(`DestinationRule subset ${name} selects labels the Rollout's pods do not carry`);
+  }
+
+  const virtualService = find(objects, 'VirtualService', istio.virtualService?.name);
+  if (!virtualService) report(`names VirtualService ${istio.virtualService?.name}, which is not compiled`);
+  const httpRoutes: Json[] = virtualService?.spec?.http ?? [];
+  const routeNames = new Set(httpRoutes.map((route) => route.name));
+  for (const name of istio.virtualService?.routes ?? []) {
+    if (virtualService && !routeNames.has(name)) report(`route ${name} is not an http route of VirtualService ${virtualService.metadata?.name}`);
+  }
+  for (const route of httpRoutes) {
+    for (const { destination } of route.route ?? []) {
+      if (destinationRule && (destination?.host !== destinationRule.spec?.host || !subsets.has(destination?.subset))) {
+        report(`VirtualService route ${route.name} sends traffic to ${destination?.host}/${destination?.subset}, which DestinationRule ${destinationRule.metadata?.name} does not define`);
+      }
+    }
+  }
+
+  const managed: string[] = (canary.trafficRouting?.managedRoutes ?? []).map((route: Json) => route.name);
+  for (const name of managed) {
+    if (routeNames.has(name)) report(`managed route ${name} clashes with a route already in the VirtualService`);
+  }
+  for (const step of canary.steps ?? []) {
+    const route = step.setHeaderRoute ?? step.setMirrorRoute;
+    if (route && !managed.includes(route.name)) report(`step uses route ${route.name}, which is not in trafficRouting.managedRoutes`);
+  }
+
+  if (canary.analysis) checkAnalysis(canary.analysis, objects, report);
+  checkService(rollout, objects, podLabels, report);
+  checkConfigFiles(rollout, objects, report);
+}
+
+function checkAnalysis(analysis: Json, objects: Located[], report: (message: string) => void): void {
+  const supplied = new Set<string>((analysis.args ?? []).map((arg: Json) => arg.name));
+  for (const { templateName } of analysis.templates ?? []) {
+    const template = find(objects, 'AnalysisTemplate', templateName);
+    if (!template) {
+      report(`analysis names AnalysisTemplate ${templateName}, which is not compiled`);
+      continue;
+    }
+    const declared: Json[] = template.spec?.args ?? [];
+    for (const arg of declared) {
+      if (arg.value === undefined && arg.valueFrom === undefined && !supplied.has(arg.name)) report(`AnalysisTemplate ${templateName} needs arg ${arg.name}, which the Rollout does not supply`);
+    }
+    for (const name of supplied) {
+      if (!declared.some((arg) => arg.name === name)) report(`passes arg ${name}, which AnalysisTemplate ${templateName} does not declare`);
+    }
+  }
+}
+
+function checkService(rollout: Json, objects: Located[], podLabels: Json, report: (message: string) => void): void {
+  const service = objects.find((entry) => entry.object.kind === 'Service' && entry.object.metadata?.name === rollout.metadata?.name)?.object;
+  if (service && !selects(service.spec?.selector ?? {}, podLabels)) report(`Service ${service.metadata?.name} selects labels the Rollout's pods do not carry`);
+}
+
+/** Every `--model_config_file` a container loads must be a key of the ConfigMap mounted there. */
+function checkConfigFiles(rollout: Json, objects: Located[], report: (message: string) => void): void {
+  const spec = rollout.spec?.template?.spec ?? {};
+  for (const container of spec.containers ?? []) {
+    for (const arg of container.args ?? []) {
+      const file = /^--model_config_file=(.*)\/([^/]+)$/.exec(String(arg));
+      if (!file) continue;
+      const mount = (container.volumeMounts ?? []).find((volumeMount: Json) => volumeMount.mountPath === file[1]);
+      const volume = (spec.volumes ?? []).find((entry: Json) => entry.name === mount?.name);
+      const configMap = volume?.configMap ? find(objects, 'ConfigMap', volume.configMap.name) : undefined;
+      if (!configMap) report(`container ${container.name} loads ${file[1]}/${file[2]}, but no compiled ConfigMap is mounted there`);
+      else if (!(file[2]! in (configMap.data ?? {}))) report(`container ${container.name} loads ${file[2]}, which ConfigMap ${configMap.metadata?.name} does not hold`);
+    }
+  }
+}
+
+function selects(selector: Json, labels: Json): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+function find(objects: Located[], kind: string, name: unknown): Json | undefined {
+  return objects.find((entry) => entry.object.kind === kind && entry.object.metadata?.name === name)?.object;
+}
+
+function kubernetesObjects(files: readonly OutputFile[]): Located[] {
+  return files.flatMap((file) =>
+    (file.documents ?? [])
+      .filter((doc): doc is Json => doc !== null && typeof doc === 'object' && typeof (doc as Json).kind === 'string')
+      .map((object) => ({ path: file.path, object })),
+  );
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { crossReferencesCheck } from '../../src/check/cross-references.js';
+import type { ResolvedPolicy } from '../../src/resolve/policy.js';
+import { targets } from '../../src/targets/index.js';
+import type { OutputFile } from '../../src/targets/target.js';
+import { examplePolicies, examplePolicy } from '../gates/example-policies.js';
+
+function compile(policy: ResolvedPolicy): OutputFile[] {
+  return targets.flatMap((target) => target.build(policy));
+}
+
+function objectOfKind(files: OutputFile[], kind: string): Record<string, any> {
+  const found = files.flatMap((file) => file.documents ?? []).find((doc) => (doc as { kind?: string }).kind === kind);
+  if (!found) throw new Error(`no ${kind} compiled`);
+  return found as Record<string, any>;
+}
+
+/** Compile a policy, break it with `mutate`, and return the check's messages. */
+function messagesAfter(file: string, mutate: (files: OutputFile[]) => void): string[] {
+  const policy = examplePolicy(file);
+  const files = compile(policy);
+  mutate(files);
+  return crossReferencesCheck.check(policy, files).map((finding) => finding.message);
+}
+
+describe('cross-references', () => {
+  it.each(examplePolicies().map((policy) => [policy.name, policy] as const))('finds nothing wrong in %s', (_name, policy) => {
+    expect(crossReferencesCheck.check(policy, compile(policy))).toEqual([]);
+  });
+
+  it('names the Rollout and its file in a finding', () => {
+    const policy = examplePolicy('fraud-detector.yaml');
+    const files = compile(policy);
+    objectOfKind(files, 'Rollout').spec.strategy.canary.trafficRouting.istio.destinationRule.canarySubsetName = 'canery';
+    expect(crossReferencesCheck.check(policy, files)).toEqual([
+      { path: 'rollout/rollout.yaml', object: 'Rollout/fraud-detector', message: 'canarySubsetName canery is not a subset of DestinationRule fraud-detector' },
+    ]);
+  });
+
+  it('catches a route the Rollout names that the VirtualService lacks', () => {
+    const messages = messagesAfter('churn-scorer.yaml', (files) => {
+      objectOfKind(files, 'VirtualService').spec.http[0].name = 'main';
+    });
+    expect(messages).toContain('route primary is not an http route of VirtualService churn-scorer');
+  });
+
+  it('catches a step using a route that is not declared as managed', () => {
+    const messages = messagesAfter('fraud-detector.yaml', (files) => {
+      objectOfKind(files, 'Rollout').spec.strategy.canary.trafficRouting.managedRoutes = [];
+    });
+    expect(messages).toContain('step uses route mirror, which is not in trafficRouting.managedRoutes');
+  });
+
+  it('catches a managed route that clashes with an existing route', () => {
+    const messages = messagesAfter('recommender.yaml', (files) => {
+      objectOfKind(files, 'Rollout').spec.strategy.canary.trafficRouting.managedRoutes.push({ name: 'primary' });
+    });
+    expect(messages).toContain('managed route primary clashes with a route already in the VirtualService');
+  });
+
+  it('catches a missing analysis argument and an undeclared one', () => {
+    const messages = messagesAfter('fraud-detector.yaml', (files) => {
+      objectOfKind(files, 'Rollout').spec.strategy.canary.analysis.args[1].name = 'candidate-version';
+    });
+    expect(messages).toContain('AnalysisTemplate fraud-detector-gates needs arg canary-version, which the Rollout does not supply');
+    expect(messages).toContain('passes arg candidate-version, which AnalysisTemplate fraud-detector-gates does not declare');
+  });
+
+  it('catches an analysis template that is not compiled', () => {
+    const messages = messagesAfter('fraud-detector.yaml', (files) => {
+      objectOfKind(files, 'AnalysisTemplate').metadata.name = 'other';
+    });
+    expect(messages).toContain('analysis names AnalysisTemplate fraud-detector-gates, which is not compiled');
+  });
+
+  it('catches subsets and a Service that select labels the pods do not carry', () => {
+    const messages = messagesAfter('churn-scorer.yaml', (files) => {
+      objectOfKind(files, 'Rollout').spec.template.metadata.labels.app = 'churn';
+    });
+    expect(messages).toContain('DestinationRule subset stable selects labels the Rollout\'s pods do not carry');
+    expect(messages).toContain('Service churn-scorer selects labels the Rollout\'s pods do not carry');
+  });
+
+  it('catches a VirtualService destination the DestinationRule does not define', () => {
+    const messages = messagesAfter('churn-scorer.yaml', (files) => {
+      objectOfKind(files, 'VirtualService').spec.http[0].route[1].destination.subset = 'candidate';
+    });
+    expect(messages).toEqual(['VirtualService route primary sends traffic to churn-scorer/candidate, which DestinationRule churn-scorer does not define']);
+  });
+
+  it('catches a TF Serving config file the mounted ConfigMap does not hold', () => {
+    const messages = messagesAfter('fraud-detector.yaml', (files) => {
+      delete objectOfKind(files, 'ConfigMap').data['version-42.config'];
+    });
+    expect(messages).toEqual(['container tfserving loads version-42.config, which ConfigMap fraud-detector-tfserving does not hold']);
+  });
+});
