@@ -1,0 +1,66 @@
+/**
+ * The release actions as edits of the policy document itself — comments, key order and
+ * formatting survive because the edit goes through the parsed YAML document. Each action says
+ * which version serves all traffic once its change is merged.
+ *
+ * - rollback: the candidate leaves; stable becomes the target (default `rollback.to`, else
+ *   stable). The target must be a version the running config keeps loaded.
+ * - promote: the candidate becomes stable; the old stable is kept as the first previous version
+ *   and becomes the rollback target.
+ * - abort: the candidate leaves; stable stays (a rollback to the current stable, said plainly).
+ */
+import type { Document } from 'yaml';
+import type { ResolvedPolicy } from '../resolve/policy.js';
+import { spliceYaml, type YamlEdit } from './yaml-splice.js';
+
+export type PolicyEdit = { action: 'rollback'; to: number | null } | { action: 'promote' } | { action: 'abort' };
+
+export type EditOutcome = { text: string; servingAfter: number; summary: string } | { refusal: string };
+
+const VERSIONS = ['spec', 'versions'] as const;
+
+/** Apply `edit` to the policy text (parsed as `doc`, resolved as `policy`). */
+export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedPolicy, edit: PolicyEdit): EditOutcome {
+  const { stable, candidate, retained, previous, preload } = policy.versions;
+  const withoutCandidate: YamlEdit[] = [{ op: 'delete', path: [...VERSIONS, 'candidate'] }];
+  if (candidate !== null && preload.includes(candidate)) {
+    withoutCandidate.push({ op: 'list', path: [...VERSIONS, 'preload'], values: preload.filter((v) => v !== candidate), after: 'stable' });
+  }
+  const hasRollbackTo = doc.hasIn(['spec', 'rollback', 'to']);
+  switch (edit.action) {
+    case 'rollback': {
+      const target = edit.to ?? policy.rollback.toVersion;
+      if (!retained.includes(target)) {
+        return { refusal: `version ${target} is not loaded by the running config (it keeps ${retained.join(', ')}), so traffic could not move to it in seconds; roll back to one of those, or raise versions.retain first` };
+      }
+      if (target === stable && candidate === null) return { refusal: `${policy.name} already serves ${stable} with no candidate; there is nothing to roll back` };
+      if (target === candidate) return { refusal: `version ${target} is the candidate being rolled back; choose a version that served before it` };
+      const edits: YamlEdit[] = [...withoutCandidate];
+      if (target !== stable) {
+        edits.push({ op: 'set', path: [...VERSIONS, 'stable'], value: target });
+        edits.push({ op: 'list', path: [...VERSIONS, 'previous'], values: unique([stable, ...previous].filter((v) => v !== target)), after: 'stable' });
+        if (hasRollbackTo) edits.push({ op: 'set', path: ['spec', 'rollback', 'to'], value: target });
+      }
+      const what = candidate === null ? `stable ${stable}` : `candidate ${candidate}`;
+      return { text: spliceYaml(text, doc, edits), servingAfter: target, summary: `roll back ${policy.name} from ${what} to ${target}: 100% of traffic on ${target}` };
+    }
+    case 'promote': {
+      if (candidate === null) return { refusal: `${policy.name} has no candidate to promote` };
+      const edits: YamlEdit[] = [
+        ...withoutCandidate,
+        { op: 'set', path: [...VERSIONS, 'stable'], value: candidate },
+        { op: 'list', path: [...VERSIONS, 'previous'], values: unique([stable, ...previous].filter((v) => v !== candidate)), after: 'stable' },
+      ];
+      if (hasRollbackTo) edits.push({ op: 'set', path: ['spec', 'rollback', 'to'], value: stable });
+      return { text: spliceYaml(text, doc, edits), servingAfter: candidate, summary: `promote ${policy.name} candidate ${candidate} to stable: 100% of traffic on ${candidate}, rollback target ${stable}` };
+    }
+    case 'abort': {
+      if (candidate === null) return { refusal: `${policy.name} has no candidate to abort` };
+      return { text: spliceYaml(text, doc, withoutCandidate), servingAfter: stable, summary: `abort the release of ${policy.name} candidate ${candidate}: 100% of traffic stays on ${stable}` };
+    }
+  }
+}
+
+function unique(values: number[]): number[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,28 @@
+/**
+ * Run one release action on a policy file: validate it as it is, edit the document, and accept
+ * the result only if the validator accepts it too. Nothing is written here.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { validateSources } from '../validate/validate.js';
+import { editPolicy, type PolicyEdit } from './edit-policy.js';
+
+export type ActionResult =
+  | { ok: true; text: string; servingAfter: number; summary: string; policyName: string; namespace: string; owners: string[]; warnings: Diagnostic[] }
+  | { ok: false; message: string; diagnostics: Diagnostic[] };
+
+export function runReleaseAction(file: string, bytes: Uint8Array, edit: PolicyEdit): ActionResult {
+  const before = validateSources([{ file, bytes }]);
+  const current = before.policies[0];
+  if (!current || hasErrors(before.diagnostics)) {
+    return { ok: false, message: `${file} does not validate as it is; fix it before a ${edit.action}`, diagnostics: before.diagnostics };
+  }
+  const outcome = editPolicy(current.source.text, current.source.doc, current.policy, edit);
+  if ('refusal' in outcome) return { ok: false, message: outcome.refusal, diagnostics: [] };
+  const after = validateSources([{ file, bytes: new TextEncoder().encode(outcome.text) }]);
+  if (after.policies.length === 0 || hasErrors(after.diagnostics)) {
+    return { ok: false, message: `the ${edit.action} would leave ${file} invalid, so it was not made`, diagnostics: after.diagnostics };
+  }
+  const { name, namespace, owners } = after.policies[0]!.policy;
+  return { ok: true, ...outcome, policyName: name, namespace, owners, warnings: after.diagnostics };
+}
