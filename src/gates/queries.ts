@@ -86,7 +86,7 @@ function latencyLimits(policy: ResolvedPolicy, gate: LatencyGate): GateLimit[] {
   }
   if (gate.maxMs !== null) {
     limits.push({
-      id: ids.absolute, gate, relative: false, threshold: gate.maxMs, unit: 'ms', description: `canary ${p}`,
+      id: ids.absolute, gate, relative: false, threshold: gate.maxMs, unit: 'ms', description: p,
       measurement: (v) => guarded(policy, gate, v, false, pick(series, ISTIO_VERSION_LABEL, v.canary, segments(gate))),
     });
   }
@@ -106,7 +106,7 @@ function errorRateLimits(policy: ResolvedPolicy, gate: ErrorRateGate): GateLimit
   }
   if (gate.maxPercent !== null) {
     limits.push({
-      id: ids.absolute, gate, relative: false, threshold: gate.maxPercent, unit: '%', description: 'canary error rate',
+      id: ids.absolute, gate, relative: false, threshold: gate.maxPercent, unit: '%', description: 'error rate',
       measurement: (v) => guarded(policy, gate, v, false, bin('*', canary(v), num(100))),
     });
   }
