@@ -1,0 +1,104 @@
+/** `modelgate compile`: policies → generated/<namespace>/<policy>/, or `--check` that it is up to date. */
+import { dirname, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compile } from '../compile/compile.js';
+import { changeDiagnostics } from '../emit/change-diagnostics.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../diagnostics/format.js';
+import { parseHeader } from '../emit/header.js';
+import { scopeOf, syncOutput } from '../emit/sync.js';
+import { readTree } from '../emit/tree.js';
+import { OutputTreeError } from '../emit/tree-error.js';
+import { assertSafeOutputDir } from '../emit/write.js';
+import { UsageError } from '../load/discover.js';
+
+const HELP = `usage: modelgate compile [PATH…] [--out DIR] [--check] [--format human|json|github]
+
+Compile release policies (default PATH: policies/) into DIR/<namespace>/<policy>/ (default DIR:
+generated): Istio, Argo Rollouts, Prometheus and TF Serving files plus a kustomization.yaml.
+All files of a run are written together or not at all; files modelgate wrote that no policy
+produces any more are removed; files without a modelgate header are never touched.
+
+  --out DIR      output folder (default: generated)
+  --check        write nothing; list every file that is missing, out of date, edited by hand
+                 or no longer produced
+  --format F     diagnostics as human (default), json or github (workflow annotations)
+
+exit status: 0 written / up to date; 1 invalid policies, or (--check) output differs;
+2 usage or file-system error, or an internal error (a modelgate bug: nothing is written).
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values: { out: string; check: boolean; format: string; help: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string', default: 'generated' },
+        check: { type: 'boolean', default: false },
+        format: { type: 'string', default: 'human' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }) as { values: typeof values; positionals: string[] });
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (!(DIAGNOSTIC_FORMATS as readonly string[]).includes(values.format)) return usageError(`--format must be human, json or github, not '${values.format}'`);
+  const format = values.format as DiagnosticFormat;
+  const paths = positionals.length > 0 ? positionals : ['policies/'];
+  const outDir = resolve(values.out);
+  const sourceRoot = dirname(outDir);
+
+  try {
+    assertSafeOutputDir(outDir, [process.cwd(), ...paths]);
+    const existing = await readTree(outDir);
+    const result = await compile(paths, {
+      sourceRoot,
+      previousOutput: (path) => {
+        const file = existing.get(path);
+        return file ? (parseHeader(file.bytes.toString('utf8'))?.body ?? null) : null;
+      },
+    });
+    if (result.internalError || hasErrors(result.diagnostics)) {
+      report(result.diagnostics, format);
+      process.stderr.write(`modelgate: ${result.internalError ? 'internal error' : 'invalid policies'}; nothing was written\n`);
+      return result.internalError ? 2 : 1;
+    }
+    const scope = scopeOf(paths.map((path) => relative(sourceRoot, resolve(path))));
+    const sync = await syncOutput(outDir, result.files, scope, values.check ? 'check' : 'write');
+    const shownOut = relative(process.cwd(), outDir) || '.';
+    const changes = changeDiagnostics(sync.changes, shownOut, values.check ? 'error' : 'warning');
+    report([...result.diagnostics, ...changes.filter((d) => values.check || d.rule === 'output-edited-by-hand')], format);
+    if (values.check) {
+      process.stderr.write(sync.changes.length === 0 ? `${shownOut}/ is up to date\n` : `${shownOut}/ differs from the policies in ${sync.changes.length} file(s); run 'modelgate compile'\n`);
+      return sync.changes.length === 0 ? 0 : 1;
+    }
+    process.stderr.write(sync.written ? `wrote ${shownOut}/ (${sync.changes.length} file(s) changed)\n` : `${shownOut}/ is up to date\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof OutputTreeError) return usageError(error.message);
+    if (isFileSystemError(error)) return usageError(`cannot write ${values.out}: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+function report(diagnostics: Diagnostic[], format: DiagnosticFormat): void {
+  if (diagnostics.length === 0 && format !== 'json') return;
+  process.stdout.write(formatDiagnostics(sortDiagnostics(diagnostics), format));
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`modelgate compile: ${message}\nRun 'modelgate compile --help' for usage.\n`);
+  return 2;
+}
+
+function isFileSystemError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException)?.code === 'string' && typeof (error as NodeJS.ErrnoException)?.syscall === 'string';
+}

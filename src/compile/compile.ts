@@ -1,0 +1,28 @@
+/**
+ * The compile pipeline: read policy files → validate and resolve → build the planned output.
+ * Reads its inputs and nothing else; `compile`, `plan` and `propose` decide what to do with the
+ * plan. `previousOutput` is the output folder as it is, for the checks that compare a release
+ * with the one before it.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { readPolicyFiles } from '../load/discover.js';
+import { validateSources } from '../validate/validate.js';
+import { buildPolicies, type BuildOptions, type BuildResult } from './build.js';
+import { tfservingLabelOrder } from './tfserving-label-order.js';
+
+export interface CompileOptions extends Omit<BuildOptions, 'policyChecks'> {
+  /** Content of a file in the output folder (path relative to it), null when absent. */
+  previousOutput?: (path: string) => string | null;
+}
+
+export async function compile(paths: readonly string[], options: CompileOptions): Promise<BuildResult> {
+  return compileSources(await readPolicyFiles([...paths]), options);
+}
+
+export function compileSources(files: Array<{ file: string; bytes: Uint8Array }>, options: CompileOptions): BuildResult {
+  const validated = validateSources(files);
+  const previousOutput = options.previousOutput ?? (() => null);
+  const built = buildPolicies(validated.policies, { ...options, policyChecks: [tfservingLabelOrder(previousOutput)] });
+  const diagnostics: Diagnostic[] = [...validated.diagnostics, ...built.diagnostics];
+  return { ...built, diagnostics };
+}
