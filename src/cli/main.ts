@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 
 type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  validate: { summary: 'check release policies and report problems at their line and column', load: () => import('./validate.js') },
+  schema: { summary: 'print the ReleasePolicy JSON Schema', load: () => import('./schema.js') },
+  compile: { summary: 'compile policies into generated/<namespace>/<policy>/ (--check: verify it is up to date)', load: () => import('./compile.js') },
+};
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length), 8);

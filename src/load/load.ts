@@ -93,17 +93,25 @@ export function positionOf(source: LoadedPolicy, path: ReadonlyArray<string | nu
 }
 
 function startOf(source: LoadedPolicy, path: ReadonlyArray<string | number>): number | undefined {
-  const last = path[path.length - 1];
-  const parent = path.length === 1 ? source.doc.contents : source.doc.getIn(path.slice(0, -1), true);
-  if (isMap(parent)) {
-    const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(last));
-    return pair && isNode(pair.key) ? pair.key.range?.[0] : undefined;
+  let node: unknown = source.doc.contents;
+  let start: number | undefined;
+  for (const part of path) {
+    // Keys compare as text: `40:` (a number in YAML) and `"40"` both answer to path part 40 or "40".
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(part));
+      if (!pair || !isNode(pair.key)) return undefined;
+      start = pair.key.range?.[0];
+      node = pair.value;
+    } else if (isSeq(node) && typeof part === 'number') {
+      const item = node.items[part];
+      if (!isNode(item)) return undefined;
+      start = item.range?.[0];
+      node = item;
+    } else {
+      return undefined;
+    }
   }
-  if (isSeq(parent) && typeof last === 'number') {
-    const item = parent.items[last];
-    return isNode(item) ? item.range?.[0] : undefined;
-  }
-  return undefined;
+  return start;
 }
 
 function firstLine(message: string): string {

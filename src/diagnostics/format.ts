@@ -1,0 +1,42 @@
+/**
+ * Diagnostics as people and machines read them: `human` for a terminal, `json` for tools,
+ * `github` for annotations on the pull request's changed lines.
+ */
+import type { Diagnostic } from './diagnostic.js';
+import { workflowCommand } from './github-command.js';
+
+export type DiagnosticFormat = 'human' | 'json' | 'github';
+export const DIAGNOSTIC_FORMATS: readonly DiagnosticFormat[] = ['human', 'json', 'github'];
+
+export function formatDiagnostics(diagnostics: Diagnostic[], format: DiagnosticFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(diagnostics.map(asJson), null, 2)}\n`;
+    case 'github':
+      return diagnostics.map(asGithub).join('');
+    case 'human':
+      return diagnostics.map(asHuman).join('');
+  }
+}
+
+/** Fixed key order, and `hint` always present, so consumers can rely on the shape. */
+function asJson(d: Diagnostic) {
+  return { file: d.file, line: d.line, column: d.column, severity: d.severity, rule: d.rule, message: d.message, hint: d.hint ?? null };
+}
+
+function asGithub(d: Diagnostic): string {
+  const message = d.hint ? `${d.message}\n${d.hint}` : d.message;
+  return `${workflowCommand(d.severity, { file: d.file, line: d.line, col: d.column, title: d.rule }, message)}\n`;
+}
+
+function asHuman(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity} [${d.rule}] ${d.message}\n${d.hint ? `    hint: ${d.hint}\n` : ''}`;
+}
+
+/** `2 errors, 1 warning in 4 files`. */
+export function summaryLine(diagnostics: readonly Diagnostic[], fileCount: number): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(fileCount, 'file')}\n`;
+}

@@ -1,0 +1,53 @@
+/**
+ * Run the semantic rules of src/rules/index.ts: each `check` on every policy, each `checkAll`
+ * once over the set. A rule that crashes is reported as an internal error on the policy instead
+ * of taking the whole run down with a stack trace.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { positionOf, type LoadedPolicy } from '../load/load.js';
+import type { ResolvedPolicy } from '../resolve/policy.js';
+import type { Rule, RuleReport } from '../rules/rule.js';
+
+export function runRules(
+  rules: readonly Rule[],
+  policies: ReadonlyArray<{ source: LoadedPolicy; policy: ResolvedPolicy }>,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of rules) {
+    const report = (source: LoadedPolicy, finding: RuleReport) => {
+      diagnostics.push({
+        file: source.file,
+        ...positionOf(source, finding.path),
+        severity: finding.severity ?? rule.severity,
+        rule: rule.id,
+        message: finding.message,
+        ...(finding.hint ? { hint: finding.hint } : {}),
+      });
+    };
+    if (rule.check) {
+      for (const { source, policy } of policies) {
+        guarded(rule, source, diagnostics, () => rule.check!({ source, policy, report: (finding) => report(source, finding) }));
+      }
+    }
+    if (rule.checkAll && policies.length > 0) {
+      guarded(rule, policies[0]!.source, diagnostics, () => rule.checkAll!({ policies, report }));
+    }
+  }
+  return diagnostics;
+}
+
+function guarded(rule: Rule, source: LoadedPolicy, diagnostics: Diagnostic[], run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    diagnostics.push({
+      file: source.file,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      rule: 'internal',
+      message: `rule \`${rule.id}\` failed: ${error instanceof Error ? error.message : String(error)}`,
+      hint: 'this is a bug in modelgate; please report it with this policy',
+    });
+  }
+}
