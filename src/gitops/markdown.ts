@@ -1,0 +1,35 @@
+/**
+ * Text from policies shown in a pull-request description. `markdown(text)` makes any string
+ * inert inline Markdown that renders as exactly that text: no links, images, HTML, table-cell
+ * breaks, headings or mentions. Templates accept only `Markdown` values, so a user string cannot
+ * reach a description without passing through here.
+ */
+export type Markdown = string & { readonly __markdown: unique symbol };
+
+/** Bidirectional controls can make a reviewer read something other than what is there. */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Other invisible or layout-breaking characters, shown by code point as well. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\ufeff]/g;
+const PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~:]/g;
+const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** A zero-width joiner after `@` stops GitHub from treating `@name` as a mention. */
+const ZWJ = '\u200d';
+
+export function markdown(text: string): Markdown {
+  return text
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(/[&<>"]/g, (c) => HTML[c]!)
+    .replace(PUNCTUATION, (c) => `\\${c}`)
+    .replace(/@/g, `@${ZWJ}`)
+    .replace(BIDI, codePoint)
+    .replace(CONTROL, codePoint) as Markdown;
+}
+
+/** Markdown modelgate wrote itself (fixed words, numbers it computed). */
+export function trusted(text: string): Markdown {
+  return text as Markdown;
+}
+
+function codePoint(c: string): string {
+  return `\\[U\\+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}\\]`;
+}

@@ -1,0 +1,45 @@
+/** User strings in PR descriptions render as themselves and can do nothing else. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { markdown } from '../../src/gitops/markdown.js';
+
+/** How CommonMark reads escaped text back: backslash escapes and entities resolve, nothing else happens. */
+function rendered(text: string): string {
+  return text
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1')
+    .replace(/&lt;|&gt;|&quot;|&amp;/g, (e) => ({ '&lt;': '<', '&gt;': '>', '&quot;': '"', '&amp;': '&' })[e]!);
+}
+
+describe('markdown()', () => {
+  it('neutralises the classic attacks', () => {
+    expect(markdown('a | b')).toBe('a \\| b');
+    expect(markdown('<script>alert(1)</script>')).not.toMatch(/<|>/);
+    expect(markdown('[x](javascript:alert(1))')).toBe('\\[x\\]\\(javascript\\:alert\\(1\\)\\)');
+    expect(markdown('{{owner}}')).toBe('\\{\\{owner\\}\\}');
+    expect(markdown('ping @alice and @acme/risk-ml')).not.toMatch(/@\w/);
+    expect(markdown('abc\u202Edef')).toBe('abc\\[U\\+202E\\]def');
+    expect(markdown('two\nlines')).toBe('two lines');
+  });
+
+  it('leaves no active construct in any string (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
+        const out = markdown(text);
+        expect(out).not.toMatch(/[\n\r<>\u202a-\u202e\u2066-\u2069]/);
+        expect(out).not.toMatch(/@[^\u200d]/);
+        // Every Markdown punctuation character is escaped by an odd run of backslashes.
+        for (const match of out.matchAll(/(\\*)([`*_{}[\]()#+\-.!|~:])/g)) expect(match[1]!.length % 2).toBe(1);
+      }),
+      { seed: 5, numRuns: 500 },
+    );
+  });
+
+  it('renders back to the original text, newlines shown as spaces (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }).filter((s) => !/[\u0000-\u001f\u007f\u2028\u2029\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s.replace(/\n/g, ''))), (text) => {
+        expect(rendered(markdown(text)).replace(/@\u200d/g, '@')).toBe(text.replace(/\r\n?|\n/g, ' '));
+      }),
+      { seed: 5, numRuns: 500 },
+    );
+  });
+});
