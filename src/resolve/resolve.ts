@@ -10,6 +10,7 @@ import type {
   VersionInfo,
 } from './policy.js';
 import { parseDurationSeconds, parsePercent, parsePercentagePoints, parseWeight } from './units.js';
+import { derivedMinRequests } from '../analysis/power.js';
 
 export const DEFAULTS = {
   namespace: 'default',
@@ -38,6 +39,15 @@ export const DEFAULTS = {
 type Raw = Record<string, any>;
 
 export function resolvePolicy(data: unknown, source: { file: string; sha256: string }): ResolvedPolicy {
+  const policy = resolveWithoutDerived(data, source);
+  // The guard the power analysis asks for, so a window too thin to judge reads as inconclusive.
+  if (!policy.gates.minRequestsExplicit) {
+    policy.gates.minRequests = Math.max(DEFAULTS.minRequests, derivedMinRequests(policy) ?? 0);
+  }
+  return policy;
+}
+
+function resolveWithoutDerived(data: unknown, source: { file: string; sha256: string }): ResolvedPolicy {
   const doc = data as Raw;
   const spec = doc.spec as Raw;
   const model = spec.model as Raw;
