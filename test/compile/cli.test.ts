@@ -120,3 +120,18 @@ describe('modelgate compile', () => {
     expect(await run([join(root, 'does-not-exist'), '--out', out])).toBe(2);
   });
 });
+
+describe('modelgate compile and the running TF Serving config', () => {
+  it('refuses to move a label onto a version the generated models.config does not load, writing nothing', async () => {
+    await compile();
+    const before = await snapshot();
+    const file = join(policies, 'fraud-detector.yaml');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('    candidate: 42\n', '    candidate: 43\n').replace('    previous: [40, 39]\n', '    previous: [42, 40, 39]\n'));
+    const candidateLine = text.split('\n').indexOf('    candidate: 42') + 1;
+
+    expect(await compile()).toBe(1);
+    expect(stdout).toContain(`fraud-detector.yaml:${candidateLine}:5: error [tfserving-label-order]`);
+    expect([...(await snapshot())]).toEqual([...before]);
+  });
+});
