@@ -19,10 +19,16 @@ const MATCH_ALL = [{ path: { prefix: '/' } }];
 export function canarySteps(policy: ResolvedPolicy): CanaryStep[] {
   if (policy.versions.candidate === null) return [];
   const steps: CanaryStep[] = [];
+  let scaleWeight: number | null = null;
+  const scaleTo = (weight: number): void => {
+    if (weight !== scaleWeight) steps.push({ setCanaryScale: { weight } });
+    scaleWeight = weight;
+  };
   const firstWeight = policy.canary.steps[0]?.weightPercent ?? 100;
   const preTraffic = policy.model.warmup?.pauseSeconds ?? null;
-  const scaledBeforeWeight = preTraffic !== null || policy.shadow !== null || policy.traffic.cohorts.length > 0 || policy.traffic.sticky !== null;
-  if (scaledBeforeWeight) steps.push({ setCanaryScale: { weight: policy.shadow?.mirrorPercent ?? firstWeight } });
+  if (preTraffic !== null || policy.shadow !== null || policy.traffic.cohorts.length > 0 || policy.traffic.sticky !== null) {
+    scaleTo(policy.shadow?.mirrorPercent ?? firstWeight);
+  }
   if (preTraffic !== null) steps.push(pause(preTraffic));
   if (policy.shadow) {
     steps.push(
@@ -33,23 +39,23 @@ export function canarySteps(policy: ResolvedPolicy): CanaryStep[] {
   }
   for (const cohort of policy.traffic.cohorts) steps.push(cohortRoute(cohort));
   const sticky = policy.traffic.sticky;
-  policy.canary.steps.forEach((step, index) => {
+  for (const step of policy.canary.steps) {
     if (sticky && step.weightPercent < 100) {
-      steps.push(
-        { setCanaryScale: { weight: step.weightPercent } },
-        { setHeaderRoute: { name: ROUTE_STICKY, match: [{ headerName: sticky.header, headerValue: { regex: candidateIdRegex(sticky.idAlphabet, step.weightPercent) } }] } },
-      );
+      scaleTo(step.weightPercent);
+      steps.push({ setHeaderRoute: { name: ROUTE_STICKY, match: [{ headerName: sticky.header, headerValue: { regex: candidateIdRegex(sticky.idAlphabet, step.weightPercent) } }] } });
     } else if (sticky) {
       // Size the canary for everyone before the primary route sends everyone to it.
-      steps.push({ setCanaryScale: { weight: 100 } }, { setWeight: step.weightPercent });
+      scaleTo(100);
+      steps.push({ setWeight: step.weightPercent });
     } else {
       steps.push({ setWeight: step.weightPercent });
       // Hand replica sizing back to the traffic weight once there is one.
-      if (index === 0 && scaledBeforeWeight) steps.push({ setCanaryScale: { matchTrafficWeight: true } });
+      if (scaleWeight !== null) steps.push({ setCanaryScale: { matchTrafficWeight: true } });
+      scaleWeight = null;
     }
     if (step.manual) steps.push({ pause: {} });
     else if (step.holdSeconds !== null) steps.push(pause(step.holdSeconds));
-  });
+  }
   return steps;
 }
 

@@ -15,7 +15,7 @@ const PROBE_SCRIPT = [
   'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1',
   'printf "GET %s HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n" "$2" >&3',
   'grep -q "\\"state\\": *\\"AVAILABLE\\"" <&3',
-].join('\n');
+].join('; ');
 
 /** Where SavedModel warm-up records live, relative to a version's directory (TF Serving convention). */
 export const WARMUP_FILE = 'assets.extra/tf_serving_warmup_requests';

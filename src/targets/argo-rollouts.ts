@@ -122,7 +122,7 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
             { name: PORT_HTTP, containerPort: policy.model.restPort, protocol: 'TCP' },
           ],
           readinessProbe: readinessProbe(policy, version),
-          ...(Object.keys(amounts).length > 0 ? { resources: { requests: amounts, limits: amounts } } : {}),
+          ...(Object.keys(amounts).length > 0 ? { resources: { requests: { ...amounts }, limits: { ...amounts } } } : {}),
           volumeMounts: [{ name: CONFIG_VOLUME, mountPath: TFSERVING_CONFIG_DIR, readOnly: true }],
         },
       ],
