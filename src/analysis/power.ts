@@ -133,7 +133,7 @@ export interface StepGatePower {
 }
 
 /** Every timed canary step × every assessable gate; empty when `expectedRps` is unknown. */
-export function schedulePower(policy: ResolvedPolicy): StepGatePower[] {
+export function scheduleDetectability(policy: ResolvedPolicy): StepGatePower[] {
   const rps = policy.traffic.expectedRps;
   if (rps === null) return [];
   return policy.canary.steps.flatMap((step, stepIndex) => {

@@ -6,7 +6,7 @@ import {
   exceedanceAfterSlowdown,
   proportionSampleSize,
   requirement,
-  schedulePower,
+  scheduleDetectability,
 } from '../../src/analysis/power.js';
 import { resolvePolicy } from '../../src/resolve/resolve.js';
 
@@ -85,7 +85,7 @@ const policy = resolvePolicy(BASE, { file: 'demo.yaml', sha256: '' });
 
 describe('schedule power', () => {
   it('finds the 5-minute hold at 1% of 200 rps far short of what an error gate needs', () => {
-    const [first, second] = schedulePower(policy);
+    const [first, second] = scheduleDetectability(policy);
     expect(first).toMatchObject({ stepIndex: 0, weightPercent: 1, holdSeconds: 300, holdRequests: 600, windowRequests: 600 });
     expect(first!.requirement.candidateRequests).toBeGreaterThan(1600);
     expect(first!.requirement.candidateRequests).toBeLessThan(1650);
@@ -96,9 +96,9 @@ describe('schedule power', () => {
   });
 
   it('derives the guard from the smallest weight and says nothing without a traffic estimate', () => {
-    expect(derivedMinRequests(policy)).toBe(schedulePower(policy)[0]!.requirement.candidateRequests);
+    expect(derivedMinRequests(policy)).toBe(scheduleDetectability(policy)[0]!.requirement.candidateRequests);
     const unknown = resolvePolicy({ ...BASE, spec: { ...BASE.spec, traffic: { host: 'demo.svc' } } }, { file: 'd', sha256: '' });
-    expect(schedulePower(unknown)).toEqual([]);
+    expect(scheduleDetectability(unknown)).toEqual([]);
     expect(derivedMinRequests(unknown)).toBeNull();
   });
 
