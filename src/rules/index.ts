@@ -1,8 +1,40 @@
 /**
- * The one list of semantic rules `validate` runs, in the order they are reported when two share
- * a position. Adding a rule: one file under src/rules/ and one line here.
+ * The one list of semantic rules `validate` runs. Adding a rule: one file under src/rules/
+ * named after its id, and one line here.
  */
+import { canaryEndsAt100 } from './canary-ends-at-100.js';
+import { canaryStepsIncreasing } from './canary-steps-increasing.js';
+import { cohortMatch } from './cohort-match.js';
+import { gateNamesUnique } from './gate-names-unique.js';
+import { gatesConsistent } from './gates-consistent.js';
+import { headerNames } from './header-names.js';
+import { hostValid } from './host-valid.js';
+import { kubernetesNames } from './kubernetes-names.js';
+import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
+import { ownersValid } from './owners-valid.js';
+import { retentionCoversRollback } from './retention-covers-rollback.js';
 import type { Rule } from './rule.js';
+import { stepHolds } from './step-holds.js';
+import { tfservingModelName } from './tfserving-model-name.js';
+import { uniqueHosts } from './unique-hosts.js';
+import { uniquePolicyNames } from './unique-policy-names.js';
+import { versionsDistinct } from './versions-distinct.js';
 
 export const rules: readonly Rule[] = [
+  kubernetesNames,
+  ownersValid,
+  tfservingModelName,
+  versionsDistinct,
+  retentionCoversRollback,
+  offlineMetricsNotWorse,
+  hostValid,
+  headerNames,
+  cohortMatch,
+  canaryStepsIncreasing,
+  canaryEndsAt100,
+  stepHolds,
+  gateNamesUnique,
+  gatesConsistent,
+  uniquePolicyNames,
+  uniqueHosts,
 ];

@@ -1,0 +1,28 @@
+/**
+ * Gate names become metric, alert and analysis names; two gates with one name (often two
+ * unnamed gates of the same metric) would overwrite each other's rules.
+ */
+import type { Rule } from './rule.js';
+
+export const gateNamesUnique: Rule = {
+  id: 'gate-names-unique',
+  description: 'Every gate in gates.checks has a distinct name (given or derived from its metric).',
+  severity: 'error',
+  check({ source, policy, report }) {
+    const raw = ((source.data as any).spec.gates?.checks ?? []) as Array<Record<string, unknown>>;
+    const firstIndex = new Map<string, number>();
+    policy.gates.checks.forEach((gate, index) => {
+      const first = firstIndex.get(gate.name);
+      if (first === undefined) {
+        firstIndex.set(gate.name, index);
+        return;
+      }
+      const named = raw[index]?.name !== undefined;
+      report({
+        path: ['spec', 'gates', 'checks', index, ...(named ? ['name'] : [])],
+        message: `gate name \`${gate.name}\` is already used by check ${first + 1}${named ? '' : ' (the name this unnamed gate gets)'}`,
+        hint: 'give the gate its own `name:`',
+      });
+    });
+  },
+};

@@ -1,0 +1,56 @@
+/**
+ * Gates that can actually decide something: a tail-latency percentile, drift buckets that form
+ * a histogram, holds long enough for failureLimit to be reached, and no release settings on a
+ * policy that has no candidate to release.
+ */
+import { formatDuration } from '../resolve/units.js';
+import type { Rule } from './rule.js';
+
+export const gatesConsistent: Rule = {
+  id: 'gates-consistent',
+  description: 'Latency percentiles are tail percentiles, drift buckets increase from above 0, each hold allows more measurements than failureLimit, and release settings only appear with a candidate.',
+  severity: 'error',
+  check({ source, policy, report }) {
+    const checks = ['spec', 'gates', 'checks'];
+    policy.gates.checks.forEach((gate, index) => {
+      if (gate.metric === 'latency' && gate.percentile < 50) {
+        report({ path: [...checks, index, 'percentile'], severity: 'warning', message: `P${gate.percentile} latency is not a tail latency; a regression for slow requests would go unseen`, hint: 'use `percentile: 99` (or 95, 99.9)' });
+      }
+      if (gate.metric === 'drift') {
+        gate.buckets.forEach((bound, b) => {
+          const before = gate.buckets[b - 1];
+          if (bound <= 0) report({ path: [...checks, index, 'buckets', b], message: `drift bucket bound ${bound} must be above 0`, hint: 'list the upper bounds of the score buckets, e.g. [0.1, 0.2, 0.5, 1]' });
+          else if (before !== undefined && bound <= before) report({ path: [...checks, index, 'buckets', b], message: `drift bucket bound ${bound} is not above the previous bound ${before}`, hint: 'bucket upper bounds must increase strictly' });
+        });
+      }
+    });
+
+    const spec = (source.data as any).spec as Record<string, unknown>;
+    if (policy.versions.candidate === null) {
+      for (const key of ['shadow', 'canary', 'gates'] as const) {
+        if (spec[key] !== undefined) {
+          report({ path: ['spec', key], severity: 'warning', message: `\`${key}\` has no effect: there is no candidate, so all traffic stays on stable`, hint: 'set `versions.candidate` to release a version' });
+        }
+      }
+      return;
+    }
+
+    const { intervalSeconds, failureLimit } = policy.gates;
+    const explicitSteps = (spec.canary as any)?.steps !== undefined;
+    policy.canary.steps.forEach((step, index) => {
+      if (step.holdSeconds === null || step.holdSeconds <= 0) return;
+      const measurements = Math.floor(step.holdSeconds / intervalSeconds);
+      if (measurements > failureLimit) return;
+      const hold = formatDuration(step.holdSeconds);
+      report({
+        path: explicitSteps ? ['spec', 'canary', 'steps', index, 'hold'] : ['spec', 'gates', 'failureLimit'],
+        severity: 'warning',
+        message:
+          measurements === 0
+            ? `step ${index + 1} holds ${hold}, shorter than the gate interval ${formatDuration(intervalSeconds)}, so no gate measures it`
+            : `step ${index + 1} holds ${hold}: ${measurements} measurement${measurements === 1 ? '' : 's'} every ${formatDuration(intervalSeconds)}, but failureLimit ${failureLimit} tolerates ${failureLimit} failure${failureLimit === 1 ? '' : 's'}, so this step can never fail`,
+        hint: `hold at least ${formatDuration((failureLimit + 1) * intervalSeconds)}, or lower \`gates.failureLimit\``,
+      });
+    });
+  },
+};

@@ -1,0 +1,24 @@
+/**
+ * metadata.name and namespace become Kubernetes object names and the output folder
+ * `generated/<namespace>/<name>/`, so both must be DNS-1123 labels — which also rules out `..`,
+ * `/` and anything else that could write outside that folder.
+ */
+import { isDns1123Label, suggestDnsLabel } from '../validate/dns-name.js';
+import type { Rule } from './rule.js';
+
+export const kubernetesNames: Rule = {
+  id: 'kubernetes-names',
+  description: 'metadata.name and metadata.namespace are DNS-1123 labels (lowercase letters, digits, dashes; at most 63).',
+  severity: 'error',
+  check({ policy, report }) {
+    for (const [key, value] of [['name', policy.name], ['namespace', policy.namespace]] as const) {
+      if (isDns1123Label(value)) continue;
+      const suggestion = suggestDnsLabel(value);
+      report({
+        path: ['metadata', key],
+        message: `${key} \`${value}\` is not a valid Kubernetes name: use lowercase letters, digits and dashes, starting and ending with a letter or digit, at most 63`,
+        ...(suggestion ? { hint: `for example \`${suggestion}\`` } : {}),
+      });
+    }
+  },
+};
