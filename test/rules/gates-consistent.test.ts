@@ -1,0 +1,90 @@
+import { describe, it } from 'vitest';
+import { expectDiagnostics, expectValid, minimalPolicy } from '../support/rule-harness.js';
+
+describe('gates-consistent', () => {
+  it('warns about a non-tail latency percentile, at the percentile', () => {
+    expectDiagnostics(
+      minimalPolicy(`  gates:
+    checks:
+      - { metric: latency, percentile: 20, maxIncrease: 10% }
+`),
+      [{ rule: 'gates-consistent', line: 16, column: 28, severity: 'warning', message: 'P20' }],
+    );
+  });
+
+  it('reports drift buckets that are not above 0 or not increasing, at the bound', () => {
+    expectDiagnostics(
+      minimalPolicy(`  gates:
+    checks:
+      - metric: drift
+        max: 0.1
+        histogram: demo_score
+        buckets: [0, 0.5, 0.5, 1]
+`),
+      [
+        { rule: 'gates-consistent', line: 19, column: 19, severity: 'error', message: 'must be above 0' },
+        { rule: 'gates-consistent', line: 19, column: 27, severity: 'error', message: 'not above the previous bound 0.5' },
+      ],
+    );
+  });
+
+  it('warns when a hold allows no more measurements than failureLimit tolerates, at the hold', () => {
+    expectDiagnostics(
+      minimalPolicy(`  canary:
+    steps:
+      - { weight: 5%, hold: 10m }
+      - { weight: 100% }
+  gates:
+    interval: 5m
+    failureLimit: 2
+`),
+      [{ rule: 'gates-consistent', line: 16, column: 23, severity: 'warning', message: 'can never fail', hint: 'hold at least 15m' }],
+    );
+  });
+
+  it('warns when a hold is shorter than the gate interval', () => {
+    expectDiagnostics(
+      minimalPolicy(`  canary:
+    steps:
+      - { weight: 5%, hold: 1m }
+      - { weight: 100% }
+`),
+      [{ rule: 'gates-consistent', line: 16, column: 23, severity: 'warning', message: 'no gate measures it' }],
+    );
+  });
+
+  it('warns that release settings do nothing without a candidate, at each setting', () => {
+    expectDiagnostics(
+      `apiVersion: modelgate.io/v1alpha1
+kind: ReleasePolicy
+metadata: { name: demo }
+spec:
+  model: { name: demo, basePath: /models/demo }
+  versions: { stable: 1 }
+  traffic: { host: demo.svc }
+  shadow: { duration: 1h }
+  gates: { interval: 1m }
+`,
+      [
+        { rule: 'gates-consistent', line: 8, column: 3, severity: 'warning', message: '`shadow` has no effect' },
+        { rule: 'gates-consistent', line: 9, column: 3, severity: 'warning', message: '`gates` has no effect' },
+      ],
+    );
+  });
+
+  it('accepts tail percentiles, increasing buckets and holds longer than failureLimit intervals', () => {
+    expectValid(
+      minimalPolicy(`  canary:
+    steps:
+      - { weight: 5%, hold: 20m }
+      - { weight: 100% }
+  gates:
+    interval: 5m
+    failureLimit: 2
+    checks:
+      - { metric: latency, percentile: 99.9, maxIncrease: 10% }
+      - { metric: drift, max: 0.1, histogram: demo_score, buckets: [0.1, 0.5, 1] }
+`),
+    );
+  });
+});

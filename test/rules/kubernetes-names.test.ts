@@ -1,0 +1,26 @@
+import { describe, it } from 'vitest';
+import { expectDiagnostics, expectValid } from '../support/rule-harness.js';
+
+const policy = (metadata: string) => `apiVersion: modelgate.io/v1alpha1
+kind: ReleasePolicy
+metadata:
+${metadata}
+spec:
+  model: { name: demo, basePath: /models/demo }
+  versions: { stable: 1 }
+  traffic: { host: demo.svc }
+`;
+
+describe('kubernetes-names', () => {
+  it('reports a name that is not a DNS-1123 label, with a suggestion', () => {
+    expectDiagnostics(policy('  name: Fraud_Detector'), [{ rule: 'kubernetes-names', line: 4, column: 3, message: 'not a valid Kubernetes name', hint: '`fraud-detector`' }]);
+  });
+
+  it('reports a namespace that would climb out of the output folder', () => {
+    expectDiagnostics(policy('  name: demo\n  namespace: ../../etc'), [{ rule: 'kubernetes-names', line: 5, column: 3, message: 'namespace `../../etc`' }]);
+  });
+
+  it('accepts lowercase labels', () => {
+    expectValid(policy('  name: fraud-detector-2\n  namespace: risk'));
+  });
+});
