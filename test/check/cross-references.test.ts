@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { crdSchemasCheck } from '../../src/check/crd-schemas.js';
 import { crossReferencesCheck } from '../../src/check/cross-references.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { targets } from '../../src/targets/index.js';
@@ -93,5 +95,40 @@ describe('cross-references', () => {
       delete objectOfKind(files, 'ConfigMap').data['version-42.config'];
     });
     expect(messages).toEqual(['container tfserving loads version-42.config, which ConfigMap fraud-detector-tfserving does not hold']);
+  });
+});
+
+describe('every combination of routing features compiles to consistent, schema-valid objects', () => {
+  const base = examplePolicy('fraud-detector.yaml');
+  const variant = fc.record({
+    shadow: fc.option(fc.record({ mirrorPercent: fc.integer({ min: 1, max: 100 }), durationSeconds: fc.integer({ min: 60, max: 7200 }) }), { nil: null }),
+    sticky: fc.option(fc.record({ header: fc.constant('x-user-id'), idAlphabet: fc.constantFrom<'decimal' | 'hex'>('decimal', 'hex') }), { nil: null }),
+    cohorts: fc.uniqueArray(fc.constantFrom('staff', 'beta', 'qa'), { maxLength: 3 }),
+    warmupPause: fc.option(fc.integer({ min: 1, max: 600 }), { nil: null }),
+    weights: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 0, maxLength: 5 }).map((weights) => [...weights.sort((a, b) => a - b), 100]),
+    manualAt: fc.integer({ min: 0, max: 5 }),
+    candidate: fc.boolean(),
+  });
+
+  it('passes crd-schemas and cross-references', () => {
+    fc.assert(
+      fc.property(variant, (v) => {
+        const policy: ResolvedPolicy = {
+          ...base,
+          model: { ...base.model, warmup: v.warmupPause === null ? null : { requests: null, pauseSeconds: v.warmupPause } },
+          versions: { ...base.versions, candidate: v.candidate ? base.versions.candidate : null },
+          shadow: v.shadow,
+          traffic: { ...base.traffic, sticky: v.sticky, cohorts: v.cohorts.map((name) => ({ name, header: `x-${name}`, match: { kind: 'exact' as const, value: 'true' } })) },
+          canary: {
+            ...base.canary,
+            steps: v.weights.map((weightPercent, index) => ({ weightPercent, manual: index === v.manualAt && weightPercent < 100, holdSeconds: weightPercent === 100 ? null : 600 })),
+          },
+        };
+        const files = compile(policy);
+        expect(crossReferencesCheck.check(policy, files)).toEqual([]);
+        expect(crdSchemasCheck.check(policy, files)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
