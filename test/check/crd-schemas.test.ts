@@ -55,6 +55,13 @@ describe('crd-schemas', () => {
     expect(crdSchemasCheck.check(policy, files)).toHaveLength(1);
   });
 
+  it('rejects a fractional weight, which Argo and Istio cannot carry (their weights are int32)', () => {
+    const base = examplePolicy('churn-scorer.yaml');
+    const policy: ResolvedPolicy = { ...base, canary: { ...base.canary, steps: [{ weightPercent: 0.5, holdSeconds: 600, manual: false }, ...base.canary.steps] } };
+    const messages = crdSchemasCheck.check(policy, compile(policy)).map((finding) => finding.message);
+    expect(messages).toContain('does not match the argoproj.io/v1alpha1/Rollout schema: /spec/strategy/canary/steps/0/setWeight: must be integer');
+  });
+
   it('reports a kind it has no schema for instead of passing it', () => {
     const policy = examplePolicy('churn-scorer.yaml');
     const files: OutputFile[] = [{ path: 'x.yaml', kind: 'yaml', documents: [{ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g' } }] }];
