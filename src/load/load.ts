@@ -16,6 +16,8 @@ const YAML_ERROR_RULES: Partial<Record<ErrorCode, { rule: string; message: strin
   MULTIPLE_DOCS: { rule: 'multiple-documents', message: 'file holds more than one YAML document', hint: 'keep one policy per file' },
 };
 
+const TOO_DEEP = { rule: 'too-deep', message: 'nesting is too deep to read', hint: 'a policy nests a few levels deep; check for runaway brackets' };
+
 export interface LoadedPolicy {
   /** Path as the user named it. */
   file: string;
@@ -49,18 +51,26 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
     return fail(file, 'empty-file', 'file is empty', 'a policy starts with `apiVersion: modelgate.io/v1alpha1`');
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+  } catch (error) {
+    return fail(file, 'yaml-syntax', `cannot parse the file: ${firstLine((error as Error).message)}`);
+  }
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
-    const special = YAML_ERROR_RULES[error.code];
+    // yaml recurses per nesting level and reports running out of stack as an ordinary error.
+    const tooDeep = /call stack/i.test(error.message);
+    const special = tooDeep ? TOO_DEEP : YAML_ERROR_RULES[error.code];
+    const key = text.slice(error.pos[0], error.pos[1]);
     diagnostics.push({
       file,
       line,
       column: col,
       severity: 'error',
       rule: special?.rule ?? 'yaml-syntax',
-      message: special?.message ?? firstLine(error.message),
+      message: error.code === 'DUPLICATE_KEY' && key ? `key \`${key}\` appears twice in the same mapping` : special?.message ?? firstLine(error.message),
       ...(special ? { hint: special.hint } : {}),
     });
   }

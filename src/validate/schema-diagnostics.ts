@@ -40,10 +40,25 @@ export function schemaDiagnostics(source: LoadedPolicy): Diagnostic[] {
   return diagnostics;
 }
 
-/** A failed oneOf explains itself; the failures of its branches at the same place are noise. */
+/**
+ * A failed oneOf explains itself; the failures of its branches at the same place are noise. A
+ * missing key whose misspelling is right there (`nam:` for `name:`) is said once, as the typo.
+ */
 function withoutBranchNoise(errors: ErrorObject[]): ErrorObject[] {
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
-  return errors.filter((e) => e.keyword === 'oneOf' || !oneOfPaths.has(e.instancePath));
+  const misspelled = new Set(
+    errors
+      .filter((e) => e.keyword === 'additionalProperties')
+      .map((e) => {
+        const allowed = Object.keys(((e.parentSchema as SchemaNode | undefined)?.properties ?? {}) as object);
+        return `${e.instancePath}\0${closestName(String(e.params.additionalProperty), allowed)}`;
+      }),
+  );
+  return errors.filter(
+    (e) =>
+      (e.keyword === 'oneOf' || !oneOfPaths.has(e.instancePath)) &&
+      !(e.keyword === 'required' && misspelled.has(`${e.instancePath}\0${String(e.params.missingProperty)}`)),
+  );
 }
 
 function explain(error: ErrorObject, data: unknown): Finding | undefined {
