@@ -40,6 +40,9 @@ export function analysisTemplate(policy: ResolvedPolicy): object {
     spec: {
       args: analysisArgs(policy).map((arg) => ({ name: arg.name })),
       metrics: gateLimits(policy).map((limit) => metric(policy, limit)),
+      // `rollback.automatic: false`: every gate is still measured and shown, but a failure no
+      // longer aborts the rollout; the alerts tell a person to decide.
+      ...(policy.rollback.automatic ? {} : { dryRun: [{ metricName: '.*' }] }),
     },
   };
 }

@@ -49,6 +49,13 @@ describe('AnalysisTemplate', () => {
     }
   });
 
+  it('aborts on failed gates only when rollback is automatic', () => {
+    expect((template.spec as { dryRun?: unknown }).dryRun).toBeUndefined();
+    const manual = analysisTemplate({ ...fraud, rollback: { ...fraud.rollback, automatic: false } }) as Template & { spec: { dryRun?: unknown } };
+    expect(manual.spec.dryRun).toEqual([{ metricName: '.*' }]);
+    expect(manual.spec.metrics.map((m) => m.name)).toEqual(template.spec.metrics.map((m) => m.name));
+  });
+
   it('is not generated for a policy at rest', () => {
     expect(argoAnalysisTarget.build(examplePolicy('search-ranker.yaml'))).toEqual([]);
   });
