@@ -1,5 +1,6 @@
 /**
- * Every PromQL query modelgate wrote (recording rules, alerts, AnalysisTemplate metrics) parses,
+ * Every PromQL query modelgate wrote (recording rules, alerts, AnalysisTemplate metrics, dashboard
+ * panels) parses,
  * and names only labels its series carry: Istio's standard labels (plus the policy's segment
  * labels, which a Telemetry tag override must add) on Istio metrics, and the labels our recording
  * rules keep on recorded series. A query naming a label that does not exist never fires.
@@ -9,6 +10,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { ISTIO_STANDARD_LABELS } from '../gates/istio.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { ANALYSIS_TEMPLATE_FILE } from '../targets/argo-analysis.js';
+import { GRAFANA_DASHBOARD_FILE } from '../targets/grafana.js';
 import { PROMETHEUS_RULE_FILE, type RuleGroup } from '../targets/prometheus.js';
 import type { OutputFile } from '../targets/target.js';
 import type { OutputCheck, OutputFinding } from './check.js';
@@ -62,6 +64,12 @@ function collectQueries(files: readonly OutputFile[]): Query[] {
     // Argo fills `{{args.…}}` before sending the query; a version number stands in for it here.
     const text = metric.provider.prometheus.query.replace(/\{\{args\.[a-z0-9-]+\}\}/g, '0');
     queries.push({ path: ANALYSIS_TEMPLATE_FILE, object: `AnalysisTemplate/${template!.metadata.name} metric ${metric.name}`, text });
+  }
+  const dashboard = files.find((f) => f.path === GRAFANA_DASHBOARD_FILE)?.documents?.[0] as
+    | { panels: Array<{ id: number; targets: Array<{ refId: string; expr: string }> }> }
+    | undefined;
+  for (const panel of dashboard?.panels ?? []) {
+    for (const target of panel.targets) queries.push({ path: GRAFANA_DASHBOARD_FILE, object: `dashboard panel ${panel.id} query ${target.refId}`, text: target.expr });
   }
   return queries;
 }

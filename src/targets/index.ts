@@ -3,6 +3,7 @@ import type { Target } from './target.js';
 import { argoAnalysisTarget } from './argo-analysis.js';
 import { argoRolloutsTarget } from './argo-rollouts.js';
 import { argocdTarget } from './argocd.js';
+import { grafanaTarget } from './grafana.js';
 import { istioTarget } from './istio.js';
 import { prometheusTarget } from './prometheus.js';
 import { tfservingTarget } from './tfserving.js';
@@ -14,4 +15,5 @@ export const targets: readonly Target[] = [
   prometheusTarget,
   tfservingTarget,
   argocdTarget,
+  grafanaTarget,
 ];
