@@ -10,6 +10,7 @@ import { gatesConsistent } from './gates-consistent.js';
 import { headerNames } from './header-names.js';
 import { hostValid } from './host-valid.js';
 import { kubernetesNames } from './kubernetes-names.js';
+import { noBidiControls } from './no-bidi-controls.js';
 import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
 import { ownersValid } from './owners-valid.js';
 import { retentionCoversRollback } from './retention-covers-rollback.js';
@@ -22,6 +23,7 @@ import { versionsDistinct } from './versions-distinct.js';
 
 export const rules: readonly Rule[] = [
   kubernetesNames,
+  noBidiControls,
   ownersValid,
   tfservingModelName,
   versionsDistinct,
