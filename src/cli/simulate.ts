@@ -1,0 +1,75 @@
+/** `modelgate simulate`: replay a metrics scenario through a policy's rollout and gates. */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatDiagnostics } from '../diagnostics/format.js';
+import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { formatSimulation } from '../simulate/report.js';
+import { parseScenario } from '../simulate/scenario.js';
+import { simulate } from '../simulate/simulate.js';
+import { validateSources } from '../validate/validate.js';
+
+const HELP = `usage: modelgate simulate POLICY --metrics FILE [--format human|json]
+
+Replay a metrics scenario (JSON, schemas/metrics-scenario.schema.json) through the policy's
+rollout with the semantics of the compiled AnalysisTemplate and alerts, and print what happens
+at each step: advanced, held inconclusive, or aborted at minute N by which gate.
+
+  --metrics FILE  the scenario, e.g. policies/scenarios/fraud-detector/healthy.json
+  --format F      human (default) or json
+
+exit status: 0 the rollout completed or waits for a person; 1 it was aborted, held
+inconclusive or did not finish; 2 usage error or invalid input.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values: { metrics?: string; format: string; help: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        metrics: { type: 'string' },
+        format: { type: 'string', default: 'human' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }) as { values: typeof values; positionals: string[] });
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1 || !values.metrics) return usageError('give one POLICY file and --metrics FILE');
+  if (values.format !== 'human' && values.format !== 'json') return usageError(`--format must be human or json, not '${values.format}'`);
+  let files;
+  try {
+    files = await readPolicyFiles(positionals);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message);
+    throw error;
+  }
+  const { policies, diagnostics } = validateSources(files);
+  if (policies.length !== 1) {
+    process.stderr.write(formatDiagnostics(diagnostics, 'human'));
+    return 2;
+  }
+  const policy = policies[0]!.policy;
+  let result;
+  try {
+    result = simulate(policy, parseScenario(readFileSync(values.metrics, 'utf8'), policy));
+  } catch (error) {
+    process.stderr.write(`modelgate simulate: ${values.metrics}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const { trace: _trace, ...summary } = result;
+  process.stdout.write(values.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatSimulation(result));
+  return result.ending.kind === 'completed' || result.ending.kind === 'held-manual' ? 0 : 1;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`modelgate simulate: ${message}\nRun 'modelgate simulate --help' for usage.\n`);
+  return 2;
+}
