@@ -15,8 +15,8 @@ export interface Proposal {
   files: ReadonlyMap<string, string>;
   /** Paths whose absence from `files` means "delete it" (e.g. everything under `generated/`). */
   managed: (path: string) => boolean;
-  /** Branch name for the change, from the paths that differ from the base. */
-  branchFor: (changedPaths: string[]) => string;
+  /** Branch named after the change, so proposing it again finds the same branch and PR. */
+  branch: string;
   title: string;
   body: string;
   commitMessage: string;
@@ -41,7 +41,7 @@ export async function propose(octokit: GitHubClient, proposal: Proposal, warn: (
   const changes = await changesFrom(octokit, proposal, baseTree);
   if (changes.length === 0) return { kind: 'unchanged' };
   const changedPaths = changes.map((change) => change.path);
-  const branch = proposal.branchFor(changedPaths);
+  const branch = proposal.branch;
 
   const tree = (await octokit.rest.git.createTree({ ...repo, base_tree: baseTree, tree: changes })).data.sha;
   await pointBranchAt(octokit, proposal, branch, baseSha, tree);

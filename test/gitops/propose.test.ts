@@ -29,7 +29,7 @@ function proposal(files: Record<string, string>, overrides: Partial<Proposal> = 
     base: 'main',
     files: new Map(Object.entries(files)),
     managed: (path) => path.startsWith('generated/'),
-    branchFor: () => 'modelgate/update/risk.fraud-detector',
+    branch: 'modelgate/update/risk.fraud-detector',
     title: 'Release fraud-detector 42',
     body: 'body one',
     commitMessage: 'modelgate: release fraud-detector 42',

@@ -1,0 +1,70 @@
+/** `modelgate plan`: what merging the current policies would change, in words and as a diff. */
+import { parseArgs } from 'node:util';
+import { formatDiagnostics } from '../diagnostics/format.js';
+import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { UsageError } from '../load/discover.js';
+import { GitError, unifiedDiff } from '../gitops/git.js';
+import { pullRequestBody } from '../gitops/pull-request-body.js';
+import { planWorkspace } from '../gitops/workspace-plan.js';
+
+const HELP = `usage: modelgate plan [PATH…] [--base REF] [--format text|markdown] [--out DIR]
+
+Compile the policies (default PATH: policies/) and compare the result with DIR (default:
+generated) at REF (default: HEAD). Prints, per policy, what happens to traffic once the change
+is merged, then the unified diff of the generated files. --format markdown prints the pull
+request description instead. Run from the repository root.
+
+exit status: 0 planned (changed or not); 1 invalid policies; 2 usage or git error.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values: { base: string; format: string; out: string; help: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        base: { type: 'string', default: 'HEAD' },
+        format: { type: 'string', default: 'text' },
+        out: { type: 'string', default: 'generated' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }) as { values: typeof values; positionals: string[] });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.format !== 'text' && values.format !== 'markdown') return usage(`--format must be text or markdown, not '${values.format}'`);
+  try {
+    const planned = await planWorkspace({ base: values.base, outDir: values.out, policyPaths: positionals.length > 0 ? positionals : ['policies/'] });
+    if (!planned.ok) {
+      process.stdout.write(formatDiagnostics(sortDiagnostics(planned.build.diagnostics), 'human'));
+      process.stderr.write('modelgate plan: invalid policies; nothing to plan\n');
+      return planned.build.internalError ? 2 : 1;
+    }
+    const { plan } = planned;
+    if (values.format === 'markdown') {
+      process.stdout.write(pullRequestBody(plan, null));
+      return 0;
+    }
+    if (plan.files.length === 0) {
+      process.stdout.write(`no changes: ${values.out}/ at ${values.base} already matches the policies\n`);
+      return 0;
+    }
+    for (const entry of plan.policies) process.stdout.write(`${entry.key}: ${entry.story}\n${entry.exposure.map((line) => `  - ${line}\n`).join('')}`);
+    process.stdout.write(`\n${await unifiedDiff(plan.before, plan.after)}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof GitError || error instanceof UsageError) return usage(error.message);
+    throw error;
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`modelgate plan: ${message}\nRun 'modelgate plan --help' for usage.\n`);
+  return 2;
+}

@@ -1,0 +1,90 @@
+/**
+ * What merging a change would do: the generated files compared with the output folder at the
+ * base ref (with the same rules `compile` applies to a folder on disk), grouped by policy, with
+ * one sentence per policy on what happens to traffic.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { diffTree, nextTree, type Change } from '../emit/diff.js';
+import type { ExistingFile } from '../emit/tree.js';
+import type { ResolvedPolicy } from '../resolve/policy.js';
+import { policyDir } from '../names.js';
+import { describeChange, describeExposure } from './plan-words.js';
+
+export interface PlanInput {
+  /** Output folder, repository-relative (`generated`). */
+  outDir: string;
+  policies: readonly ResolvedPolicy[];
+  /** Planned files, relative to the output folder. */
+  planned: ReadonlyMap<string, string>;
+  /** The output folder at the base ref, relative to it. */
+  baseFiles: ReadonlyMap<string, string>;
+  basePolicies: readonly ResolvedPolicy[];
+  warnings: Diagnostic[];
+}
+
+export interface FileChange {
+  /** Repository path. */
+  path: string;
+  status: 'added' | 'modified' | 'deleted';
+  /** Lines in the file after the change (before it, for a deletion). */
+  lines: number;
+}
+
+export interface PolicyPlan {
+  /** `namespace/name`, the policy's output folder. */
+  key: string;
+  policy: ResolvedPolicy | null;
+  before: ResolvedPolicy | null;
+  story: string;
+  /** Blast-radius sentences for a release in progress. */
+  exposure: string[];
+  files: FileChange[];
+}
+
+export interface Plan {
+  policies: PolicyPlan[];
+  files: FileChange[];
+  /** Output files by repository path, at the base and after the change. */
+  before: Map<string, string>;
+  after: Map<string, string>;
+  warnings: Diagnostic[];
+}
+
+export function planChange(input: PlanInput): Plan {
+  const existing = new Map<string, ExistingFile>([...input.baseFiles].map(([path, text]) => [path, { bytes: Buffer.from(text, 'utf8'), mode: 0o644 }]));
+  const changes = diffTree(input.planned, existing, () => true);
+  const next = nextTree(input.planned, existing, changes);
+  const repoPath = (path: string) => `${input.outDir}/${path}`;
+  const files = changes.map((change) => fileChange(change, input, repoPath));
+  const byKey = new Map<string, PolicyPlan>();
+  const current = new Map(input.policies.map((p) => [policyDir(p), p]));
+  const base = new Map(input.basePolicies.map((p) => [policyDir(p), p]));
+  for (const change of files) {
+    const key = change.path.slice(input.outDir.length + 1).split('/').slice(0, 2).join('/');
+    let entry = byKey.get(key);
+    if (!entry) {
+      const policy = current.get(key) ?? null;
+      const before = base.get(key) ?? null;
+      entry = { key, policy, before, story: describeChange(policy, before), exposure: policy ? describeExposure(policy) : [], files: [] };
+      byKey.set(key, entry);
+    }
+    entry.files.push(change);
+  }
+  return {
+    policies: [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    files,
+    before: new Map([...input.baseFiles].map(([path, text]) => [repoPath(path), text])),
+    after: new Map([...next].map(([path, file]) => [repoPath(path), file.bytes.toString('utf8')])),
+    warnings: input.warnings,
+  };
+}
+
+function fileChange(change: Change, input: PlanInput, repoPath: (path: string) => string): FileChange {
+  const text = input.planned.get(change.path) ?? input.baseFiles.get(change.path) ?? '';
+  const status = change.status === 'missing' ? 'added' : change.status === 'extra' ? 'deleted' : 'modified';
+  return { path: repoPath(change.path), status, lines: lineCount(text) };
+}
+
+function lineCount(text: string): number {
+  return text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}

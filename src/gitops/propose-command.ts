@@ -1,0 +1,40 @@
+/**
+ * The part of `propose` (and of `rollback --propose` and friends) that talks to the user:
+ * GitHub settings from the environment, the outcome in one line, and every failure as a message
+ * with the token scrubbed out.
+ */
+import { formatDiagnostics } from '../diagnostics/format.js';
+import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { describeGitHubError, githubSettingsFromEnv, scrub } from './github-client.js';
+import { GitError } from './git.js';
+import { proposeWorkspace, type ProposeOptions } from './propose-workspace.js';
+import type { ActionNote } from './pull-request-body.js';
+
+export async function proposeAndReport(options: Omit<ProposeOptions, 'owner' | 'repo'> & { repository: string | undefined }, action: ActionNote | null, command: string): Promise<number> {
+  const repository = options.repository ?? process.env.GITHUB_REPOSITORY;
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository ?? '');
+  if (!match) return fail(command, repository ? `--repo must be OWNER/NAME, not '${repository}'` : 'pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)');
+  const settings = githubSettingsFromEnv(process.env);
+  if ('error' in settings) return fail(command, settings.error);
+  const warn = (message: string) => process.stderr.write(`modelgate ${command}: ${scrub(message, settings.token)}\n`);
+  try {
+    const result = await proposeWorkspace({ ...options, owner: match[1]!, repo: match[2]! }, settings, action, warn);
+    if (!('outcome' in result)) {
+      process.stdout.write(formatDiagnostics(sortDiagnostics(result.planned.build.diagnostics), 'human'));
+      process.stderr.write(`modelgate ${command}: invalid policies; nothing was proposed\n`);
+      return 1;
+    }
+    const { outcome } = result;
+    if (outcome.kind === 'unchanged') process.stdout.write(`nothing to propose: ${options.baseBranch} already holds these policies and their generated files\n`);
+    else process.stdout.write(`${outcome.kind} pull request #${outcome.number} from ${outcome.branch} (${outcome.changedPaths.length} file(s)): ${outcome.url}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof GitError) return fail(command, scrub(error.message, settings.token));
+    return fail(command, describeGitHubError(error, settings.token));
+  }
+}
+
+function fail(command: string, message: string): number {
+  process.stderr.write(`modelgate ${command}: ${message}\n`);
+  return 2;
+}

@@ -1,0 +1,52 @@
+/**
+ * `propose` for the working tree: plan against the base, then put the generated files and the
+ * policy files on the change's branch and open or update its pull request.
+ */
+import { readPolicyFiles } from '../load/discover.js';
+import { branchName } from './branch-name.js';
+import { createGitHubClient, type GitHubSettings } from './github-client.js';
+import { propose, type ProposeOutcome } from './propose.js';
+import { pullRequestBody, pullRequestTitle, type ActionNote } from './pull-request-body.js';
+import { planWorkspace, type WorkspaceOptions, type WorkspacePlan } from './workspace-plan.js';
+
+export interface ProposeOptions extends WorkspaceOptions {
+  owner: string;
+  repo: string;
+  /** Branch on GitHub the PR targets. */
+  baseBranch: string;
+}
+
+export const LABELS = { always: 'modelgate', rollback: ['urgent', 'rollback'] } as const;
+
+export type WorkspaceProposal = { planned: Extract<WorkspacePlan, { ok: false }> } | { planned: Extract<WorkspacePlan, { ok: true }>; outcome: ProposeOutcome };
+
+export async function proposeWorkspace(options: ProposeOptions, settings: GitHubSettings, action: ActionNote | null, warn: (m: string) => void): Promise<WorkspaceProposal> {
+  const planned = await planWorkspace(options);
+  if (!planned.ok) return { planned };
+  const { plan, basePolicyFiles } = planned;
+  const files = new Map(plan.after);
+  const localPolicies = await readPolicyFiles(options.policyPaths);
+  for (const { file, bytes } of localPolicies) files.set(file, new TextDecoder().decode(bytes));
+  // Deletions come from the plan: modelgate's own output no policy makes any more, and policy files deleted locally.
+  const deleted = new Set([...plan.files.filter((f) => f.status === 'deleted').map((f) => f.path), ...[...basePolicyFiles.keys()].filter((file) => !files.has(file))]);
+  const owners = [...new Set(plan.policies.flatMap((p) => p.policy?.owners ?? p.before?.owners ?? []))].sort();
+  const labels: string[] = [LABELS.always, ...(action?.action === 'rollback' ? LABELS.rollback : action ? [action.action] : [])];
+  const outcome = await propose(
+    createGitHubClient(settings, warn),
+    {
+      owner: options.owner,
+      repo: options.repo,
+      base: options.baseBranch,
+      files,
+      managed: (file) => deleted.has(file),
+      branch: branchName(action?.action ?? 'update', plan.policies.length > 0 ? plan.policies.map((p) => p.key) : [...files.keys()].filter((f) => !f.startsWith(`${options.outDir}/`))),
+      title: pullRequestTitle(plan, action),
+      body: pullRequestBody(plan, action),
+      commitMessage: pullRequestTitle(plan, action),
+      labels,
+      reviewers: owners,
+    },
+    warn,
+  );
+  return { planned, outcome };
+}

@@ -1,0 +1,83 @@
+/**
+ * Render a plan as the pull-request description: summary table, rollout chart per policy,
+ * reviewer checklist, warnings and the file list. Policy text enters only through `markdown()`.
+ */
+import Handlebars from 'handlebars';
+import type { ResolvedPolicy } from '../resolve/policy.js';
+import { markdown, trusted, type Markdown } from './markdown.js';
+import type { Plan, PolicyPlan } from './plan.js';
+import { gateThreshold } from './plan-words.js';
+import { PULL_REQUEST_TEMPLATE } from './templates/pull-request.js';
+import { mermaidChart, timelineOf } from './timeline.js';
+
+/** A release action the PR carries out, for the banner a rollback gets. */
+export interface ActionNote {
+  action: 'rollback' | 'promote' | 'abort';
+  summary: string;
+  servingAfter: number;
+  policy: string;
+}
+
+interface View {
+  urgent: Markdown | null;
+  policies: Array<{ key: Markdown; model: Markdown; versions: Markdown; owners: Markdown; gates: Markdown; rollbackTarget: Markdown; story: Markdown; exposure: Markdown[]; chart: Markdown | null }>;
+  checklist: Markdown[];
+  warnings: Markdown[];
+  files: Array<{ path: Markdown; status: Markdown; lines: Markdown }>;
+}
+
+const render = Handlebars.create().compile<View>(PULL_REQUEST_TEMPLATE, { noEscape: true, strict: true });
+
+export function pullRequestBody(plan: Plan, action: ActionNote | null): string {
+  const view: View = {
+    urgent: action?.action === 'rollback' ? markdown(`Urgent rollback. After merge, version ${action.servingAfter} of ${action.policy} serves 100% of traffic.`) : null,
+    policies: plan.policies.map(policyView),
+    checklist: plan.policies.flatMap(checklist),
+    warnings: plan.warnings.map((d) => markdown(`${d.file}:${d.line}:${d.column} [${d.rule}] ${d.message}`)),
+    files: plan.files.map((f) => ({ path: markdown(f.path), status: trusted(f.status), lines: trusted(String(f.lines)) })),
+  };
+  return render(view);
+}
+
+export function pullRequestTitle(plan: Plan, action: ActionNote | null): string {
+  if (action) return `${action.action === 'rollback' ? '[urgent] ' : ''}modelgate: ${action.summary}`;
+  const names = plan.policies.map((p) => p.key);
+  return `modelgate: ${plan.policies.length === 1 ? plan.policies[0]!.story : `update ${names.length} policies (${names.join(', ')})`}`;
+}
+
+function policyView(entry: PolicyPlan): View['policies'][number] {
+  const policy = entry.policy;
+  const timeline = policy ? timelineOf(policy) : null;
+  return {
+    key: markdown(entry.key),
+    model: markdown(policy?.model.name ?? '—'),
+    versions: policy ? markdown(`${policy.versions.stable} → ${policy.versions.candidate ?? 'none'}`) : trusted('removed'),
+    owners: markdown(policy?.owners.join(', ') || '—'),
+    gates: policy && policy.versions.candidate !== null ? markdown(policy.gates.checks.map((g) => `${g.name}: ${gateThreshold(g)}`).join('; ')) : trusted('—'),
+    rollbackTarget: policy ? markdown(String(policy.rollback.toVersion)) : trusted('—'),
+    story: markdown(entry.story),
+    exposure: entry.exposure.map(markdown),
+    chart: timeline ? trusted(mermaidChart(timeline)) : null,
+  };
+}
+
+function checklist(entry: PolicyPlan): Markdown[] {
+  const policy = entry.policy;
+  if (!policy) return [markdown(`${entry.key}: nothing still routes traffic to this model's service`)];
+  const items: string[] = [];
+  const { candidate, stable, retained } = policy.versions;
+  if (candidate !== null) {
+    items.push(`${entry.key}: candidate ${candidate} is the model you expect${versionFacts(policy, candidate)}`);
+    items.push(`${entry.key}: the gates (${policy.gates.checks.length}) would catch the regression you fear most for this model`);
+  }
+  items.push(`${entry.key}: rollback target ${policy.rollback.toVersion} is loaded (kept versions: ${retained.join(', ')}) and still good to serve`);
+  if (candidate === null) items.push(`${entry.key}: after merge, version ${stable} serves 100% of traffic`);
+  return items.map(markdown);
+}
+
+function versionFacts(policy: ResolvedPolicy, version: number): string {
+  const info = policy.versions.info[version];
+  if (!info) return '';
+  const facts = [info.name && `name ${info.name}`, info.dataSnapshot && `data ${info.dataSnapshot}`, info.commit && `commit ${info.commit}`].filter(Boolean);
+  return facts.length > 0 ? ` (${facts.join(', ')})` : '';
+}

@@ -1,0 +1,51 @@
+/**
+ * Plan the working tree against a base commit: compile the policies as they are on disk (with
+ * the base's output as the running state), and read the base's output and policies from git.
+ * Run from the repository root, as `compile` is.
+ */
+import path from 'node:path';
+import { compile } from '../compile/compile.js';
+import type { BuildResult } from '../compile/build.js';
+import { parseHeader } from '../emit/header.js';
+import { validateSources } from '../validate/validate.js';
+import { filesAtCommit, resolveCommit } from './git.js';
+import { planChange, type Plan } from './plan.js';
+
+export interface WorkspaceOptions {
+  base: string;
+  /** Output folder, repository-relative. */
+  outDir: string;
+  policyPaths: string[];
+}
+
+export type WorkspacePlan = { ok: true; plan: Plan; build: BuildResult; baseCommit: string; basePolicyFiles: Map<string, string> } | { ok: false; build: BuildResult };
+
+export async function planWorkspace(options: WorkspaceOptions): Promise<WorkspacePlan> {
+  const cwd = process.cwd();
+  const outDir = options.outDir.replace(/\/+$/, '');
+  const baseCommit = await resolveCommit(options.base, cwd);
+  const baseOutput = relativeTo(outDir, await filesAtCommit(baseCommit, `${outDir}/`, cwd));
+  const basePolicyFiles = new Map<string, string>();
+  for (const given of options.policyPaths) {
+    for (const [file, text] of await filesAtCommit(baseCommit, given, cwd)) basePolicyFiles.set(file, text);
+  }
+  const build = await compile(options.policyPaths, {
+    sourceRoot: path.dirname(path.resolve(outDir)),
+    previousOutput: (file) => parseHeader(baseOutput.get(file) ?? '')?.body ?? null,
+  });
+  if (build.internalError || build.diagnostics.some((d) => d.severity === 'error')) return { ok: false, build };
+  const basePolicies = validateSources([...basePolicyFiles].filter(([file]) => /\.ya?ml$/i.test(file)).map(([file, text]) => ({ file, bytes: new TextEncoder().encode(text) }))).policies;
+  const plan = planChange({
+    outDir,
+    policies: build.policies.map((p) => p.policy),
+    planned: build.files,
+    baseFiles: baseOutput,
+    basePolicies: basePolicies.map((p) => p.policy),
+    warnings: build.diagnostics,
+  });
+  return { ok: true, plan, build, baseCommit, basePolicyFiles };
+}
+
+function relativeTo(dir: string, files: Map<string, string>): Map<string, string> {
+  return new Map([...files].map(([file, text]) => [file.slice(dir.length + 1), text]));
+}
