@@ -11,6 +11,13 @@ const commands: Record<string, Command> = {
   validate: { summary: 'check release policies and report problems at their line and column', load: () => import('./validate.js') },
   schema: { summary: 'print the ReleasePolicy JSON Schema', load: () => import('./schema.js') },
   compile: { summary: 'compile policies into generated/<namespace>/<policy>/ (--check: verify it is up to date)', load: () => import('./compile.js') },
+  plan: { summary: 'say what merging the policies would change, in words and as a diff', load: () => import('./plan.js') },
+  propose: { summary: 'open or update the pull request with the policies and generated files', load: () => import('./propose.js') },
+  rollback: { summary: 'edit a policy so all traffic goes back to a retained version', load: () => import('./rollback.js') },
+  promote: { summary: 'edit a policy so its candidate becomes stable', load: () => import('./promote.js') },
+  abort: { summary: 'edit a policy to remove its candidate; stable keeps serving', load: () => import('./abort.js') },
+  pause: { summary: '(not a policy edit) how to hold a running release, and why', load: () => import('./pause.js') },
+  simulate: { summary: 'replay a metrics scenario through a policy\'s rollout and gates', load: () => import('./simulate.js') },
 };
 
 function usage(): string {
