@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document, type ErrorCode } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { flowDepthExceeded, MAX_FLOW_DEPTH } from './flow-depth.js';
 
 /** Policies are small; anything larger is a mistake or an attack. */
 export const MAX_POLICY_BYTES = 256 * 1024;
@@ -51,6 +52,12 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
     return fail(file, 'empty-file', 'file is empty', 'a policy starts with `apiVersion: modelgate.io/v1alpha1`');
   }
   const lineCounter = new LineCounter();
+  const tooDeepAt = flowDepthExceeded(text);
+  if (tooDeepAt !== undefined) {
+    const before = text.slice(0, tooDeepAt);
+    const line = before.split('\n').length;
+    return fail(file, TOO_DEEP.rule, `${TOO_DEEP.message}: brackets nest more than ${MAX_FLOW_DEPTH} levels`, TOO_DEEP.hint, line, tooDeepAt - before.lastIndexOf('\n'));
+  }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
@@ -60,10 +67,11 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
-    // yaml recurses per nesting level and reports running out of stack as an ordinary error.
+    // Should the guard above ever be outrun, yaml reports the stack overflow many times over.
     const tooDeep = /call stack/i.test(error.message);
+    if (tooDeep && diagnostics.some((d) => d.rule === TOO_DEEP.rule)) continue;
     const special = tooDeep ? TOO_DEEP : YAML_ERROR_RULES[error.code];
-    const key = text.slice(error.pos[0], error.pos[1]);
+    const key = /^("[^"\n]*"|'[^'\n]*'|[^:#\n]*[^:#\s])\s*:/.exec(text.slice(error.pos[0]))?.[1];
     diagnostics.push({
       file,
       line,
