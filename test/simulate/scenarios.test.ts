@@ -1,29 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../src/load/load.js';
-import { resolvePolicy } from '../../src/resolve/resolve.js';
-import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { parseScenario } from '../../src/simulate/scenario.js';
-import { simulate } from '../../src/simulate/simulate.js';
-
-const POLICY_FILES: Record<string, string> = { 'fraud-detector': 'fraud-detector.yaml', 'home-recommender': 'recommender.yaml', 'churn-scorer': 'churn-scorer.yaml' };
-
-export function policyNamed(name: string): ResolvedPolicy {
-  const file = POLICY_FILES[name]!;
-  const loaded = loadPolicy(file, readFileSync(new URL(`../../policies/${file}`, import.meta.url)));
-  return resolvePolicy(loaded.policy!.data, { file, sha256: '' });
-}
-
-export function shippedScenarios(): Array<{ policy: string; name: string; text: string }> {
-  const root = new URL('../../policies/scenarios/', import.meta.url);
-  return readdirSync(root).sort().flatMap((policy) =>
-    readdirSync(new URL(`${policy}/`, root)).sort().map((name) => ({ policy, name, text: readFileSync(new URL(`${policy}/${name}`, root), 'utf8') })),
-  );
-}
+import { policyNamed, runShipped, shippedScenarios } from './shipped.js';
 
 function run(policy: string, name: string) {
-  const p = policyNamed(policy);
-  return simulate(p, parseScenario(readFileSync(new URL(`../../policies/scenarios/${policy}/${name}`, import.meta.url), 'utf8'), p));
+  return runShipped(policy, name).result;
 }
 
 describe('shipped scenarios', () => {

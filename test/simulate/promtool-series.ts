@@ -1,0 +1,84 @@
+/**
+ * A simulation's trace as a `promtool test rules` file: the Istio and score-histogram counters
+ * each version served, minute by minute, and at chosen minutes the alerts `simulate` says fire.
+ */
+import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL, serviceMatchers } from '../../src/gates/istio.js';
+import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
+import type { ResolvedPolicy } from '../../src/resolve/policy.js';
+import { formatDuration } from '../../src/resolve/units.js';
+import type { Scenario } from '../../src/simulate/scenario.js';
+import type { Simulation } from '../../src/simulate/simulate.js';
+import type { Counts } from '../../src/simulate/trace.js';
+import type { RuleGroup } from '../../src/targets/prometheus.js';
+
+export function promtoolTestFile(policy: ResolvedPolicy, scenario: Scenario, simulation: Simulation, groups: RuleGroup[], evalMinutes: number[]): object {
+  const alertRules = groups.flatMap((g) => g.rules).filter((r) => typeof r.alert === 'string');
+  return {
+    rule_files: ['rules.yaml'],
+    evaluation_interval: '1m',
+    tests: [
+      {
+        interval: '1m',
+        input_series: inputSeries(policy, scenario, simulation),
+        alert_rule_test: evalMinutes.flatMap((minute) =>
+          alertRules.map((rule) => ({
+            eval_time: formatDuration(minute * 60),
+            alertname: rule.alert,
+            exp_alerts: simulation.firingByMinute[minute]!
+              .filter((key) => key === rule.alert || key.startsWith(`${rule.alert as string}{`))
+              .map((key) => expected(rule, scenario, /\{(.*)\}$/.exec(key)?.[1] ?? null)),
+          })),
+        ),
+      },
+    ],
+  };
+}
+
+function inputSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Simulation): Array<{ series: string; values: string }> {
+  const cumulative = new Map<string, number[]>();
+  const add = (series: string, minute: number, increment: number): void => {
+    const values = cumulative.get(series) ?? [0];
+    values[minute + 1] = values[minute]! + increment;
+    cumulative.set(series, values);
+  };
+  simulation.trace.forEach((cells, minute) => {
+    for (const cell of cells) {
+      const version = String(cell.role === 'stable' ? policy.versions.stable : policy.versions.candidate);
+      const segment: Matcher[] = cell.segment === null ? [] : [eq(scenario.segments!.label, cell.segment)];
+      for (const [series, increment] of seriesOf(policy, scenario, version, segment, cell.counts)) add(series, minute, increment);
+    }
+  });
+  return [...cumulative].map(([series, values]) => ({ series, values: values.join(' ') }));
+}
+
+function seriesOf(policy: ResolvedPolicy, scenario: Scenario, version: string, segment: Matcher[], counts: Counts): Array<[string, number]> {
+  const istio = [...serviceMatchers(policy), eq(ISTIO_VERSION_LABEL, version), ...segment];
+  const name = (metric: string, extra: Matcher[]): string => serialize(selector(metric, [...istio, ...extra]));
+  const out: Array<[string, number]> = [
+    [name(ISTIO_REQUESTS, [eq('response_code', '200')]), counts.requests - counts.errors],
+    [name(ISTIO_REQUESTS, [eq('response_code', '503')]), counts.errors],
+  ];
+  out.push(...buckets(scenario.latencyBucketsMs, counts.latency).map(([le, n]): [string, number] => [name(ISTIO_DURATION_BUCKET, [eq('le', le)]), n]));
+  for (const gate of policy.gates.checks) {
+    if (gate.metric !== 'drift') continue;
+    const labels = [eq('namespace', policy.namespace), eq(gate.versionLabel, version), ...segment];
+    for (const [le, n] of buckets(gate.buckets, counts.scores[gate.name]!)) out.push([serialize(selector(`${gate.histogram}_bucket`, [...labels, eq('le', le)])), n]);
+  }
+  return out;
+}
+
+/** Cumulative bucket counts with their `le`, +Inf last. */
+function buckets(bounds: number[], counts: number[]): Array<[string, number]> {
+  let sum = 0;
+  return [...bounds.map(String), '+Inf'].map((le, i) => [le, (sum += counts[i]!)]);
+}
+
+/** The alert as the rule declares it, with `$labels.<segment>` filled in. */
+function expected(rule: Record<string, unknown>, scenario: Scenario, segment: string | null): object {
+  const extra: Record<string, string> = segment === null ? {} : { [scenario.segments!.label]: segment };
+  const expand = (text: string): string => text.replace(/\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g, (_, label: string) => extra[label] ?? '');
+  return {
+    exp_labels: { ...(rule.labels as Record<string, string>), ...extra },
+    exp_annotations: Object.fromEntries(Object.entries(rule.annotations as Record<string, string>).map(([k, v]) => [k, expand(v)])),
+  };
+}
