@@ -13,8 +13,14 @@ export const offlineMetricsNotWorse: Rule = {
     const { stable, candidate, info, offlineChecks } = policy.versions;
     if (candidate === null) return;
     offlineChecks.forEach((check, index) => {
+      // Own numeric entries only: a metric called `toString` or `__proto__` is not "recorded" by inheritance.
+      const metricOf = (version: number): number | undefined => {
+        const metrics = info[version]?.offlineMetrics;
+        const value = metrics && Object.hasOwn(metrics, check.metric) ? metrics[check.metric] : undefined;
+        return typeof value === 'number' ? value : undefined;
+      };
       const path = ['spec', 'versions', 'offlineChecks', index];
-      const missing = [stable, candidate].filter((version) => info[version]?.offlineMetrics[check.metric] === undefined);
+      const missing = [stable, candidate].filter((version) => metricOf(version) === undefined);
       if (missing.length > 0) {
         report({
           path,
@@ -24,8 +30,8 @@ export const offlineMetricsNotWorse: Rule = {
         });
         return;
       }
-      const before = info[stable]!.offlineMetrics[check.metric]!;
-      const after = info[candidate]!.offlineMetrics[check.metric]!;
+      const before = metricOf(stable)!;
+      const after = metricOf(candidate)!;
       const worseBy = check.better === 'higher' ? before - after : after - before;
       if (worseBy <= check.tolerance + Number.EPSILON * Math.max(1, Math.abs(before))) return;
       report({

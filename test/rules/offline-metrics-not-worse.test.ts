@@ -34,6 +34,14 @@ describe('offline-metrics-not-worse', () => {
     ]);
   });
 
+  it('does not mistake inherited names like toString or __proto__ for recorded metrics', () => {
+    for (const metric of ['toString', 'constructor', '__proto__']) {
+      expectDiagnostics(policy(`{ metric: ${metric}, better: higher, severity: error }`), [
+        { rule: 'offline-metrics-not-worse', line: 13, column: 9, severity: 'warning', message: `\`${metric}\` is not recorded for version 1 and 2` },
+      ]);
+    }
+  });
+
   it('accepts a candidate within tolerance or better', () => {
     expectValid(policy('{ metric: auc, better: higher, tolerance: 0.02, severity: error }'));
     expectValid(policy('{ metric: auc, better: higher, severity: error }', '0.93'));
