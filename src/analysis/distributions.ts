@@ -129,6 +129,15 @@ export function chiSquareQuantile(p: number, df: number): number {
  * power: the λ of Cohen (1988) ch. 7, whose sample size for effect size w is N = λ / w².
  */
 export function chiSquareNoncentrality(df: number, alpha: number, power: number): number {
-  const critical = chiSquareQuantile(1 - alpha, df);
-  return invert((lambda) => 1 - noncentralChiSquareCdf(critical, df, lambda), power, 10);
+  // Hundreds of bisection steps each; a policy set asks for a handful of distinct (df, α, power).
+  const key = `${df}/${alpha}/${power}`;
+  let lambda = noncentralities.get(key);
+  if (lambda === undefined) {
+    const critical = chiSquareQuantile(1 - alpha, df);
+    lambda = invert((l) => 1 - noncentralChiSquareCdf(critical, df, l), power, 10);
+    noncentralities.set(key, lambda);
+  }
+  return lambda;
 }
+
+const noncentralities = new Map<string, number>();
