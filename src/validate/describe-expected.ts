@@ -17,6 +17,18 @@ const NAMED: Record<string, string> = {
   segmentLabel: 'a Prometheus label name (letters, digits and _; not starting with a digit)',
 };
 
+/** Phrases for patterns written inline in the schema, keyed by the pattern itself. */
+const PATTERNS: Record<string, string> = {
+  '^[0-9]+(\\.[0-9]+)?m?$': 'a CPU amount like 2, 0.5 or 500m',
+  '^[0-9]+(Ki|Mi|Gi|Ti|K|M|G|T)?$': 'a memory amount like 512Mi or 4Gi',
+  '^[1-9][0-9]{0,15}$': 'a version number',
+  '^[A-Za-z_][A-Za-z0-9_.-]{0,62}$': 'a metric name of letters, digits, `_`, `.` and `-`, not starting with a digit (at most 63)',
+  '^[0-9A-Za-z][0-9A-Za-z._+-]{0,62}$': 'a version name like 1.4.0-20250405 (letters, digits, `.`, `_`, `+`, `-`)',
+  '^[0-9a-f]{7,40}$': 'a git commit hash: 7 to 40 lowercase hex digits',
+  '^[a-zA-Z_:][a-zA-Z0-9_:]*$': 'a Prometheus metric name (letters, digits, `_` and `:`; not starting with a digit)',
+  '^[a-zA-Z_][a-zA-Z0-9_]*$': 'a Prometheus label name (letters, digits and `_`; not starting with a digit)',
+};
+
 export function describeExpected(node: SchemaNode): string {
   const named = defName(node);
   if (named && NAMED[named]) return NAMED[named];
@@ -33,7 +45,8 @@ export function describeExpected(node: SchemaNode): string {
     case 'number':
       return `a number${range(node)}`;
     case 'string':
-      return typeof node.pattern === 'string' ? `text matching ${node.pattern}` : 'text';
+      if (typeof node.pattern !== 'string') return 'text';
+      return PATTERNS[node.pattern] ?? `text matching the pattern ${node.pattern}`;
     case 'boolean':
       return '`true` or `false`';
     case 'array':
@@ -46,12 +59,9 @@ export function describeExpected(node: SchemaNode): string {
 }
 
 function range(node: SchemaNode): string {
-  const low = node.minimum ?? node.exclusiveMinimum;
-  const high = node.maximum ?? node.exclusiveMaximum;
-  const lowWord = node.exclusiveMinimum !== undefined ? 'above' : 'from';
-  const highWord = node.exclusiveMaximum !== undefined ? 'below' : 'to';
-  if (low !== undefined && high !== undefined) return ` ${lowWord} ${low} ${highWord} ${high}`;
-  if (low !== undefined) return node.exclusiveMinimum !== undefined ? ` above ${low}` : ` of at least ${low}`;
-  if (high !== undefined) return node.exclusiveMaximum !== undefined ? ` below ${high}` : ` of at most ${high}`;
-  return '';
+  const low = node.minimum !== undefined ? `at least ${node.minimum}` : node.exclusiveMinimum !== undefined ? `above ${node.exclusiveMinimum}` : undefined;
+  const high = node.maximum !== undefined ? `at most ${node.maximum}` : node.exclusiveMaximum !== undefined ? `below ${node.exclusiveMaximum}` : undefined;
+  if (node.minimum !== undefined && node.maximum !== undefined) return ` from ${node.minimum} to ${node.maximum}`;
+  if (low && high) return ` ${low} and ${high}`;
+  return low || high ? ` ${low ?? high}` : '';
 }

@@ -87,6 +87,22 @@ spec:
     );
   });
 
+  it('says what inline patterns mean instead of quoting the regex', () => {
+    const diagnostics = expectDiagnostics(
+      minimalPolicy().replace(
+        'candidate: 2',
+        'candidate: 2\n    info:\n      "2": { commit: XYZ, name: -rc1 }',
+      ).replace('basePath: /models/demo', 'basePath: /models/demo\n    resources: { cpu: 2 cores, memory: 4GB }'),
+      [
+        { rule: 'schema', line: 9, column: 18, message: '`cpu` must be a CPU amount like 2, 0.5 or 500m' },
+        { rule: 'schema', line: 9, column: 32, message: '`memory` must be a memory amount like 512Mi or 4Gi' },
+        { rule: 'schema', line: 14, column: 14, message: '`commit` must be a git commit hash' },
+        { rule: 'schema', line: 14, column: 27, message: '`name` must be a version name like 1.4.0-20250405' },
+      ],
+    );
+    expect(diagnostics.map((d) => d.message).join('\n')).not.toContain('^');
+  });
+
   it('reports a repeated list entry at the repeat', () => {
     expectDiagnostics(minimalPolicy('  rollback: { to: 1 }\n').replace('candidate: 2', 'candidate: 2\n    previous: [1, 1]'), [
       { rule: 'schema', line: 12, column: 19, message: '`previous` lists 1 twice' },
