@@ -43,12 +43,14 @@ async function policyFilesUnder(given: string): Promise<string[]> {
     // Hidden entries (.git, editor backups) are never policies.
     if (entry.name.startsWith('.')) continue;
     const child = path.posix.join(given, entry.name);
+    // Symbolic links are not followed: a link loop cannot hang discovery.
     if (entry.isDirectory()) found.push(...(await policyFilesUnder(child)));
     else if (entry.isFile() && POLICY_FILE.test(entry.name)) found.push(child);
   }
   return found;
 }
 
+/** `./policies\\a.yaml` → `policies/a.yaml`: one spelling per file, so it is read once and GitHub annotations match the PR's paths. */
 function toPosix(given: string): string {
-  return given.split(path.sep).join('/');
+  return path.posix.normalize(given.split(path.sep).join('/'));
 }

@@ -28,6 +28,12 @@ describe('readPolicyFiles', () => {
     expect(files.map((f) => path.basename(f.file))).toEqual(['a.yml', 'notes.md', 'm.YAML', 'z.yaml']);
   });
 
+  it('reads a file named two ways once, under its normalized name', async () => {
+    const files = await readPolicyFiles([`${root}/./team/../z.yaml`, root]);
+    expect(files.map((f) => path.relative(root, f.file))).toEqual(['a.yml', 'team/nested/m.YAML', 'z.yaml']);
+    expect(files.every((f) => !f.file.includes('/./') && !f.file.includes('..'))).toBe(true);
+  });
+
   it('throws a UsageError naming a missing path', async () => {
     await expect(readPolicyFiles([path.join(root, 'missing')])).rejects.toThrow(UsageError);
     await expect(readPolicyFiles([path.join(root, 'missing')])).rejects.toThrow(/missing: no such file or directory/);
