@@ -1,8 +1,8 @@
 /**
  * Replay a scenario through a policy's rollout, minute by minute, with the semantics of what
  * modelgate compiles:
- * - Analysis (src/targets/argo-analysis.ts): starts with the first canary step, measures every
- *   gate limit at once and then every `interval` over the last interval. A measurement fails
+ * - Analysis (src/targets/argo-analysis.ts): starts with the first canary step and, after an
+ *   `initialDelay` of one interval, measures every gate limit every `interval` over the last one. A measurement fails
  *   when any value exceeds the threshold, succeeds when there are values and none does, and is
  *   inconclusive when the guard left none. More than `failureLimit` failures abort the rollout
  *   (the canary weight drops to 0); more than `failureLimit` inconclusive ones (its
@@ -82,7 +82,7 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
   });
 
   for (let t = 0; t <= scenario.minutes; t++) {
-    if (ending === null && t >= analysisStart && (t - analysisStart) % interval === 0) {
+    if (ending === null && t > analysisStart && (t - analysisStart) % interval === 0) {
       for (const limit of limits) {
         const values = measure(policy, limit, windowAt(t, limit.gate.segment !== null && limit.gate.segment === scenario.segments?.label), scenario.latencyBucketsMs);
         const verdict = [...values.values()].some((v) => v > limit.threshold) ? 'failed' : values.size > 0 && [...values.values()].every((v) => v <= limit.threshold) ? 'successful' : 'inconclusive';

@@ -57,6 +57,9 @@ function metric(policy: ResolvedPolicy, limit: GateLimit): object {
   const threshold = formatNumber(limit.threshold);
   return {
     name: limit.id,
+    // The first window would otherwise end as the step begins, before the candidate served anyone:
+    // an inconclusive measurement every rollout, spending the inconclusive allowance for nothing.
+    initialDelay: formatDuration(policy.gates.intervalSeconds),
     interval: formatDuration(policy.gates.intervalSeconds),
     failureLimit: policy.gates.failureLimit,
     // As tolerant of missing data as of failures; past that the rollout pauses for a person
