@@ -2,7 +2,8 @@
  * Read the output folder as it is, without ever following a symlink: a link inside `generated/`
  * could point anywhere, so its presence stops the run instead.
  */
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OutputTreeError } from './tree-error.js';
 
@@ -18,21 +19,25 @@ export async function readTree(root: string): Promise<Map<string, ExistingFile>>
   if (stat === null) return files;
   if (stat.isSymbolicLink()) throw new OutputTreeError(`${root} is a symbolic link; modelgate writes only into a real directory`);
   if (!stat.isDirectory()) throw new OutputTreeError(`${root} exists and is not a directory`);
-  await walk(root, '', files);
+  walk(root, '', files);
   return files;
 }
 
-async function walk(root: string, prefix: string, files: Map<string, ExistingFile>): Promise<void> {
-  const names = (await readdir(join(root, prefix))).sort();
+/**
+ * Synchronous on purpose: the profile of `compile --check` on 1,000 policies (13,000 files) was
+ * mostly idle, awaiting one thread-pool round trip per lstat and per read.
+ */
+function walk(root: string, prefix: string, files: Map<string, ExistingFile>): void {
+  const names = readdirSync(join(root, prefix)).sort();
   for (const name of names) {
     const relative = prefix === '' ? name : `${prefix}/${name}`;
     const full = join(root, relative);
-    const stat = await lstat(full);
+    const stat = lstatSync(full);
     if (stat.isSymbolicLink()) {
       throw new OutputTreeError(`${full} is a symbolic link; modelgate never follows links in its output folder — replace it with a real file or directory`);
     }
-    if (stat.isDirectory()) await walk(root, relative, files);
-    else if (stat.isFile()) files.set(relative, { bytes: await readFile(full), mode: stat.mode & 0o7777 });
+    if (stat.isDirectory()) walk(root, relative, files);
+    else if (stat.isFile()) files.set(relative, { bytes: readFileSync(full), mode: stat.mode & 0o7777 });
     else throw new OutputTreeError(`${full} is neither a file nor a directory`);
   }
 }
