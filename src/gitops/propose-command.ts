@@ -26,7 +26,7 @@ export async function proposeAndReport(options: Omit<ProposeOptions, 'owner' | '
     }
     const { outcome } = result;
     if (outcome.kind === 'unchanged') process.stdout.write(`nothing to propose: ${options.baseBranch} already holds these policies and their generated files\n`);
-    else process.stdout.write(`${outcome.kind} pull request #${outcome.number} from ${outcome.branch} (${outcome.changedPaths.length} file(s)): ${outcome.url}\n`);
+    else process.stdout.write(`${outcome.kind} pull request #${outcome.number} from ${outcome.branch}: ${outcome.url}\n${outcome.changedPaths.map((file) => `  ${file}\n`).join('')}`);
     return 0;
   } catch (error) {
     if (error instanceof GitError) return fail(command, scrub(error.message, settings.token));

@@ -27,14 +27,14 @@ export async function planWorkspace(options: WorkspaceOptions): Promise<Workspac
   const baseOutput = relativeTo(outDir, await filesAtCommit(baseCommit, `${outDir}/`, cwd));
   const basePolicyFiles = new Map<string, string>();
   for (const given of options.policyPaths) {
-    for (const [file, text] of await filesAtCommit(baseCommit, given, cwd)) basePolicyFiles.set(file, text);
+    for (const [file, text] of await filesAtCommit(baseCommit, given, cwd)) if (isPolicyFile(file)) basePolicyFiles.set(file, text);
   }
   const build = await compile(options.policyPaths, {
     sourceRoot: path.dirname(path.resolve(outDir)),
     previousOutput: (file) => parseHeader(baseOutput.get(file) ?? '')?.body ?? null,
   });
   if (build.internalError || build.diagnostics.some((d) => d.severity === 'error')) return { ok: false, build };
-  const basePolicies = validateSources([...basePolicyFiles].filter(([file]) => /\.ya?ml$/i.test(file)).map(([file, text]) => ({ file, bytes: new TextEncoder().encode(text) }))).policies;
+  const basePolicies = validateSources([...basePolicyFiles].map(([file, text]) => ({ file, bytes: new TextEncoder().encode(text) }))).policies;
   const plan = planChange({
     outDir,
     policies: build.policies.map((p) => p.policy),
@@ -44,6 +44,11 @@ export async function planWorkspace(options: WorkspaceOptions): Promise<Workspac
     warnings: build.diagnostics,
   });
   return { ok: true, plan, build, baseCommit, basePolicyFiles };
+}
+
+/** The files `readPolicyFiles` would pick from a folder: YAML, nothing hidden. Scenarios and notes beside them are not policies. */
+function isPolicyFile(file: string): boolean {
+  return /\.ya?ml$/i.test(file) && !file.split('/').some((part) => part.startsWith('.'));
 }
 
 function relativeTo(dir: string, files: Map<string, string>): Map<string, string> {

@@ -1,0 +1,222 @@
+/**
+ * plan, propose and the release commands end to end: a temporary git repository holding the
+ * example policies and their compiled output, and the fake GitHub standing in for github.com
+ * (reached through GITHUB_API_URL, as in GitHub Actions).
+ */
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run as compile } from '../../src/cli/compile.js';
+import { run as plan } from '../../src/cli/plan.js';
+import { run as propose } from '../../src/cli/propose.js';
+import { run as rollback } from '../../src/cli/rollback.js';
+import { run as promote } from '../../src/cli/promote.js';
+import { run as pause } from '../../src/cli/pause.js';
+import { readTree } from '../../src/emit/tree.js';
+import { repoRoot } from '../gates/example-policies.js';
+import { FakeGitHub } from '../support/fake-github/server.js';
+
+const TOKEN = 'ghs_e2eTokenThatMustNeverBePrinted0123';
+const REPO = ['--repo', 'acme/models'];
+let dir: string;
+let github: FakeGitHub;
+let stdout: string;
+let stderr: string;
+let output: string;
+const startDir = process.cwd();
+const savedEnv = { ...process.env };
+
+function sh(...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+}
+
+async function cli(command: (argv: string[]) => Promise<number>, ...argv: string[]): Promise<number> {
+  stdout = '';
+  stderr = '';
+  const code = await command(argv);
+  output += stdout + stderr;
+  return code;
+}
+
+async function edit(file: string, from: string | RegExp, to: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  const next = text.replace(from, to);
+  expect(next).not.toBe(text);
+  await writeFile(file, next);
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'modelgate-e2e-'));
+  await cp(path.join(repoRoot, 'policies'), path.join(dir, 'policies'), { recursive: true });
+  process.chdir(dir);
+  output = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  expect(await cli(compile, 'policies/')).toBe(0);
+  sh('init', '-q', '-b', 'main');
+  sh('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'add', '.');
+  sh('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', 'policies and their output');
+  github = await new FakeGitHub('acme', 'models', TOKEN).start();
+  const files = new Map<string, string>();
+  for (const file of sh('ls-files', '-z').split('\0').filter(Boolean)) files.set(file, await readFile(path.join(dir, file), 'utf8'));
+  github.seed('main', files);
+  Object.assign(process.env, { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, MODELGATE_GITHUB_TIME_SCALE: '0.001' });
+  delete process.env.GITHUB_REPOSITORY;
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  process.chdir(startDir);
+  process.env = { ...savedEnv };
+  expect(output).not.toContain(TOKEN);
+  expect(github.invalidRequests()).toEqual([]);
+  await github.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** generated/ as `compile` writes it in the working tree, keyed by repository path. */
+async function compiledOutput(): Promise<Map<string, string>> {
+  expect(await cli(compile, 'policies/')).toBe(0);
+  return new Map([...(await readTree(path.join(dir, 'generated')))].map(([file, f]) => [`generated/${file}`, f.bytes.toString('utf8')]));
+}
+
+function onBranch(branch: string, prefix: string): Map<string, string> {
+  return new Map([...github.branchFiles(branch)].filter(([file]) => file.startsWith(prefix)));
+}
+
+describe('modelgate plan', () => {
+  it('says what happens to traffic, then shows the diff of the generated files', async () => {
+    await edit('policies/fraud-detector.yaml', '{ weight: 1%, hold: 30m }', '{ weight: 1%, hold: 45m }');
+    expect(await cli(plan)).toBe(0);
+    expect(stdout).toMatch(/^risk\/fraud-detector: candidate 42 enters shadow at 100% mirror for 1h, then 1% → 5% → 25% → 50% → 100% \(at least 4h15m\); rollback target 41\n/);
+    expect(stdout).toContain('--- a/generated/risk/fraud-detector/rollout/rollout.yaml\n+++ b/generated/risk/fraud-detector/rollout/rollout.yaml\n');
+    expect(stdout).toMatch(/^-            duration: 30m\n\+            duration: 45m$/m);
+  });
+
+  it('reports no change when generated/ at the base matches', async () => {
+    expect(await cli(plan)).toBe(0);
+    expect(stdout).toBe('no changes: generated/ at HEAD already matches the policies\n');
+  });
+
+  it('prints the PR description with --format markdown', async () => {
+    await edit('policies/recommender.yaml', 'candidate: 1731', 'candidate: 1731\n    preload: []');
+    await edit('policies/churn-scorer.yaml', '{ weight: 50%, hold: 12h }', '{ weight: 50%, hold: 18h }');
+    expect(await cli(plan, '--format', 'markdown')).toBe(0);
+    expect(stdout).toContain('| default/churn\\-scorer | churn | 7 → 8 | dana\\-okafor | error\\-rate\\: error rate ≤ 2% | 7 |');
+    expect(stdout).toContain('```mermaid\nxychart-beta\n    title "Candidate share of traffic, at least 18h"');
+    expect(stdout).toContain('| generated/default/churn\\-scorer/rollout/rollout\\.yaml | modified |');
+  });
+
+  it('refuses invalid policies with diagnostics', async () => {
+    await edit('policies/churn-scorer.yaml', 'stable: 7', 'stable: seven');
+    expect(await cli(plan)).toBe(1);
+    expect(stdout).toMatch(/policies\/churn-scorer\.yaml:\d+:\d+: error/);
+  });
+});
+
+describe('modelgate propose', () => {
+  it('opens one PR holding the edited policy and exactly what compile generates, then updates it', async () => {
+    await edit('policies/fraud-detector.yaml', '{ weight: 1%, hold: 30m }', '{ weight: 1%, hold: 45m }');
+    expect(await cli(propose, ...REPO)).toBe(0);
+    expect(stdout).toMatch(/^opened pull request #1 from modelgate\/update\/risk\.fraud-detector/);
+    const branch = 'modelgate/update/risk.fraud-detector';
+    expect(onBranch(branch, 'generated/')).toEqual(await compiledOutput());
+    expect(github.branchFiles(branch).get('policies/fraud-detector.yaml')).toBe(await readFile('policies/fraud-detector.yaml', 'utf8'));
+    // Nothing else is lost on the way: scenarios and other files beside the policies stay.
+    expect([...github.branchFiles('main').keys()].filter((file) => !github.branchFiles(branch).has(file))).toEqual([]);
+    expect(github.pulls[0]).toMatchObject({ base: 'main', reviewers: ['alice-chen'], teams: ['risk-ml'], labels: ['modelgate'] });
+    expect(github.pulls[0]!.body).toContain('1% → 5% → 25% → 50% → 100% \\(at least 4h15m\\)');
+
+    await edit('policies/fraud-detector.yaml', '{ weight: 1%, hold: 45m }', '{ weight: 1%, hold: 50m }');
+    expect(await cli(propose, ...REPO)).toBe(0);
+    expect(stdout).toMatch(/^updated pull request #1/);
+    expect(github.pulls).toHaveLength(1);
+    expect(github.pulls[0]!.body).toContain('at least 4h20m');
+    expect(onBranch(branch, 'generated/')).toEqual(await compiledOutput());
+  });
+
+  it('proposes nothing when main already holds the policies and their output', async () => {
+    expect(await cli(propose, ...REPO)).toBe(0);
+    expect(stdout).toBe('nothing to propose: main already holds these policies and their generated files\n');
+    expect(github.pulls).toHaveLength(0);
+  });
+
+  it('reads the repository from GITHUB_REPOSITORY as Actions sets it', async () => {
+    await edit('policies/churn-scorer.yaml', '{ weight: 50%, hold: 12h }', '{ weight: 50%, hold: 18h }');
+    process.env.GITHUB_REPOSITORY = 'acme/models';
+    expect(await cli(propose)).toBe(0);
+    expect(github.pulls).toHaveLength(1);
+  });
+
+  it('reports a rejected token clearly and never prints it', async () => {
+    await edit('policies/churn-scorer.yaml', '{ weight: 50%, hold: 12h }', '{ weight: 50%, hold: 18h }');
+    process.env.GITHUB_TOKEN = `${TOKEN}x`;
+    expect(await cli(propose, ...REPO)).toBe(2);
+    expect(stderr).toBe('modelgate propose: GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN\n');
+    expect(output).not.toContain(`${TOKEN}x`);
+  });
+
+  it('retries server errors, secondary rate limits and dropped connections', async () => {
+    await edit('policies/churn-scorer.yaml', '{ weight: 50%, hold: 12h }', '{ weight: 50%, hold: 18h }');
+    github.faults.add({ kind: 'status', status: 503, operationId: 'git/get-tree', times: 2 });
+    github.faults.add({ kind: 'secondary-rate-limit', retryAfterSeconds: 2, operationId: 'git/create-tree', times: 1 });
+    github.faults.add({ kind: 'drop-after', operationId: 'pulls/create', times: 1 });
+    expect(await cli(propose, ...REPO)).toBe(0);
+    expect(github.pulls).toHaveLength(1);
+    expect(stderr).toMatch(/secondary rate limit on POST .*git\/trees; retrying in 2s/);
+  });
+
+  it('converges to one PR with the right content after a run that died between branch and PR', async () => {
+    await edit('policies/churn-scorer.yaml', '{ weight: 50%, hold: 12h }', '{ weight: 50%, hold: 18h }');
+    // From the moment the branch exists, GitHub answers nothing but errors: the run gives up there.
+    github.afterApply = (operationId) => {
+      if (operationId === 'git/create-ref') github.faults.add({ kind: 'status', status: 500, times: 1000 });
+    };
+    expect(await cli(propose, ...REPO)).toBe(2);
+    expect(stderr).toMatch(/GitHub kept failing \(500\)/);
+    expect(github.pulls).toHaveLength(0);
+    github.afterApply = null;
+    github.faults.clear();
+    expect(await cli(propose, ...REPO)).toBe(0);
+    expect(github.pulls).toHaveLength(1);
+    expect(onBranch('modelgate/update/default.churn-scorer', 'generated/')).toEqual(await compiledOutput());
+  });
+});
+
+describe('release commands', () => {
+  it('rollback --propose opens an urgent PR that names the version serving traffic after merge', async () => {
+    expect(await cli(rollback, 'risk/fraud-detector', '--propose', ...REPO)).toBe(0);
+    expect(stdout).toContain('policies/fraud-detector.yaml: roll back fraud-detector from candidate 42 to 41: 100% of traffic on 41\n');
+    const pr = github.pulls[0]!;
+    expect(pr.title).toBe('[urgent] modelgate: roll back fraud-detector from candidate 42 to 41: 100% of traffic on 41');
+    expect(pr.labels).toEqual(['modelgate', 'urgent', 'rollback']);
+    expect(pr.body).toContain('**Urgent rollback\\. After merge, version 41 of risk/fraud\\-detector serves 100% of traffic\\.**');
+    const branch = github.branchFiles('modelgate/rollback/risk.fraud-detector');
+    expect(branch.get('policies/fraud-detector.yaml')).not.toMatch(/candidate:/);
+    // The edit is in place and compiled: the working tree matches the branch.
+    expect(onBranch('modelgate/rollback/risk.fraud-detector', 'generated/')).toEqual(await compiledOutput());
+  });
+
+  it('rollback refuses a version that is not loaded, and changes nothing', async () => {
+    const before = await readFile('policies/fraud-detector.yaml', 'utf8');
+    expect(await cli(rollback, 'fraud-detector', '--to', '39')).toBe(1);
+    expect(stderr).toMatch(/version 39 is not loaded/);
+    expect(await readFile('policies/fraud-detector.yaml', 'utf8')).toBe(before);
+    expect(sh('status', '--porcelain')).toBe('');
+  });
+
+  it('promote edits the policy in place and regenerates the output', async () => {
+    expect(await cli(promote, 'churn-scorer')).toBe(0);
+    expect(sh('status', '--porcelain')).toMatch(/ M policies\/churn-scorer\.yaml/);
+    expect(await cli(plan)).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('default/churn-scorer: candidate 8 promoted: 100% of traffic on 8; rollback target 8');
+  });
+
+  it('pause explains itself instead of editing anything', async () => {
+    expect(await cli(pause, 'fraud-detector')).toBe(2);
+    expect(stderr).toContain('kubectl argo rollouts pause');
+    expect(sh('status', '--porcelain')).toBe('');
+  });
+});
