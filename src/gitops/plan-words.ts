@@ -15,7 +15,7 @@ export function describeChange(policy: ResolvedPolicy | null, before: ResolvedPo
     return `${prefix}candidate ${candidate} ${shadow}${policy.shadow ? '' : 'takes '}${steps}${policy.shadow ? '' : ' of traffic'} (${minimumText(timeline)}); rollback target ${policy.rollback.toVersion}`;
   }
   if (before?.versions.candidate === stable && before.versions.stable !== stable) return `${prefix}candidate ${stable} promoted: 100% of traffic on ${stable}; rollback target ${policy.rollback.toVersion}`;
-  if (before && before.versions.stable !== stable) return `${prefix}rollback: 100% of traffic on ${stable} (was ${before.versions.candidate ?? before.versions.stable})`;
+  if (before && before.versions.stable !== stable) return `${prefix}rollback: 100% of traffic on ${stable} (was stable ${before.versions.stable}${before.versions.candidate === null ? '' : ` with candidate ${before.versions.candidate}`})`;
   if (before?.versions.candidate != null) return `${prefix}candidate ${before.versions.candidate} withdrawn: 100% of traffic stays on ${stable}`;
   return `${prefix}steady: 100% of traffic on ${stable}`;
 }
