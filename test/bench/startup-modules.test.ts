@@ -1,0 +1,46 @@
+/**
+ * Commands load only what they use: the pre-commit case (`validate` of one policy) and
+ * `--version` must not pay for Octokit, handlebars or the PromQL parser. Runs the built CLI with
+ * a resolve hook that records every module actually loaded, dynamic imports included.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/tools.js';
+
+const cli = join(repoRoot, 'dist', 'cli', 'main.js');
+const trace = join(repoRoot, 'bench', 'trace-modules.mjs');
+const work = mkdtempSync(join(tmpdir(), 'modelgate-startup-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Packages (under node_modules) a CLI run loads. */
+function packagesLoadedBy(args: string[]): string[] {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npx tsc -p .' (npm test does) before this test`);
+  const log = join(work, `${args.join('_').replace(/[^\w-]/g, '')}.log`);
+  // The exit status is not the point here (compile --check may find the output stale).
+  const run = spawnSync(process.execPath, ['--import', trace, cli, ...args], { cwd: repoRoot, env: { ...process.env, MODELGATE_TRACE_MODULES: log }, encoding: 'utf8' });
+  if (run.status === null || run.status > 1) throw new Error(`modelgate ${args.join(' ')} failed: ${run.stderr}`);
+  // The hook appends only when something is resolved past the entry point.
+  const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+  return [...new Set(urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []))].sort();
+}
+
+const HEAVY = ['@octokit/rest', '@octokit/plugin-retry', '@octokit/plugin-throttling', 'handlebars', '@prometheus-io/lezer-promql'];
+
+describe('start-up path', () => {
+  it('validate of one policy loads the schema validator and YAML, and none of the heavy packages', () => {
+    const loaded = packagesLoadedBy(['validate', 'policies/fraud-detector.yaml']);
+    expect(loaded).toEqual(expect.arrayContaining(['ajv', 'yaml']));
+    expect(loaded.filter((name) => HEAVY.includes(name) || name.startsWith('@octokit/'))).toEqual([]);
+  });
+
+  it('--version loads no package at all', () => {
+    expect(packagesLoadedBy(['--version'])).toEqual([]);
+  });
+
+  it('compile does load the PromQL parser, so the trace sees packages loaded on demand', () => {
+    expect(packagesLoadedBy(['compile', '--check', '--out', join(work, 'out'), 'policies/fraud-detector.yaml'])).toContain('@prometheus-io/lezer-promql');
+  });
+});
