@@ -126,6 +126,12 @@ describe('Grafana dashboard', () => {
         expect(configMap.metadata.namespace).toBe(policy.namespace);
         expect(configMap.metadata.labels.grafana_dashboard).toBe('1');
       });
+
+      it('fits a ConfigMap: a valid key, and small enough for the last-applied annotation of kubectl apply (256 KiB)', () => {
+        const [[key, json]] = Object.entries(configMapOf(policy).data) as [[string, string]];
+        expect(key).toMatch(/^[-._a-zA-Z0-9]+$/);
+        expect(Buffer.byteLength(json, 'utf8')).toBeLessThan(256 * 1024);
+      });
     });
   }
 
