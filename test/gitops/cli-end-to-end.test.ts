@@ -3,7 +3,7 @@
  * example policies and their compiled output, and the fake GitHub standing in for github.com
  * (reached through GITHUB_API_URL, as in GitHub Actions).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -183,6 +183,31 @@ describe('modelgate propose', () => {
     expect(github.pulls).toHaveLength(1);
     expect(onBranch('modelgate/update/default.churn-scorer', 'generated/')).toEqual(await compiledOutput());
   });
+});
+
+describe('a propose process killed half-way', () => {
+  it('is SIGKILLed after creating the branch, and the re-run converges to one PR with the right content', async () => {
+    await edit('policies/churn-scorer.yaml', '{ weight: 50%, hold: 12h }', '{ weight: 50%, hold: 18h }');
+    const register = path.join(repoRoot, 'test', 'support', 'fake-github', 'register-typescript.mjs');
+    const child = spawn(process.execPath, ['--import', register, path.join(repoRoot, 'src', 'cli', 'main.ts'), 'propose', ...REPO], { cwd: dir, env: process.env });
+    let childOutput = '';
+    child.stdout.on('data', (chunk: Buffer) => (childOutput += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (childOutput += chunk.toString()));
+    // Killed while GitHub applies the ref: the branch exists, the process never hears back.
+    github.afterApply = (operationId) => {
+      if (operationId === 'git/create-ref') child.kill('SIGKILL');
+    };
+    const signal = await new Promise((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    github.afterApply = null;
+    expect(signal).toBe('SIGKILL');
+    expect(childOutput).not.toContain(TOKEN);
+    expect(github.refs.has('refs/heads/modelgate/update/default.churn-scorer')).toBe(true);
+    expect(github.pulls).toHaveLength(0);
+
+    expect(await cli(propose, ...REPO)).toBe(0);
+    expect(github.pulls).toHaveLength(1);
+    expect(onBranch('modelgate/update/default.churn-scorer', 'generated/')).toEqual(await compiledOutput());
+  }, 120_000);
 });
 
 describe('release commands', () => {
