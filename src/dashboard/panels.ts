@@ -32,16 +32,18 @@ export interface PanelSpec {
 interface Version {
   role: 'stable' | 'canary';
   version: string;
+  /** `stable 41 (1.3.3-20250320)`: the human version name (schema: letters, digits, `._+-`) when the policy gives one. */
+  legend: string;
 }
 
 export function dashboardPanels(policy: ResolvedPolicy): PanelSpec[] {
   const candidate = policy.versions.candidate;
   const pair: VersionPair | null = candidate === null ? null : { stable: String(policy.versions.stable), canary: String(candidate) };
-  const versions: Version[] = [{ role: 'stable', version: String(policy.versions.stable) }];
-  if (pair) versions.push({ role: 'canary', version: pair.canary });
+  const versions: Version[] = [version(policy, 'stable', policy.versions.stable)];
+  if (candidate !== null) versions.push(version(policy, 'canary', candidate));
 
   const panels: PanelSpec[] = [requestRate(policy, versions)];
-  if (pair) panels.push(canaryShare(policy, pair));
+  if (versions[1]) panels.push(canaryShare(policy, versions[1]));
   for (const gate of policy.gates.checks) {
     if (gate.segment === null && gate.metric === 'latency') panels.push(latencyPanel(policy, gate, versions));
     if (gate.segment === null && gate.metric === 'errorRate') panels.push(errorRatePanel(policy, gate, versions));
@@ -61,24 +63,20 @@ function requestRate(policy: ResolvedPolicy, versions: Version[]): PanelSpec {
     title: 'Request rate',
     description: 'Requests per second each version served, averaged over one gate interval.',
     unit: 'reqps',
-    queries: versions.map(({ role, version }) => ({
-      expr: bin('/', pick(series, version), num(policy.gates.intervalSeconds)),
-      legend: `${role} ${version}`,
-      limit: false,
-    })),
+    queries: versionQueries(versions, (version) => bin('/', pick(series, version), num(policy.gates.intervalSeconds))),
     thresholds: [],
   };
 }
 
 /** The canary weight as traffic sees it: no exporter needed, and it shows a route that does not take. */
-function canaryShare(policy: ResolvedPolicy, pair: VersionPair): PanelSpec {
+function canaryShare(policy: ResolvedPolicy, canary: Version): PanelSpec {
   const series = requestsSeries(policy, null);
   return {
     title: 'Canary share of requests',
     description:
       'Share of requests the candidate served over one gate interval. It follows the canary weight, plus cohort and sticky routes, and mirrored copies during the shadow phase.',
     unit: 'percent',
-    queries: [{ expr: bin('*', bin('/', pick(series, pair.canary), sumBy([], selector(series))), num(100)), legend: `canary ${pair.canary}`, limit: false }],
+    queries: [{ expr: bin('*', bin('/', pick(series, canary.version), sumBy([], selector(series))), num(100)), legend: canary.legend, limit: false }],
     thresholds: [],
     range: { min: 0, max: 100 },
   };
@@ -134,8 +132,13 @@ function measurementPanel(limit: GateLimit, pair: VersionPair): PanelSpec {
 /** Grafana unit ids for the gate units; `pp` has none, so it stays in the title. */
 const UNITS: Record<string, string> = { '%': 'percent', ms: 'ms' };
 
+function version(policy: ResolvedPolicy, role: Version['role'], number: number): Version {
+  const name = policy.versions.info[number]?.name;
+  return { role, version: String(number), legend: `${role} ${number}${name ? ` (${name})` : ''}` };
+}
+
 function versionQueries(versions: Version[], expr: (version: string) => Expr): PanelQuery[] {
-  return versions.map(({ role, version }) => ({ expr: expr(version), legend: `${role} ${version}`, limit: false }));
+  return versions.map(({ version, legend }) => ({ expr: expr(version), legend, limit: false }));
 }
 
 function pick(series: string, version: string): Expr {
