@@ -62,10 +62,17 @@ export function describeGitHubError(error: unknown, token: string): string {
   if (status === 401) text = 'GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN';
   else if (status === 403) text = `GitHub refused the request (403): the token needs contents: write and pull-requests: write — ${message}`;
   else if (status === 404) text = `GitHub answered 404: check --repo and --base, and that the token can see the repository — ${message}`;
+  else if (isConnectionLost(error)) text = `the connection to GitHub kept dropping, even after retries (${message}); run propose again: it picks up where this run stopped`;
   else if (status !== undefined && status >= 500) text = `GitHub kept failing (${status}) after retries: ${message}`;
   else if (status === undefined) text = `could not reach GitHub: ${message}`;
   else text = `GitHub answered ${status}: ${message}`;
   return scrub(text, token);
+}
+
+/** Octokit reports a dropped connection as a 500 whose cause is fetch's network error. */
+function isConnectionLost(error: unknown): boolean {
+  const cause = (error as { cause?: { message?: string } })?.cause;
+  return cause?.message === 'fetch failed';
 }
 
 export function scrub(text: string, token: string): string {

@@ -88,6 +88,14 @@ describe('propose', () => {
     expect(github.branchFiles('modelgate/update/risk.fraud-detector').get('policies/a.yaml')).toBe('v: 2\n');
   });
 
+  it('reports a connection that keeps dropping after its retries', async () => {
+    github.faults.add({ kind: 'drop-before', operationId: 'git/create-tree', times: 100 });
+    const error = await propose(client(), proposal(NEXT), () => undefined).catch((e: unknown) => e);
+    expect(describeGitHubError(error, TOKEN)).toMatch(/^the connection to GitHub kept dropping, even after retries/);
+    expect(github.requests.filter((r) => r.operationId === 'git/create-tree')).toHaveLength(4);
+    expect(github.pulls).toHaveLength(0);
+  });
+
   it('reports a rejected token without ever showing it', async () => {
     const error = await propose(client(`${TOKEN}-revoked`), proposal(NEXT), () => undefined).catch((e: unknown) => e);
     const message = describeGitHubError(error, `${TOKEN}-revoked`);
