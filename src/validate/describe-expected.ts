@@ -14,6 +14,7 @@ const NAMED: Record<string, string> = {
   version: 'a whole version number, 1 or more',
   url: 'an https:// URL without spaces',
   gateName: 'a lowercase name of letters, digits and dashes (at most 40, starting and ending with a letter or digit)',
+  folderName: "one folder name (no '/' or '\\', not starting with '.')",
   segmentLabel: 'a Prometheus label name (letters, digits and _; not starting with a digit)',
 };
 
