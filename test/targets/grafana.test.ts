@@ -218,9 +218,9 @@ describe('Grafana dashboard', () => {
   });
 
   it('files the dashboard under the policy folder only when it names one', () => {
-    expect(configMapOf(fraud).metadata.annotations).toBeUndefined();
-    const foldered = configMapOf(variant((p) => void (p.dashboard.folder = 'Risk models')));
-    expect(foldered.metadata.annotations).toEqual({ grafana_folder: 'Risk models' });
+    expect(configMapOf(fraud).metadata.annotations).toEqual({ grafana_folder: 'Risk models' });
+    const unfoldered = configMapOf(variant((p) => void (p.dashboard.folder = null)));
+    expect(unfoldered.metadata.annotations).toBeUndefined();
   });
 
   it('emits nothing when the policy turns the dashboard off', () => {
