@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { rules } from '../src/rules/index.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('documents every rule in its rules table', () => {
+    const table = readme.slice(readme.indexOf('## Rules'), readme.indexOf('## Security'));
+    for (const rule of rules) expect(table, rule.id).toContain(`| \`${rule.id}\` |`);
+  });
+
+  it('documents every command the CLI offers', () => {
+    const help = execFileSync(process.execPath, ['dist/cli/main.js', '--help'], { encoding: 'utf8' });
+    const commands = [...help.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]!);
+    expect(commands.length).toBeGreaterThan(5);
+    const table = readme.slice(readme.indexOf('## Commands'), readme.indexOf('## What a policy compiles into'));
+    for (const command of commands) expect(table, command).toContain(`modelgate ${command}`);
+  });
+
+  it('opens with the set-up-and-run command and the test command', () => {
+    const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+    expect(firstBlock).toContain('npm ci');
+    expect(firstBlock).toContain('modelgate compile');
+    expect(firstBlock).toMatch(/^npm test\b/m);
+  });
+});
