@@ -3,7 +3,7 @@
  * later diagnostic can point at the node it is about.
  */
 import { createHash } from 'node:crypto';
-import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, type Document, type ErrorCode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document, type ErrorCode } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { flowDepthExceeded, MAX_FLOW_DEPTH } from './flow-depth.js';
 
@@ -79,10 +79,15 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
       severity: 'error',
       rule: special?.rule ?? 'yaml-syntax',
       message: error.code === 'DUPLICATE_KEY' && key ? `key \`${key}\` appears twice in the same mapping` : special?.message ?? firstLine(error.message),
-      ...(special ? { hint: special.hint } : {}),
+      hint: special?.hint ?? 'check brackets, quotes and indentation here and on the line above',
     });
   }
   if (diagnostics.length > 0) return { policy: null, diagnostics };
+  const tagged = firstForeignTag(doc);
+  if (tagged) {
+    const { line, col } = lineCounter.linePos(tagged.offset);
+    return fail(file, 'yaml-tag', `YAML tag \`${tagged.tag}\` is not part of the policy language`, 'remove the tag; quote the value if it must be text', line, col);
+  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -91,6 +96,22 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { policy: { file, text, sha256, doc, lineCounter, data }, diagnostics: [] };
+}
+
+/** Tags that only say what plain JSON data already is; `exact: !!str true` is a fair use. */
+const JSON_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`));
+
+/** Custom tags are ignored with a warning by yaml, and `!!binary`, `!!timestamp`, `!!set` make non-JSON data. */
+function firstForeignTag(doc: Document.Parsed): { tag: string; offset: number } | undefined {
+  let found: { tag: string; offset: number } | undefined;
+  visit(doc, {
+    Node(_, node) {
+      if (node.tag === undefined || JSON_TAGS.has(node.tag)) return undefined;
+      found = { tag: node.tag.replace(/^tag:yaml\.org,2002:/, '!!'), offset: node.range?.[0] ?? 0 };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /**

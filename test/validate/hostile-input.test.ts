@@ -7,7 +7,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe('hostile input gets one clear diagnostic, never a crash', () => {
   it('YAML syntax errors are placed where the parser stopped', () => {
-    expectDiagnostics('metadata:\n  name: [demo\nspec: {}\n', [{ rule: 'yaml-syntax', line: 3, column: 1 }]);
+    expectDiagnostics('metadata:\n  name: [demo\nspec: {}\n', [{ rule: 'yaml-syntax', line: 3, column: 1, hint: 'brackets, quotes and indentation' }]);
   });
 
   it('duplicate keys name the key, at the repeat', () => {
@@ -29,6 +29,12 @@ describe('hostile input gets one clear diagnostic, never a crash', () => {
     let text = 'a: &a [x, x, x, x, x, x, x, x, x, x]\n';
     for (let level = 1; level <= 9; level++) text += `b${level}: &b${level} [${Array(10).fill(level === 1 ? '*a' : `*b${level - 1}`).join(', ')}]\n`;
     expectDiagnostics(text, [{ rule: 'yaml-aliases', line: 1, column: 1, message: 'aliases expand too far' }]);
+  });
+
+  it('custom and non-JSON YAML tags are refused at the tagged value; JSON-type tags are fine', () => {
+    expectDiagnostics('apiVersion: !foo modelgate.io/v1alpha1\n', [{ rule: 'yaml-tag', line: 1, column: 18, message: 'YAML tag `!foo`' }]);
+    expectDiagnostics('kind: ReleasePolicy\napiVersion: !!binary aGVsbG8=\n', [{ rule: 'yaml-tag', line: 2, column: 22, message: '`!!binary`' }]);
+    expect(diagnosticsFor('x: !!str true\n').map((d) => d.rule)).not.toContain('yaml-tag');
   });
 
   it('a file over the size limit is refused without parsing it', () => {
