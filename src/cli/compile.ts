@@ -9,7 +9,7 @@ import { parseHeader } from '../emit/header.js';
 import { scopeOf, syncOutput } from '../emit/sync.js';
 import { readTree } from '../emit/tree.js';
 import { OutputTreeError } from '../emit/tree-error.js';
-import { assertSafeOutputDir } from '../emit/write.js';
+import { assertSafeOutputDir, recoverInterruptedWrite } from '../emit/write.js';
 import { UsageError } from '../load/discover.js';
 
 const HELP = `usage: modelgate compile [PATH…] [--out DIR] [--check] [--format human|json|github]
@@ -58,6 +58,8 @@ export async function run(argv: string[]): Promise<number> {
 
   try {
     assertSafeOutputDir(outDir, [process.cwd(), ...paths]);
+    // A run killed mid-swap parks the running tree beside outDir; the release checks need it back.
+    if (!values.check) await recoverInterruptedWrite(outDir);
     const existing = await readTree(outDir);
     const result = await compile(paths, {
       sourceRoot,
