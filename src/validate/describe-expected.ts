@@ -40,14 +40,14 @@ export function describeExpected(node: SchemaNode): string {
   if ('const' in node) return `\`${String(node.const)}\``;
   if (Array.isArray(node.enum)) return `one of ${node.enum.map((value) => `\`${String(value)}\``).join(', ')}`;
   if (Array.isArray(node.oneOf)) return (node.oneOf as SchemaNode[]).map(describeExpected).join(' or ');
+  if (typeof node.pattern === 'string') return PATTERNS[node.pattern] ?? `text matching the pattern ${node.pattern}`;
   switch (node.type) {
     case 'integer':
       return `a whole number${range(node)}`;
     case 'number':
       return `a number${range(node)}`;
     case 'string':
-      if (typeof node.pattern !== 'string') return 'text';
-      return PATTERNS[node.pattern] ?? `text matching the pattern ${node.pattern}`;
+      return 'text';
     case 'boolean':
       return '`true` or `false`';
     case 'array':

@@ -80,6 +80,8 @@ function explain(error: ErrorObject, data: unknown): Finding | undefined {
       };
     }
     case 'discriminator': {
+      // A missing tag is already reported by `required`.
+      if (params.tagValue === undefined) return undefined;
       const tag = String(params.tag);
       const allowed = ((node.oneOf ?? []) as SchemaNode[]).map((branch) => String(((branch.properties as any)?.[tag] as SchemaNode)?.const));
       const suggestion = typeof params.tagValue === 'string' ? closestName(params.tagValue, allowed) : undefined;
@@ -104,8 +106,8 @@ function explain(error: ErrorObject, data: unknown): Finding | undefined {
     case 'maxLength':
       return { path, message: `${name} may be at most ${params.limit} characters long` };
     default:
-      if (params.propertyName !== undefined) {
-        return { path: [...path, params.propertyName as string], message: `key \`${params.propertyName}\` in ${name} must be ${describeExpected(node)}` };
+      if (error.propertyName !== undefined) {
+        return { path: [...path, error.propertyName], message: `key \`${error.propertyName}\` in ${name} must be ${describeExpected(node)}` };
       }
       return { path, message: `${name} must be ${describeExpected(node)}`, hint: shownValue(valueAt(data, path)) };
   }

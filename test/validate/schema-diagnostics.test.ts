@@ -103,6 +103,16 @@ spec:
     expect(diagnostics.map((d) => d.message).join('\n')).not.toContain('^');
   });
 
+  it('reports a bad key of a keyed mapping at that key', () => {
+    expectDiagnostics(minimalPolicy().replace('candidate: 2', 'candidate: 2\n    info:\n      v2: { name: b }'), [
+      { rule: 'schema', line: 13, column: 7, message: 'key `v2` in `info` must be a version number' },
+    ]);
+  });
+
+  it('reports a gate without a metric once', () => {
+    expectDiagnostics(minimalPolicy('  gates:\n    checks:\n      - { max: 2% }\n'), [{ rule: 'schema', line: 16, column: 9, message: '`checks[0]` is missing `metric`' }]);
+  });
+
   it('reports a repeated list entry at the repeat', () => {
     expectDiagnostics(minimalPolicy('  rollback: { to: 1 }\n').replace('candidate: 2', 'candidate: 2\n    previous: [1, 1]'), [
       { rule: 'schema', line: 12, column: 19, message: '`previous` lists 1 twice' },
