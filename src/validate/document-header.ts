@@ -16,10 +16,16 @@ export function documentHeaderDiagnostics(source: LoadedPolicy): Diagnostic[] {
   const { apiVersion, kind } = data as Record<string, unknown>;
   const found: Diagnostic[] = [];
   if (apiVersion !== undefined && apiVersion !== API_VERSION) {
-    found.push({ ...at(['apiVersion']), rule: 'unknown-api-version', message: `unknown apiVersion \`${String(apiVersion)}\``, hint: `this modelgate understands \`apiVersion: ${API_VERSION}\`` });
+    found.push({ ...at(['apiVersion']), rule: 'unknown-api-version', message: `unknown apiVersion \`${shown(apiVersion)}\``, hint: `this modelgate understands \`apiVersion: ${API_VERSION}\`` });
   }
   if (kind !== undefined && kind !== KIND) {
-    found.push({ ...at(['kind']), rule: 'wrong-kind', message: `kind \`${String(kind)}\` is not a release policy`, hint: `modelgate reads \`kind: ${KIND}\`; keep other manifests out of the policy folder` });
+    found.push({ ...at(['kind']), rule: 'wrong-kind', message: `kind \`${shown(kind)}\` is not a release policy`, hint: `modelgate reads \`kind: ${KIND}\`; keep other manifests out of the policy folder` });
   }
   return found;
+}
+
+/** A value quoted back to the user, cut short: a file may hold a quarter-megabyte string there. */
+function shown(value: unknown): string {
+  const text = String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }

@@ -33,6 +33,7 @@ const CASES: Array<{ name: string; text: string; rule: string; message: RegExp }
   { name: '10k-deep flow mappings', text: `${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`, rule: 'too-deep', message: /too deep/ },
   { name: '10k-deep block sequences on one line', text: `${'- '.repeat(10_000)}x\n`, rule: 'too-deep', message: /too deep/ },
   { name: 'a 4 MB file', text: `# ${'x'.repeat(4 * 1024 * 1024)}\n${example}`, rule: 'file-too-large', message: /at most 262144/ },
+  { name: 'a 250 kB apiVersion, quoted back only in part', text: `apiVersion: "${'a'.repeat(250_000)}"\n`, rule: 'unknown-api-version', message: /^unknown apiVersion `a{77}…`$/ },
   { name: 'a 100k-step schedule', text: withSteps(100_000), rule: 'file-too-large', message: /at most/ },
   { name: 'a 101-step schedule', text: withSteps(101), rule: 'schema', message: /`steps` may have at most 100 items/ },
   { name: 'a 100k-entry versions.previous', text: withPrevious(100_000), rule: 'file-too-large', message: /at most/ },
