@@ -8,11 +8,17 @@ import type { Rule } from './rule.js';
 
 export const kubernetesNames: Rule = {
   id: 'kubernetes-names',
-  description: 'metadata.name and metadata.namespace are DNS-1123 labels (lowercase letters, digits, dashes; at most 63).',
+  description: 'metadata.name and metadata.namespace are DNS-1123 labels (lowercase letters, digits, dashes; at most 63); the name, also the Service name, starts with a letter.',
   severity: 'error',
   check({ policy, report }) {
     for (const [key, value] of [['name', policy.name], ['namespace', policy.namespace]] as const) {
-      if (isDns1123Label(value)) continue;
+      if (isDns1123Label(value)) {
+        // The name is also the Service's, and Services need an RFC 1035 label: a letter first.
+        if (key === 'name' && !/^[a-z]/.test(value)) {
+          report({ path: ['metadata', key], message: `name \`${value}\` is also the Service name, which must start with a letter`, hint: `for example \`m-${value}\`` });
+        }
+        continue;
+      }
       const suggestion = suggestDnsLabel(value);
       report({
         path: ['metadata', key],

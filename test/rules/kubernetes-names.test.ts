@@ -20,7 +20,11 @@ describe('kubernetes-names', () => {
     expectDiagnostics(policy('  name: demo\n  namespace: ../../etc'), [{ rule: 'kubernetes-names', line: 5, column: 3, message: 'namespace `../../etc`' }]);
   });
 
+  it('reports a name starting with a digit, which Kubernetes refuses for the Service', () => {
+    expectDiagnostics(policy('  name: 2fraud'), [{ rule: 'kubernetes-names', line: 4, column: 3, message: 'must start with a letter' }]);
+  });
+
   it('accepts lowercase labels', () => {
-    expectValid(policy('  name: fraud-detector-2\n  namespace: risk'));
+    expectValid(policy('  name: fraud-detector-2\n  namespace: 2024-risk'));
   });
 });
