@@ -1,6 +1,8 @@
 /**
  * The TF Serving model name appears in its model config, in the REST path `/v1/models/<name>`
- * and in gRPC ModelSpecs; letters, digits, `_`, `-` and `.` (not first) work in all three.
+ * and in gRPC ModelSpecs. The REST handler takes the name up to the next `/` or `:`, so `a/b`
+ * is unreachable over REST (tensorflow/serving#1726); letters, digits, `_`, `-` and `.` (not
+ * first) work everywhere.
  */
 import type { Rule } from './rule.js';
 
