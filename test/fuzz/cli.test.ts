@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FUZZ_SEED, fuzzRuns, mutatedPolicy, randomBytes, randomDocument } from '../support/arbitraries.js';
+import { FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, mutatedPolicy, randomBytes, randomDocument } from '../support/arbitraries.js';
 import { requireBuiltCli, runCli, STACK_FRAME } from '../security/run-cli.js';
 
 const anyPolicyFile: fc.Arbitrary<Uint8Array> = fc.oneof(
@@ -34,7 +34,7 @@ describe.skipIf(!requireBuiltCli())('modelgate validate and compile on hostile f
           rmSync(root, { recursive: true, force: true });
         }
       }),
-      { seed: FUZZ_SEED, numRuns: fuzzRuns(10) },
+      { seed: FUZZ_SEED, numRuns: fuzzRuns(10, 100) },
     );
-  });
+  }, FUZZ_TIMEOUT_MS ?? 300_000);
 });

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileSources } from '../../src/compile/compile.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { FUZZ_SEED, fuzzRuns, mutatedPolicy, randomBytes, randomDocument } from '../support/arbitraries.js';
+import { FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, mutatedPolicy, randomBytes, randomDocument } from '../support/arbitraries.js';
 import { repoRoot, requireTool } from '../support/tools.js';
 
 function compileText(bytes: Uint8Array) {
@@ -43,15 +43,15 @@ function expectDiagnosticsOnly(bytes: Uint8Array): ReturnType<typeof compileText
 describe('any input gives diagnostics, never an exception or an internal error', () => {
   it('random bytes and damaged example policies', () => {
     fc.assert(fc.property(randomBytes, (bytes) => void expectDiagnosticsOnly(bytes)), { seed: FUZZ_SEED, numRuns: fuzzRuns(300) });
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('random YAML structures', () => {
     fc.assert(fc.property(randomDocument, (text) => void expectDiagnosticsOnly(new TextEncoder().encode(text))), { seed: FUZZ_SEED, numRuns: fuzzRuns(300) });
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('example policies with values, keys and structure mutated', () => {
     fc.assert(fc.property(mutatedPolicy(), ({ text }) => void expectDiagnosticsOnly(new TextEncoder().encode(text))), { seed: FUZZ_SEED, numRuns: fuzzRuns(300) });
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
 
 const promtool = requireTool('promtool');
@@ -73,7 +73,7 @@ function acceptedOutputs(count: number): Array<[string, string]> {
 
 describe.skipIf(!promtool || !protoc)('accepted mutated policies pass promtool and protoc', () => {
   it('promtool check rules and protoc --encode accept every sampled output', () => {
-    const outputs = acceptedOutputs(fuzzRuns(8));
+    const outputs = acceptedOutputs(fuzzRuns(8, 100));
     const rules = outputs.filter(([file]) => file.endsWith('/prometheus/rules.yaml'));
     const configs = outputs.filter(([file]) => file.endsWith('/tfserving/models.config'));
     expect(rules.length, 'the sample holds accepted policies').toBeGreaterThan(0);
@@ -92,5 +92,5 @@ describe.skipIf(!promtool || !protoc)('accepted mutated policies pass promtool a
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

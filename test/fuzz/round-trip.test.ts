@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, stringify, type Node } from 'yaml';
 import { compileSources } from '../../src/compile/compile.js';
 import { loadPolicy, positionOf } from '../../src/load/load.js';
-import { examplePolicies, FUZZ_SEED, fuzzRuns, hostileString, withValue, type JsonPath } from '../support/arbitraries.js';
+import { examplePolicies, FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, hostileString, withValue, type JsonPath } from '../support/arbitraries.js';
 import { repoRoot } from '../support/tools.js';
 
 const FILE = 'policies/round-trip.yaml';
@@ -169,8 +169,8 @@ describe('user strings round-trip through every output, or are rejected at their
           if (outcome.kind === 'rejected' || !reaches) return;
           expect(outcome.strings.has(value), `${JSON.stringify(value)} at ${where} was accepted but is not in the output as itself`).toBe(true);
         }),
-        { seed: FUZZ_SEED, numRuns: fuzzRuns(25) },
+        { seed: FUZZ_SEED, numRuns: fuzzRuns(25, 20) },
       );
-    });
+    }, FUZZ_TIMEOUT_MS);
   }
 });

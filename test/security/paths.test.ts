@@ -42,7 +42,7 @@ describe.skipIf(!requireBuiltCli())('paths', () => {
         expect(diagnostics.filter((d) => d.severity === 'error' && d.line === line).length, `${JSON.stringify(hostile)}: ${run.stdout}`).toBeGreaterThan(0);
         expect(listing(root)).toEqual(before);
       }
-    });
+    }, 300_000);
   }
 
   it('never writes through symlinks planted where the atomic write stages or parks trees', () => {
@@ -61,5 +61,5 @@ describe.skipIf(!requireBuiltCli())('paths', () => {
       rmSync(path.join(root, 'generated'), { recursive: true, force: true });
     }
     expect(existsSync(outside)).toBe(true);
-  });
+  }, 300_000);
 });

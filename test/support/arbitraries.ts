@@ -14,10 +14,16 @@ import { repoRoot } from './tools.js';
 
 export const FUZZ_SEED = 8;
 
-/** `fallback` runs normally; FUZZ_RUNS raises it for long runs. */
-export function fuzzRuns(fallback: number): number {
+/** Per-test time limit: vitest's default normally, hours for a long FUZZ_RUNS run (a hang guard, not a timing check). */
+export const FUZZ_TIMEOUT_MS = process.env.FUZZ_RUNS ? 4 * 3600_000 : undefined;
+
+/**
+ * `fallback` runs normally; FUZZ_RUNS raises it for long runs, divided by `cost` for properties
+ * that are that many times slower per run (a child process, a whole compile).
+ */
+export function fuzzRuns(fallback: number, cost = 1): number {
   const asked = Number(process.env.FUZZ_RUNS);
-  return Number.isInteger(asked) && asked > 0 ? Math.max(asked, fallback) : fallback;
+  return Number.isInteger(asked) && asked > 0 ? Math.max(Math.floor(asked / cost), fallback) : fallback;
 }
 
 /** Unicode bidirectional controls: embeddings/overrides U+202A–U+202E, isolates U+2066–U+2069. */

@@ -1,0 +1,99 @@
+/**
+ * SIGKILL `modelgate compile` while it replaces the output of 200 policies: after each kill
+ * `generated/` is byte for byte the old tree or the new one (or, killed between the two renames,
+ * absent with the old tree parked whole beside it); after recovery it is one of the two; and the
+ * next run finishes the new tree. test/emit/kill.test.ts does this for the writer alone; this
+ * covers the whole command with real output. Kills land at a seeded delay after the run starts
+ * staging, so they hit the write however slow the machine is.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readTree, type ExistingFile } from '../../src/emit/tree.js';
+import { previousDir, recoverInterruptedWrite, stagingDir } from '../../src/emit/write.js';
+import { FUZZ_SEED, fuzzRuns } from '../support/arbitraries.js';
+import { repoRoot } from '../support/tools.js';
+import { cliMain, requireBuiltCli, runCli } from './run-cli.js';
+
+const POLICIES = 200;
+/** 10 in `npm test`, 30 under `npm run fuzz`: each kill costs most of a compile. */
+const KILLS = fuzzRuns(10, 20_000 / 30);
+const example = readFileSync(path.join(repoRoot, 'policies', 'fraud-detector.yaml'), 'utf8');
+
+const root = mkdtempSync(path.join(tmpdir(), 'modelgate-compile-kill-'));
+const out = path.join(root, 'generated');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function writePolicies(replicas: number): void {
+  rmSync(path.join(root, 'policies'), { recursive: true, force: true });
+  mkdirSync(path.join(root, 'policies'));
+  for (let i = 0; i < POLICIES; i++) {
+    const text = example
+      .replace('  name: fraud-detector', `  name: fd-${i}`)
+      .replace('namespace: risk', `namespace: ns-${i % 10}`)
+      .replace('host: fraud-detector.risk.svc.cluster.local', `host: fd-${i}.ns-${i % 10}.svc.cluster.local`)
+      .replace(/fraud_detector/g, `fd_${i}`)
+      .replace('replicas: 4', `replicas: ${replicas}`);
+    writeFileSync(path.join(root, 'policies', `fd-${i}.yaml`), text);
+  }
+}
+
+function compileFully(): void {
+  const run = runCli(['compile', 'policies', '--out', 'generated'], { cwd: root, timeoutMs: 120_000 });
+  expect(run.status, run.stderr).toBe(0);
+}
+
+/** Paths whose bytes or mode differ, or that only one tree has. */
+function differences(a: ReadonlyMap<string, ExistingFile>, b: ReadonlyMap<string, ExistingFile>): string[] {
+  const paths = new Set([...a.keys(), ...b.keys()]);
+  return [...paths].filter((file) => !(a.get(file)?.bytes.equals(b.get(file)?.bytes ?? Buffer.alloc(0)) && a.get(file)?.mode === b.get(file)?.mode)).sort();
+}
+
+function sameTree(a: ReadonlyMap<string, ExistingFile>, b: ReadonlyMap<string, ExistingFile>): boolean {
+  return differences(a, b).length === 0;
+}
+
+/** Start compile; once its staging folder appears, wait `delayMs` and SIGKILL it. */
+async function killWhileStaging(delayMs: number): Promise<void> {
+  const child = spawn(process.execPath, [cliMain, 'compile', 'policies', '--out', 'generated'], { cwd: root, stdio: 'ignore' });
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  while (!exited && !existsSync(stagingDir(out))) await new Promise((resolve) => setTimeout(resolve, 2));
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  child.kill('SIGKILL');
+  await exit;
+}
+
+describe.skipIf(!requireBuiltCli())(`SIGKILL during compile of ${POLICIES} policies`, () => {
+  it('leaves generated/ fully old or fully new, and the next run completes the new tree', async () => {
+    writePolicies(4);
+    compileFully();
+    const oldTree = await readTree(out);
+    const oldCopy = path.join(root, 'old-tree');
+    await cp(out, oldCopy, { recursive: true });
+    writePolicies(5);
+    compileFully();
+    const newTree = await readTree(out);
+    expect(oldTree.size).toBeGreaterThan(POLICIES);
+    expect(sameTree(oldTree, newTree), 'the two runs must differ for the test to mean anything').toBe(false);
+
+    const delays = fc.sample(fc.integer({ min: 0, max: 1500 }), { seed: FUZZ_SEED, numRuns: KILLS });
+    for (const delayMs of delays) {
+      await rm(out, { recursive: true, force: true });
+      await cp(oldCopy, out, { recursive: true });
+      await killWhileStaging(delayMs);
+      const killed = existsSync(out) ? await readTree(out) : await readTree(previousDir(out));
+      expect(sameTree(killed, oldTree) || (existsSync(out) && sameTree(killed, newTree)), `killed ${delayMs} ms into staging: not a whole tree`).toBe(true);
+      await recoverInterruptedWrite(out);
+      const after = await readTree(out);
+      expect(sameTree(after, oldTree) || sameTree(after, newTree), `killed after ${delayMs} ms: generated/ is a mix of two runs`).toBe(true);
+    }
+    compileFully();
+    const final = await readTree(out);
+    expect(differences(final, newTree), 'the run after the kills did not finish the new tree').toEqual([]);
+  }, 900_000);
+});
