@@ -15,6 +15,7 @@ import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
 import { ownersValid } from './owners-valid.js';
 import { retentionCoversRollback } from './retention-covers-rollback.js';
 import type { Rule } from './rule.js';
+import { schedulePower } from './schedule-power.js';
 import { stepHolds } from './step-holds.js';
 import { tfservingModelName } from './tfserving-model-name.js';
 import { uniqueHosts } from './unique-hosts.js';
@@ -35,6 +36,7 @@ export const rules: readonly Rule[] = [
   canaryStepsIncreasing,
   canaryEndsAt100,
   stepHolds,
+  schedulePower,
   gateNamesUnique,
   gatesConsistent,
   uniquePolicyNames,
