@@ -79,17 +79,3 @@ export function modelsConfigText(configs: readonly TextField[]): string {
   return printMessage([field('model_config_list', [...configs])]);
 }
 
-/**
- * Several models sharing one server in a namespace need one config listing them all. That spans
- * policies, so emit calls this with every policy of the namespace; models are sorted by name so
- * the file does not depend on the order policies were read.
- */
-export function namespaceModelsConfig(policies: readonly ResolvedPolicy[]): string {
-  const sorted = [...policies].sort((a, b) => (a.model.name < b.model.name ? -1 : a.model.name > b.model.name ? 1 : 0));
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.model.name === sorted[i - 1]!.model.name) {
-      throw new Error(`model ${sorted[i]!.model.name} is served by two policies in namespace ${sorted[i]!.namespace}`);
-    }
-  }
-  return modelsConfigText(sorted.map((policy) => modelConfig(policy, policy.versions.retained, versionLabels(policy))));
-}

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
-import { namespaceModelsConfig, tfservingTarget } from '../../src/targets/tfserving.js';
+import { tfservingTarget } from '../../src/targets/tfserving.js';
 import { examplePolicies, examplePolicy, repoRoot } from '../gates/example-policies.js';
 import { requireTool } from '../support/tools.js';
 
@@ -58,11 +58,6 @@ describe.skipIf(!protoc)('protoc parses generated TF Serving configs', () => {
       expect(roundTrip(text), name).toBe(text);
       expect(text.match(/^\s*config \{$/gm)).toHaveLength(1);
     }
-  });
-
-  it('one config for several models of a namespace', () => {
-    const text = namespaceModelsConfig(examplePolicies().filter((p) => p.namespace !== 'nope'));
-    expect(roundTrip(text)).toBe(text);
   });
 
   it('rejects a deliberately broken config (the oracle is awake)', () => {
