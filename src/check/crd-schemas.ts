@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { AJV_VERSION, loadPrecompiled, sha256Of, type PrecompiledValidator } from '../precompiled/precompiled-validator.js';
 import type { OutputCheck, OutputFinding } from './check.js';
 
 type Schema = Record<string, unknown>;
@@ -38,8 +39,14 @@ const require = createRequire(import.meta.url);
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
+/** `apiVersion/kind` as the model module's path spells it: `<package>/<group>/<version>/<kind>`. */
+const typeOf = (modulePath: string): string => modulePath.split('/').slice(2).join('/');
+
+const AJV_OPTIONS = { allErrors: true, strictTypes: false, logger: false } as const;
+
 /** `apiVersion/kind` → schema id in `ajv`; compiling is the expensive part, so it waits for use. */
 let registry: { ajv: Ajv; rootIds: Map<string, string> } | undefined;
+const validators = new Map<string, ValidateFunction>();
 
 export const crdSchemasCheck: OutputCheck = {
   name: 'crd-schemas',
@@ -71,28 +78,63 @@ export const crdSchemasCheck: OutputCheck = {
  * cost, and the v1alpha3 Istio kinds are known but not emitted.
  */
 export function strictValidator(type: string): ValidateFunction | undefined {
-  const { ajv, rootIds } = schemaRegistry();
-  const id = rootIds.get(type);
-  return id === undefined ? undefined : ajv.getSchema(id);
+  if (!PRECOMPILED_STRICT_VALIDATORS.has(type)) return undefined;
+  let validate = validators.get(type);
+  if (!validate) {
+    validate = loadPrecompiled(PRECOMPILED_STRICT_VALIDATORS.get(type)!) ?? compileStrictValidator(type);
+    validators.set(type, validate);
+  }
+  return validate;
 }
 
 /** `apiVersion/kind` → strict validator, for every kind known. */
 export function strictValidators(): Map<string, ValidateFunction> {
-  return new Map([...schemaRegistry().rootIds.keys()].map((type) => [type, strictValidator(type)!]));
+  return new Map(MODELS.map((path) => [typeOf(path), strictValidator(typeOf(path))!]));
 }
 
-function schemaRegistry(): { ajv: Ajv; rootIds: Map<string, string> } {
-  if (registry) return registry;
-  const ajv = addFormats(new Ajv({ allErrors: true, strictTypes: false, logger: false }));
+export function compileStrictValidator(type: string): ValidateFunction {
+  const { ajv, rootIds } = schemaRegistry();
+  return ajv.getSchema(rootIds.get(type)!)!;
+}
+
+/** `apiVersion/kind` → its strict validator as generated at build time. */
+export const PRECOMPILED_STRICT_VALIDATORS: ReadonlyMap<string, PrecompiledValidator> = new Map(MODELS.map((path) => [typeOf(path), precompiledStrictValidator(path)]));
+
+function precompiledStrictValidator(modulePath: string): PrecompiledValidator {
+  const type = typeOf(modulePath);
+  return {
+    url: new URL(`./crd-${type.replace(/[^A-Za-z0-9]+/g, '-')}.generated.cjs`, import.meta.url),
+    // The generated code depends on the schemas (the packages' versions), ajv, ajv-formats and `strict`.
+    inputsSha256: () =>
+      sha256Of(
+        type,
+        AJV_VERSION,
+        JSON.stringify(AJV_OPTIONS),
+        ...['ajv-formats', '@kubernetes-models/istio', '@kubernetes-models/argo-rollouts'].map((name) => (require(`${name}/package.json`) as { version: string }).version),
+        strict.toString(),
+      ),
+    compileForCode: () => {
+      const { ajv, rootIds } = schemaRegistry({ source: true });
+      return { ajv, schema: rootIds.get(type)! };
+    },
+  };
+}
+
+function schemaRegistry(code?: { source: true }): { ajv: Ajv; rootIds: Map<string, string> } {
+  if (registry && !code) return registry;
+  const ajv = addFormats(new Ajv({ ...AJV_OPTIONS, ...(code ? { code } : {}) }));
   const schemas = new Map<string, Schema>();
   const rootIds = new Map<string, string>();
   for (const modulePath of MODELS) {
     const model = Object.values(require(modulePath) as Record<string, ModelClass>)[0]!;
+    const type = `${model.apiVersion}/${model.kind}`;
+    if (type !== typeOf(modulePath)) throw new Error(`${modulePath} holds ${type}; crd-schemas names kinds by their module path`);
     const captured = captureSchemas(modulePath, model);
     for (const [id, schema] of captured) schemas.set(id, schema);
-    rootIds.set(`${model.apiVersion}/${model.kind}`, [...captured.keys()].pop()!);
+    rootIds.set(type, [...captured.keys()].pop()!);
   }
   for (const [id, schema] of schemas) ajv.addSchema(strict(schema) as Schema, id);
+  if (code) return { ajv, rootIds };
   registry = { ajv, rootIds };
   return registry;
 }

@@ -1,0 +1,100 @@
+/**
+ * The validators generated at build time (ajv standalone code, loaded by the built CLI) and the
+ * ones compiled at run time (under vitest, or when the generated file is missing or stale) must
+ * be the same validator: same verdict and the same errors, down to which `$defs` entry the
+ * policy-schema messages name, on the examples and on systematic breakages of them.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { PRECOMPILED_STRICT_VALIDATORS, compileStrictValidator } from '../../src/check/crd-schemas.js';
+import { loadPrecompiled, precompiledSource, type PrecompiledValidator } from '../../src/precompiled/precompiled-validator.js';
+import { targets } from '../../src/targets/index.js';
+import { POLICY_VALIDATOR, compilePolicyValidator, defName, withPolicySchemaNodes } from '../../src/validate/policy-schema.js';
+import { examplePolicies, repoRoot } from '../gates/example-policies.js';
+
+// The generated code requires ajv's runtime; a node_modules link lets it load from a temp folder.
+const work = mkdtempSync(path.join(tmpdir(), 'modelgate-precompiled-'));
+symlinkSync(path.join(repoRoot, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The validator as the built CLI gets it: generated source written to a file, then loaded. */
+function generatedAndLoaded(validator: PrecompiledValidator): ValidateFunction {
+  const url = pathToFileURL(path.join(work, path.basename(validator.url.pathname)));
+  writeFileSync(url, precompiledSource(validator));
+  const loaded = loadPrecompiled({ ...validator, url });
+  if (!loaded) throw new Error(`${url} did not load`);
+  return loaded;
+}
+
+/** The value itself and breakages of every node: wrong types, out-of-range values, misspelt keys, removed keys. */
+function breakages(value: unknown): unknown[] {
+  const out: unknown[] = [value];
+  const visit = (node: unknown, replace: (next: unknown) => unknown): void => {
+    for (const wrong of [42, -1, 'zz', '', {}, [], null]) out.push(replace(wrong));
+    if (Array.isArray(node)) {
+      out.push(replace([...node, ...node]));
+      node.forEach((item, i) => visit(item, (next) => replace(node.map((x, j) => (j === i ? next : x)))));
+    } else if (node !== null && typeof node === 'object') {
+      out.push(replace({ ...node, wieght: 5 }));
+      for (const key of Object.keys(node)) {
+        const { [key]: removed, ...rest } = node as Record<string, unknown>;
+        out.push(replace(rest));
+        visit(removed, (next) => replace({ ...node, [key]: next }));
+      }
+    }
+  };
+  visit(value, (next) => next);
+  return out;
+}
+
+function expectSameErrors(runtime: ValidateFunction, precompiled: ValidateFunction, inputs: unknown[]): void {
+  let invalid = 0;
+  for (const input of inputs) {
+    const verdict = runtime(input);
+    expect(precompiled(input)).toBe(verdict);
+    expect(precompiled.errors).toEqual(runtime.errors);
+    // Messages read schema nodes by content, and tell a `$defs` entry by identity.
+    precompiled.errors?.forEach((error, i) => expect(defName(error.parentSchema)).toBe(defName(runtime.errors![i]!.parentSchema)));
+    if (!verdict) invalid++;
+  }
+  // The breakages must actually exercise the error paths.
+  expect(invalid).toBeGreaterThan(inputs.length / 2);
+}
+
+describe('precompiled validators', () => {
+  it('the policy schema can be precompiled: no $defs entry has the text of another node', () => {
+    expect(POLICY_VALIDATOR.precompilable?.()).toBeUndefined();
+  });
+
+  it('the policy schema: same verdicts and errors (same schema nodes) on the examples and their breakages', () => {
+    const policies = readdirSync(path.join(repoRoot, 'policies')).filter((file) => file.endsWith('.yaml'));
+    expect(policies.length).toBeGreaterThan(0);
+    const inputs = policies.flatMap((file) => breakages(parse(readFileSync(path.join(repoRoot, 'policies', file), 'utf8'))));
+    expectSameErrors(compilePolicyValidator(), withPolicySchemaNodes(generatedAndLoaded(POLICY_VALIDATOR)), inputs);
+  });
+
+  it.each([...PRECOMPILED_STRICT_VALIDATORS])('strict CRD validator for %s: same verdicts and errors on every compiled example object and its breakages', (type, validator) => {
+    const documents = examplePolicies()
+      .flatMap((policy) => targets.flatMap((target) => target.build(policy)).flatMap((file) => file.documents ?? []))
+      .filter((document) => {
+        const { apiVersion, kind } = document as { apiVersion?: string; kind?: string };
+        return `${apiVersion}/${kind}` === type;
+      });
+    // The v1alpha3 Istio kinds are known but not emitted; their v1beta1 twins' objects exercise them.
+    const inputs = (documents.length > 0 ? documents : examplePolicies().flatMap((policy) => targets.flatMap((target) => target.build(policy)).flatMap((file) => file.documents ?? [])).filter((document) => (document as { kind?: string }).kind === type.split('/').pop())).flatMap(breakages);
+    expect(inputs.length).toBeGreaterThan(0);
+    expectSameErrors(compileStrictValidator(type), generatedAndLoaded(validator), inputs);
+  });
+
+  it('ignores a generated file made from other inputs, and a missing one', () => {
+    const url = pathToFileURL(path.join(work, 'stale.generated.cjs'));
+    writeFileSync(url, precompiledSource(POLICY_VALIDATOR));
+    expect(loadPrecompiled({ ...POLICY_VALIDATOR, url, inputsSha256: () => 'other' })).toBeUndefined();
+    expect(loadPrecompiled({ ...POLICY_VALIDATOR, url: pathToFileURL(path.join(work, 'missing.cjs')) })).toBeUndefined();
+  });
+});
