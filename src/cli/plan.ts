@@ -6,6 +6,7 @@ import { UsageError } from '../load/discover.js';
 import { GitError, unifiedDiff } from '../gitops/git.js';
 import { pullRequestBody } from '../gitops/pull-request-body.js';
 import { planWorkspace } from '../gitops/workspace-plan.js';
+import { provenanceLines } from '../gitops/provenance.js';
 
 const HELP = `usage: modelgate plan [PATH…] [--base REF] [--format text|markdown] [--out DIR]
 
@@ -55,7 +56,10 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`no changes: ${values.out}/ at ${values.base} already matches the policies\n`);
       return 0;
     }
-    for (const entry of plan.policies) process.stdout.write(`${entry.key}: ${entry.story}\n${entry.exposure.map((line) => `  - ${line}\n`).join('')}`);
+    for (const entry of plan.policies) {
+      const facts = [...entry.exposure, ...(entry.policy ? provenanceLines(entry.policy) : [])];
+      process.stdout.write(`${entry.key}: ${entry.story}\n${facts.map((line) => `  - ${line}\n`).join('')}`);
+    }
     process.stdout.write(`\n${await unifiedDiff(plan.before, plan.after)}`);
     return 0;
   } catch (error) {

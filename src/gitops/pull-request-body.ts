@@ -8,6 +8,7 @@ import { markdown, trusted, type Markdown } from './markdown.js';
 import type { Plan, PolicyPlan } from './plan.js';
 import { gateThreshold } from './plan-words.js';
 import { PULL_REQUEST_TEMPLATE } from './templates/pull-request.js';
+import { provenanceRows } from './provenance.js';
 import { mermaidChart, timelineOf } from './timeline.js';
 
 /** A release action the PR carries out, for the banner a rollback gets. */
@@ -20,7 +21,7 @@ export interface ActionNote {
 
 interface View {
   urgent: Markdown | null;
-  policies: Array<{ key: Markdown; model: Markdown; versions: Markdown; owners: Markdown; gates: Markdown; rollbackTarget: Markdown; story: Markdown; exposure: Markdown[]; chart: Markdown | null }>;
+  policies: Array<{ key: Markdown; model: Markdown; versions: Markdown; owners: Markdown; gates: Markdown; rollbackTarget: Markdown; story: Markdown; exposure: Markdown[]; provenance: Array<{ field: Markdown; stable: Markdown; candidate: Markdown; change: Markdown }>; chart: Markdown | null }>;
   checklist: Markdown[];
   warnings: Markdown[];
   files: Array<{ path: Markdown; status: Markdown; lines: Markdown }>;
@@ -57,6 +58,9 @@ function policyView(entry: PolicyPlan): View['policies'][number] {
     rollbackTarget: policy ? markdown(String(policy.rollback.toVersion)) : trusted('—'),
     story: markdown(entry.story),
     exposure: entry.exposure.map(markdown),
+    provenance: policy
+      ? provenanceRows(policy).map((row) => ({ field: markdown(row.field), stable: markdown(row.stable), candidate: markdown(row.candidate), change: markdown(row.change) }))
+      : [],
     chart: timeline ? trusted(mermaidChart(timeline)) : null,
   };
 }

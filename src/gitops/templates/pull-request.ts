@@ -25,6 +25,14 @@ export const PULL_REQUEST_TEMPLATE = `{{#if urgent}}
 - {{this}}
 {{/each}}
 
+{{#if provenance.length}}
+| What changed | Stable | Candidate | Change |
+| --- | --- | --- | --- |
+{{#each provenance}}
+| {{field}} | {{stable}} | {{candidate}} | {{change}} |
+{{/each}}
+
+{{/if}}
 {{#if chart}}
 \`\`\`mermaid
 {{chart}}
