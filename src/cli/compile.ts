@@ -74,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
       return result.internalError ? 2 : 1;
     }
     const scope = scopeOf(paths.map((path) => relative(sourceRoot, resolve(path))));
-    const sync = await syncOutput(outDir, result.files, scope, values.check ? 'check' : 'write');
+    const sync = await syncOutput(outDir, result.files, scope, values.check ? 'check' : 'write', existing);
     const shownOut = relative(process.cwd(), outDir) || '.';
     const changes = changeDiagnostics(sync.changes, shownOut, values.check ? 'error' : 'warning');
     report([...result.diagnostics, ...changes.filter((d) => values.check || d.rule === 'output-edited-by-hand')], format);

@@ -4,7 +4,7 @@
  */
 import { headerSourceName } from './header.js';
 import { diffTree, nextTree, type Change } from './diff.js';
-import { readTree } from './tree.js';
+import { readTree, type ExistingFile } from './tree.js';
 import { OutputTreeError } from './tree-error.js';
 import { recoverInterruptedWrite, writeTreeAtomically } from './write.js';
 
@@ -18,11 +18,13 @@ export async function syncOutput(
   planned: ReadonlyMap<string, string>,
   inScope: (source: string) => boolean,
   mode: 'write' | 'check',
+  /** The tree as the caller already read it (after recovery when writing), so it is read once. */
+  alreadyRead?: ReadonlyMap<string, ExistingFile>,
 ): Promise<SyncResult> {
   // `check` writes nothing, so it reports a killed run's leftovers as they are; `write` first
   // restores the whole old tree.
-  if (mode === 'write') await recoverInterruptedWrite(outDir);
-  const existing = await readTree(outDir);
+  if (mode === 'write' && !alreadyRead) await recoverInterruptedWrite(outDir);
+  const existing = alreadyRead ?? (await readTree(outDir));
   const changes = diffTree(planned, existing, inScope);
   if (mode === 'check' || changes.length === 0) return { changes, written: false };
   const blocked = changes.filter((change) => change.status === 'hand-written-in-the-way');

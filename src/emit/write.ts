@@ -8,7 +8,8 @@
  *   3. rename staging → out                 killed after: new tree in place; old deleted later
  *   4. delete old
  */
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isSafeOutputPath } from './output-path.js';
 import { lstatOrNull, type ExistingFile } from './tree.js';
@@ -55,16 +56,29 @@ export async function writeTreeAtomically(outDir: string, tree: ReadonlyMap<stri
   if (current?.isSymbolicLink()) throw new OutputTreeError(`${outDir} is a symbolic link; modelgate writes only into a real directory`);
   if (await lstatOrNull(join(out, '.git'))) throw new OutputTreeError(`output folder ${outDir} is a git repository root; choose a folder of its own`);
 
-  await mkdir(staging, { recursive: true });
-  for (const [path, file] of [...tree].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!isSafeOutputPath(path)) throw new OutputTreeError(`refusing to write outside the output folder: ${JSON.stringify(path)}`);
-    const target = join(staging, path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, file.bytes, { flag: 'wx' });
-    await chmod(target, file.mode);
-  }
+  writeStaging(staging, tree);
   if (current) await rename(out, previous);
   else await mkdir(dirname(out), { recursive: true });
   await rename(staging, out);
   await rm(previous, { recursive: true, force: true });
+}
+
+/**
+ * Synchronous, each folder made once: the profile of a 1,000-policy compile (13,750 files) spent
+ * its write phase idle, awaiting a thread-pool round trip per mkdir, write and chmod.
+ */
+function writeStaging(staging: string, tree: ReadonlyMap<string, ExistingFile>): void {
+  const made = new Set<string>();
+  mkdirSync(staging, { recursive: true });
+  for (const [path, file] of [...tree].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!isSafeOutputPath(path)) throw new OutputTreeError(`refusing to write outside the output folder: ${JSON.stringify(path)}`);
+    const target = join(staging, path);
+    const folder = dirname(target);
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    writeFileSync(target, file.bytes, { flag: 'wx' });
+    chmodSync(target, file.mode);
+  }
 }
