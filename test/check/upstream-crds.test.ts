@@ -46,7 +46,7 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction | unde
     const schema = JSON.parse(readFileSync(file, 'utf8')) as Json;
     // The API server accepts these on every object whether or not the CRD schema lists them.
     schema.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...schema.properties };
-    cache.set(file, ajv.compile(strict(schema)));
+    cache.set(file, ajv.compile(strict(schema) as Json));
   }
   return cache.get(file);
 }

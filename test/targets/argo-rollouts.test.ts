@@ -115,7 +115,7 @@ describe('argo-rollouts target: strategy', () => {
   it('mirrors before any user traffic, for the shadow duration, then removes the mirror', () => {
     const steps = stepsOf(fraud);
     const mirrorAt = steps.findIndex((step) => step.setMirrorRoute?.percentage !== undefined);
-    expect(steps[mirrorAt].setMirrorRoute).toEqual({ name: ROUTE_MIRROR, percentage: 100, match: [{ path: { prefix: '/' } }] });
+    expect(steps[mirrorAt]!.setMirrorRoute).toEqual({ name: ROUTE_MIRROR, percentage: 100, match: [{ path: { prefix: '/' } }] });
     expect(steps[mirrorAt + 1]).toEqual({ pause: { duration: '1h' } });
     expect(steps[mirrorAt + 2]).toEqual({ setMirrorRoute: { name: ROUTE_MIRROR } });
     expect(steps.findIndex((step) => 'setWeight' in step)).toBeGreaterThan(mirrorAt + 2);
