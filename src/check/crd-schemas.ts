@@ -10,8 +10,7 @@
  * `x-kubernetes-preserve-unknown-fields`; such objects carry no property list and stay open.
  */
 import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { AJV_VERSION, loadPrecompiled, sha256Of, type PrecompiledValidator } from '../precompiled/precompiled-validator.js';
 import type { OutputCheck, OutputFinding } from './check.js';
 
@@ -36,8 +35,9 @@ const MODELS = [
 const UNCHECKED = new Set(['v1/Service', 'v1/ConfigMap', 'monitoring.coreos.com/v1/PrometheusRule']);
 
 const require = createRequire(import.meta.url);
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
-const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+// Loaded only when compiling: the precompiled validators need none of ajv's compiler.
+const newAjv = (options: Record<string, unknown>): Ajv =>
+  (require('ajv-formats') as { default: (ajv: Ajv) => Ajv }).default(new (require('ajv') as { Ajv: new (options: Record<string, unknown>) => Ajv }).Ajv(options));
 
 /** `apiVersion/kind` as the model module's path spells it: `<package>/<group>/<version>/<kind>`. */
 const typeOf = (modulePath: string): string => modulePath.split('/').slice(2).join('/');
@@ -122,7 +122,7 @@ function precompiledStrictValidator(modulePath: string): PrecompiledValidator {
 
 function schemaRegistry(code?: { source: true }): { ajv: Ajv; rootIds: Map<string, string> } {
   if (registry && !code) return registry;
-  const ajv = addFormats(new Ajv({ ...AJV_OPTIONS, ...(code ? { code } : {}) }));
+  const ajv = newAjv({ ...AJV_OPTIONS, ...(code ? { code } : {}) });
   const schemas = new Map<string, Schema>();
   const rootIds = new Map<string, string>();
   for (const modulePath of MODELS) {

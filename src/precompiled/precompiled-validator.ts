@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, AnySchema, ValidateFunction } from 'ajv';
-import standaloneModule from 'ajv/dist/standalone/index.js';
 
 /** What one precompiled validator is made from and where it lives. */
 export interface PrecompiledValidator {
@@ -25,8 +24,9 @@ export interface PrecompiledValidator {
 }
 
 const require = createRequire(import.meta.url);
-// ajv's standalone entry is CommonJS; its default export arrives wrapped under NodeNext.
-const standaloneCode = ((standaloneModule as any).default ?? standaloneModule) as (ajv: Ajv, validate: ValidateFunction) => string;
+// Required when generating only; ajv's standalone entry is CommonJS with a `default` export.
+const standaloneCode = (ajv: Ajv, validate: ValidateFunction): string =>
+  (require('ajv/dist/standalone/index.js') as { default: (ajv: Ajv, validate: ValidateFunction) => string }).default(ajv, validate);
 const STAMP = 'module.exports.inputsSha256 = ';
 
 export const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;

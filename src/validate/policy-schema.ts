@@ -3,8 +3,9 @@
  * editors, `modelgate schema` and the validator all use) and compiled once per process.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020 as Ajv2020Class, ValidateFunction } from 'ajv/dist/2020.js';
 import { AJV_VERSION, loadPrecompiled, sha256Of, type PrecompiledValidator } from '../precompiled/precompiled-validator.js';
 
 /** src/validate and dist/validate both sit two levels below the package root. */
@@ -37,14 +38,18 @@ export function policyValidator(): ValidateFunction {
 // verbose: errors carry their schema node, which is what plain-words messages are built from.
 const AJV_OPTIONS = { allErrors: true, discriminator: true, strict: true, strictRequired: false, verbose: true } as const;
 
+// Loaded only when compiling: the precompiled validator needs none of ajv's compiler.
+const require = createRequire(import.meta.url);
+const ajv2020 = () => (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Class }).Ajv2020;
+
 export function compilePolicyValidator(): ValidateFunction {
-  return new Ajv2020(AJV_OPTIONS).compile(policySchema());
+  return new (ajv2020())(AJV_OPTIONS).compile(policySchema());
 }
 
 export const POLICY_VALIDATOR: PrecompiledValidator = {
   url: new URL('./policy-validator.generated.cjs', import.meta.url),
   inputsSha256: () => sha256Of(AJV_VERSION, JSON.stringify(AJV_OPTIONS), policySchemaText()),
-  compileForCode: () => ({ ajv: new Ajv2020({ ...AJV_OPTIONS, code: { source: true } }), schema: policySchema() }),
+  compileForCode: () => ({ ajv: new (ajv2020())({ ...AJV_OPTIONS, code: { source: true } }), schema: policySchema() }),
   precompilable: () => {
     const defs = Object.values(policySchema().$defs as Record<string, SchemaNode>);
     const ambiguous = defs.find((def) => schemaNodesByText().get(JSON.stringify(def)) !== def || defs.some((other) => other !== def && JSON.stringify(other) === JSON.stringify(def)));
