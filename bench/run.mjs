@@ -2,7 +2,7 @@
  * `npm run bench`: modelgate as users run it — whole processes on synthetic policy sets of
  * 10…10,000 — next to the serialization floor measured in the same run, so each figure is also a
  * ratio that holds when the machine's speed drifts. Prints a table and writes
- * bench/results/<date>-<machine>.json. Medians of several runs.
+ * bench/results/<date>-<machine>-<sizes>.json. Medians of several runs.
  *
  *   BENCH_SIZES=10,100,1000,10000   policy-set sizes
  *   BENCH_RUNS=5                    runs per measurement (10,000 policies: at most 2)
@@ -116,6 +116,6 @@ const table = [
 ].join('\n');
 process.stdout.write(`\n${table}\n`);
 mkdirSync(join(benchDir, 'results'), { recursive: true });
-const file = join(benchDir, 'results', `${date}-${machine.hostname}.json`);
+const file = join(benchDir, 'results', `${date}-${machine.hostname}-${sizes.join('-')}.json`);
 writeFileSync(file, `${JSON.stringify({ date, machine, runs, results, table }, null, 2)}\n`);
 process.stderr.write(`wrote ${file}\n`);
