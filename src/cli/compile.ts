@@ -1,6 +1,5 @@
 /** `modelgate compile`: policies → generated/<namespace>/<policy>/, or `--check` that it is up to date. */
 import { dirname, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { compile } from '../compile/compile.js';
 import { changeDiagnostics } from '../emit/change-diagnostics.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -11,6 +10,7 @@ import { readTree } from '../emit/tree.js';
 import { OutputTreeError } from '../emit/tree-error.js';
 import { assertSafeOutputDir, recoverInterruptedWrite } from '../emit/write.js';
 import { UsageError } from '../load/discover.js';
+import { readCommandLine, usageError } from './command-line.js';
 
 const HELP = `usage: modelgate compile [PATH…] [--out DIR] [--check] [--format human|json|github]
 
@@ -29,29 +29,16 @@ exit status: 0 written / up to date; 1 invalid policies, or (--check) output dif
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { out: string; check: boolean; format: string; help: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string', default: 'generated' },
-        check: { type: 'boolean', default: false },
-        format: { type: 'string', default: 'human' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }) as { values: typeof values; positionals: string[] });
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (!(DIAGNOSTIC_FORMATS as readonly string[]).includes(values.format)) return usageError(`--format must be human, json or github, not '${values.format}'`);
-  const format = values.format as DiagnosticFormat;
+  const line = readCommandLine<{ out: string; check: boolean; format: DiagnosticFormat }>(
+    'compile',
+    argv,
+    HELP,
+    { out: { type: 'string', default: 'generated' }, check: { type: 'boolean', default: false }, format: { type: 'string', default: 'human' } },
+    { format: DIAGNOSTIC_FORMATS },
+  );
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
+  const format = values.format;
   const paths = positionals.length > 0 ? positionals : ['policies/'];
   const outDir = resolve(values.out);
   const sourceRoot = dirname(outDir);
@@ -85,8 +72,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(sync.written ? `wrote ${shownOut}/ (${sync.changes.length} file(s) changed)\n` : `${shownOut}/ is up to date\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof OutputTreeError) return usageError(error.message);
-    if (isFileSystemError(error)) return usageError(`cannot write ${values.out}: ${(error as Error).message}`);
+    if (error instanceof UsageError || error instanceof OutputTreeError) return usageError('compile', error.message);
+    if (isFileSystemError(error)) return usageError('compile', `cannot write ${values.out}: ${(error as Error).message}`);
     throw error;
   }
 }
@@ -94,11 +81,6 @@ export async function run(argv: string[]): Promise<number> {
 function report(diagnostics: Diagnostic[], format: DiagnosticFormat): void {
   if (diagnostics.length === 0 && format !== 'json') return;
   process.stdout.write(formatDiagnostics(sortDiagnostics(diagnostics), format));
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`modelgate compile: ${message}\nRun 'modelgate compile --help' for usage.\n`);
-  return 2;
 }
 
 function isFileSystemError(error: unknown): boolean {

@@ -1,5 +1,4 @@
 /** `modelgate plan`: what merging the current policies would change, in words and as a diff. */
-import { parseArgs } from 'node:util';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../load/discover.js';
@@ -7,6 +6,7 @@ import { GitError, unifiedDiff } from '../gitops/git.js';
 import { pullRequestBody } from '../gitops/pull-request-body.js';
 import { planWorkspace } from '../gitops/workspace-plan.js';
 import { provenanceLines } from '../gitops/provenance.js';
+import { readCommandLine, usageError } from './command-line.js';
 
 const HELP = `usage: modelgate plan [PATH…] [--base REF] [--format text|markdown] [--out DIR]
 
@@ -19,27 +19,15 @@ exit status: 0 planned (changed or not); 1 invalid policies; 2 usage or git erro
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { base: string; format: string; out: string; help: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        base: { type: 'string', default: 'HEAD' },
-        format: { type: 'string', default: 'text' },
-        out: { type: 'string', default: 'generated' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }) as { values: typeof values; positionals: string[] });
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (values.format !== 'text' && values.format !== 'markdown') return usage(`--format must be text or markdown, not '${values.format}'`);
+  const line = readCommandLine<{ base: string; format: 'text' | 'markdown'; out: string }>(
+    'plan',
+    argv,
+    HELP,
+    { base: { type: 'string', default: 'HEAD' }, format: { type: 'string', default: 'text' }, out: { type: 'string', default: 'generated' } },
+    { format: ['text', 'markdown'] },
+  );
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
   try {
     const planned = await planWorkspace({ base: values.base, outDir: values.out, policyPaths: positionals.length > 0 ? positionals : ['policies/'] });
     if (!planned.ok) {
@@ -63,12 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`\n${await unifiedDiff(plan.before, plan.after)}`);
     return 0;
   } catch (error) {
-    if (error instanceof GitError || error instanceof UsageError) return usage(error.message);
+    if (error instanceof GitError || error instanceof UsageError) return usageError('plan', error.message);
     throw error;
   }
-}
-
-function usage(message: string): number {
-  process.stderr.write(`modelgate plan: ${message}\nRun 'modelgate plan --help' for usage.\n`);
-  return 2;
 }

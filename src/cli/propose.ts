@@ -1,7 +1,7 @@
 /** `modelgate propose`: open (or update) the pull request that brings generated/ in line with the policies. */
-import { parseArgs } from 'node:util';
 import { planBaseFor } from '../gitops/git.js';
 import { proposeAndReport } from '../gitops/propose-command.js';
+import { readCommandLine } from './command-line.js';
 
 const HELP = `usage: modelgate propose [PATH…] [--repo OWNER/NAME] [--base BRANCH] [--out DIR]
 
@@ -21,27 +21,13 @@ exit status: 0 proposed or nothing to propose; 1 invalid policies; 2 usage, git 
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { repo?: string; base: string; out: string; help: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        repo: { type: 'string' },
-        base: { type: 'string', default: 'main' },
-        out: { type: 'string', default: 'generated' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }) as { values: typeof values; positionals: string[] });
-  } catch (error) {
-    process.stderr.write(`modelgate propose: ${(error as Error).message}\nRun 'modelgate propose --help' for usage.\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const line = readCommandLine<{ repo?: string; base: string; out: string }>('propose', argv, HELP, {
+    repo: { type: 'string' },
+    base: { type: 'string', default: 'main' },
+    out: { type: 'string', default: 'generated' },
+  });
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
   const policyPaths = positionals.length > 0 ? positionals : ['policies/'];
   const base = await planBaseFor(values.base, process.cwd());
   return proposeAndReport({ repository: values.repo, base, baseBranch: values.base, outDir: values.out, policyPaths }, null, 'propose');

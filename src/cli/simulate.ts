@@ -1,12 +1,12 @@
 /** `modelgate simulate`: replay a metrics scenario through a policy's rollout and gates. */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { formatSimulation } from '../simulate/report.js';
 import { parseScenario } from '../simulate/scenario.js';
 import { simulate } from '../simulate/simulate.js';
 import { validateSources } from '../validate/validate.js';
+import { readCommandLine, usageError } from './command-line.js';
 
 const HELP = `usage: modelgate simulate POLICY --metrics FILE [--format human|json]
 
@@ -22,33 +22,15 @@ inconclusive or did not finish; 2 usage error or invalid input.
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { metrics?: string; format: string; help: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        metrics: { type: 'string' },
-        format: { type: 'string', default: 'human' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }) as { values: typeof values; positionals: string[] });
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1 || !values.metrics) return usageError('give one POLICY file and --metrics FILE');
-  if (values.format !== 'human' && values.format !== 'json') return usageError(`--format must be human or json, not '${values.format}'`);
+  const line = readCommandLine<{ metrics?: string; format: 'human' | 'json' }>('simulate', argv, HELP, { metrics: { type: 'string' }, format: { type: 'string', default: 'human' } }, { format: ['human', 'json'] });
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
+  if (positionals.length !== 1 || !values.metrics) return usageError('simulate', 'give one POLICY file and --metrics FILE');
   let files;
   try {
     files = await readPolicyFiles(positionals);
   } catch (error) {
-    if (error instanceof UsageError) return usageError(error.message);
+    if (error instanceof UsageError) return usageError('simulate', error.message);
     throw error;
   }
   const { policies, diagnostics } = validateSources(files);
@@ -67,9 +49,4 @@ export async function run(argv: string[]): Promise<number> {
   const { trace: _trace, ...summary } = result;
   process.stdout.write(values.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatSimulation(result));
   return result.ending.kind === 'completed' || result.ending.kind === 'held-manual' ? 0 : 1;
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`modelgate simulate: ${message}\nRun 'modelgate simulate --help' for usage.\n`);
-  return 2;
 }

@@ -1,9 +1,9 @@
 /** `modelgate validate`: check release policies and report every problem at its line and column. */
-import { parseArgs } from 'node:util';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, summaryLine, type DiagnosticFormat } from '../diagnostics/format.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { validateSources } from '../validate/validate.js';
+import { readCommandLine, usageError } from './command-line.js';
 
 const HELP = `usage: modelgate validate [PATH…] [--format human|json|github]
 
@@ -18,44 +18,20 @@ exit status: 0 every policy is valid (warnings allowed); 1 a policy is invalid;
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { format: string; help: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', default: 'human' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }) as { values: typeof values; positionals: string[] });
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (!(DIAGNOSTIC_FORMATS as readonly string[]).includes(values.format)) {
-    return usageError(`--format must be human, json or github, not '${values.format}'`);
-  }
-  const format = values.format as DiagnosticFormat;
+  const line = readCommandLine<{ format: DiagnosticFormat }>('validate', argv, HELP, { format: { type: 'string', default: 'human' } }, { format: DIAGNOSTIC_FORMATS });
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
+  const format = values.format;
   let files;
   try {
     files = await readPolicyFiles(positionals.length > 0 ? positionals : ['policies/']);
   } catch (error) {
-    if (error instanceof UsageError) return usageError(error.message);
+    if (error instanceof UsageError) return usageError('validate', error.message);
     throw error;
   }
-  if (files.length === 0) return usageError(`no policy files (*.yaml, *.yml) in ${positionals.join(' ') || 'policies/'}`);
+  if (files.length === 0) return usageError('validate', `no policy files (*.yaml, *.yml) in ${positionals.join(' ') || 'policies/'}`);
   const { diagnostics } = validateSources(files);
   process.stdout.write(formatDiagnostics(diagnostics, format));
   if (format === 'human') process.stdout.write(summaryLine(diagnostics, files.length));
   return hasErrors(diagnostics) ? 1 : 0;
-}
-
-function usageError(message: string): number {
-  process.stderr.write(`modelgate validate: ${message}\nRun 'modelgate validate --help' for usage.\n`);
-  return 2;
 }

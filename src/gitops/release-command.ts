@@ -3,7 +3,6 @@
  * validator rejects), regenerate the output with `compile`, and with `--propose` open the PR.
  */
 import { rename, readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { loadPolicy } from '../load/load.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
@@ -11,40 +10,28 @@ import type { PolicyEdit } from './edit-policy.js';
 import { planBaseFor } from './git.js';
 import { proposeAndReport } from './propose-command.js';
 import { runReleaseAction } from './release-action.js';
+import { readCommandLine, usageError } from '../cli/command-line.js';
 
 export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string): Promise<number> {
-  let values: { to?: string; propose: boolean; repo?: string; base: string; out: string; policies: string; help: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...(action === 'rollback' ? { to: { type: 'string' } } : {}),
-        propose: { type: 'boolean', default: false },
-        repo: { type: 'string' },
-        base: { type: 'string', default: 'main' },
-        out: { type: 'string', default: 'generated' },
-        policies: { type: 'string', default: 'policies/' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }) as { values: typeof values; positionals: string[] });
-  } catch (error) {
-    return usage(action, (error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(help);
-    return 0;
-  }
-  if (positionals.length !== 1) return usage(action, 'name exactly one policy (its file, its name, or namespace/name)');
+  const line = readCommandLine<{ to?: string; propose: boolean; repo?: string; base: string; out: string; policies: string }>(action, argv, help, {
+    ...(action === 'rollback' ? { to: { type: 'string' } } : {}),
+    propose: { type: 'boolean', default: false },
+    repo: { type: 'string' },
+    base: { type: 'string', default: 'main' },
+    out: { type: 'string', default: 'generated' },
+    policies: { type: 'string', default: 'policies/' },
+  });
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
+  if (positionals.length !== 1) return usageError(action, 'name exactly one policy (its file, its name, or namespace/name)');
   const to = values.to === undefined ? null : Number(values.to);
-  if (to !== null && !(Number.isSafeInteger(to) && to > 0)) return usage(action, `--to must be a version number, not '${values.to}'`);
+  if (to !== null && !(Number.isSafeInteger(to) && to > 0)) return usageError(action, `--to must be a version number, not '${values.to}'`);
 
   let file: string;
   try {
     file = await findPolicyFile(positionals[0]!, values.policies);
   } catch (error) {
-    if (error instanceof UsageError) return usage(action, error.message);
+    if (error instanceof UsageError) return usageError(action, error.message);
     throw error;
   }
   const edit: PolicyEdit = action === 'rollback' ? { action, to } : { action };
@@ -80,9 +67,4 @@ async function findPolicyFile(given: string, policyDir: string): Promise<string>
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) throw new UsageError(`no policy named '${given}' under ${policyDir}`);
   throw new UsageError(`'${given}' names ${matches.length} policies (${matches.join(', ')}); use namespace/name or the file`);
-}
-
-function usage(action: string, message: string): number {
-  process.stderr.write(`modelgate ${action}: ${message}\nRun 'modelgate ${action} --help' for usage.\n`);
-  return 2;
 }
