@@ -4,16 +4,8 @@ import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { targets } from '../../src/targets/index.js';
 import type { OutputFile } from '../../src/targets/target.js';
 import { examplePolicies, examplePolicy } from '../gates/example-policies.js';
+import { compile, objectOfKind } from '../support/compiled-objects.js';
 
-function compile(policy: ResolvedPolicy): OutputFile[] {
-  return targets.flatMap((target) => target.build(policy));
-}
-
-function objectOfKind(files: OutputFile[], kind: string): Record<string, any> {
-  const found = files.flatMap((file) => file.documents ?? []).find((doc) => (doc as { kind?: string }).kind === kind);
-  if (!found) throw new Error(`no ${kind} compiled`);
-  return found as Record<string, any>;
-}
 
 describe('crd-schemas', () => {
   it('knows the Istio and Argo kinds modelgate emits', () => {
