@@ -9,9 +9,9 @@
  *   (Fleiss, Levin & Paik, Statistical Methods for Rates and Proportions, 3rd ed., §4.4):
  *   n_c = [z_α·√(p̄q̄(1 + 1/ratio)) + z_β·√(p_c q_c + p_s q_s/ratio)]² / (p_c − p_s)²,
  *   p̄ = (p_c + ratio·p_s)/(1 + ratio). ratio = 1 is the textbook equal-arms formula; ratio → ∞
- *   is the one-sample test against a known rate. The policy gives no baseline error rate, so
- *   ASSUMED_BASELINE_ERROR_RATE stands for stable's; the regression is baseline → baseline +
- *   maxIncrease (relative gate) or baseline → max (absolute gate, candidate against the baseline).
+ *   is the one-sample test against a known rate. Stable's rate is `gates.baselineErrorRate`
+ *   (0.5% unless the policy says); the regression is baseline → baseline + maxIncrease
+ *   (relative gate) or baseline → max (absolute gate, candidate against the baseline).
  * - latency quantile P_k, relative limit: the quantile test (Conover, Practical Nonparametric
  *   Statistics, 3rd ed., §3.2) as a comparison of exceedance proportions. Under H0 a fraction
  *   1 − k/100 of candidate requests is slower than stable's P_k; if latency is log-normal with
@@ -30,8 +30,6 @@
 import type { DriftGate, ErrorRateGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
 import { chiSquareNoncentrality, normalCdf, normalQuantile } from './distributions.js';
 
-/** Stable's error rate when the policy gives none: 0.5%, the issue's worked example. */
-export const ASSUMED_BASELINE_ERROR_RATE = 0.005;
 /** Log-sd of request latency: σ = 0.5 puts P99 at 3.2 × the median, typical of model serving. */
 export const ASSUMED_LATENCY_LOG_SD = 0.5;
 
@@ -80,7 +78,7 @@ export function requirement(policy: ResolvedPolicy, gate: Gate, weightPercent: n
   const { significance: alpha, power } = policy.gates;
   switch (gate.metric) {
     case 'errorRate':
-      return errorRateRequirement(gate, ratio, alpha, power);
+      return errorRateRequirement(gate, policy.gates.baselineErrorRatePercent / 100, ratio, alpha, power);
     case 'latency':
       return latencyRequirement(gate, ratio, alpha, power);
     case 'drift':
@@ -88,8 +86,7 @@ export function requirement(policy: ResolvedPolicy, gate: Gate, weightPercent: n
   }
 }
 
-function errorRateRequirement(gate: ErrorRateGate, ratio: number, alpha: number, power: number): Requirement | null {
-  const baseline = ASSUMED_BASELINE_ERROR_RATE;
+function errorRateRequirement(gate: ErrorRateGate, baseline: number, ratio: number, alpha: number, power: number): Requirement | null {
   const [candidateRate, arms] =
     gate.maxIncreasePp !== null ? [baseline + gate.maxIncreasePp / 100, ratio] : [gate.maxPercent! / 100, Infinity];
   if (candidateRate <= baseline || candidateRate >= 1) return null;

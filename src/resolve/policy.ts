@@ -153,6 +153,8 @@ export interface GatesSpec {
   minRequestsExplicit: boolean;
   significance: number;
   power: number;
+  /** Stable's usual error rate in percent, for the power analysis. */
+  baselineErrorRatePercent: number;
   strict: boolean;
   runbook: string | null;
   checks: Gate[];

@@ -1,6 +1,6 @@
 /**
  * Gates that can actually decide something: a tail-latency percentile, drift buckets that form
- * a histogram, holds long enough for failureLimit to be reached, and no release settings on a
+ * a histogram, a baseline error rate strictly between 0% and 100%, holds long enough for failureLimit to be reached, and no release settings on a
  * policy that has no candidate to release.
  */
 import { formatDuration } from '../resolve/units.js';
@@ -8,7 +8,7 @@ import type { Rule } from './rule.js';
 
 export const gatesConsistent: Rule = {
   id: 'gates-consistent',
-  description: 'Latency percentiles are tail percentiles, drift buckets increase from above 0, each hold allows more measurements than failureLimit, and release settings only appear with a candidate.',
+  description: 'Latency percentiles are tail percentiles, drift buckets increase from above 0, the baseline error rate lies strictly between 0% and 100%, each hold allows more measurements than failureLimit, and release settings only appear with a candidate.',
   severity: 'error',
   check({ source, policy, report }) {
     const checks = ['spec', 'gates', 'checks'];
@@ -24,6 +24,11 @@ export const gatesConsistent: Rule = {
         });
       }
     });
+
+    const baseline = policy.gates.baselineErrorRatePercent;
+    if (baseline <= 0 || baseline >= 100) {
+      report({ path: ['spec', 'gates', 'baselineErrorRate'], message: `a baseline error rate of ${baseline}% leaves no error rate to detect a rise from`, hint: "write stable's usual error rate, above 0% and below 100%, e.g. `0.5%`" });
+    }
 
     const spec = (source.data as any).spec as Record<string, unknown>;
     if (policy.versions.candidate === null) {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ASSUMED_BASELINE_ERROR_RATE,
   derivedMinRequests,
   driftSampleSize,
   exceedanceAfterSlowdown,
@@ -102,10 +101,22 @@ describe('schedule power', () => {
     expect(derivedMinRequests(unknown)).toBeNull();
   });
 
-  it('judges an absolute error limit against the assumed baseline, and skips one below it', () => {
+  it('judges an absolute error limit against the default 0.5% baseline, and skips one below it', () => {
     const gate = { ...policy.gates.checks[0]!, metric: 'errorRate' as const, maxIncreasePp: null, maxPercent: 2 };
-    const expected = oneSample(ASSUMED_BASELINE_ERROR_RATE, 0.02, Z_95, Z_80);
+    expect(policy.gates.baselineErrorRatePercent).toBe(0.5);
+    const expected = oneSample(0.005, 0.02, Z_95, Z_80);
     expect(requirement(policy, gate, 50)!.candidateRequests).toBeCloseTo(expected, -1);
     expect(requirement(policy, { ...gate, maxPercent: 0.1 }, 50)).toBeNull();
+  });
+
+  it('uses the baseline error rate the policy declares', () => {
+    const noisy = resolvePolicy({ ...BASE, spec: { ...BASE.spec, gates: { ...BASE.spec.gates, baselineErrorRate: '2%' } } }, { file: 'd', sha256: '' });
+    expect(noisy.gates.baselineErrorRatePercent).toBe(2);
+    const gate = { ...noisy.gates.checks[0]!, metric: 'errorRate' as const, maxIncreasePp: 0.5, maxPercent: null };
+    // 2% → 2.5% with the candidate at 0.01% of traffic (stable arm ~10,000× larger): the
+    // one-sample formula with table z values.
+    const stableFarLarger = requirement(noisy, gate, 0.01)!;
+    expect(stableFarLarger.regression).toBe('an error rate rising from 2% to 2.5%');
+    expect(stableFarLarger.candidateRequests).toBeCloseTo(oneSample(0.02, 0.025, Z_95, Z_80), -2);
   });
 });

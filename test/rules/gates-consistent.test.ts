@@ -12,6 +12,26 @@ describe('gates-consistent', () => {
     );
   });
 
+  it('reports a baseline error rate of 0% or 100%, at the field, and accepts one between', () => {
+    expectDiagnostics(
+      minimalPolicy(`  gates:
+    baselineErrorRate: 0%
+`),
+      [{ rule: 'gates-consistent', line: 15, column: 5, severity: 'error', message: 'baseline error rate of 0%' }],
+    );
+    expectDiagnostics(
+      minimalPolicy(`  gates:
+    baselineErrorRate: 100%
+`),
+      [{ rule: 'gates-consistent', line: 15, column: 5, severity: 'error', message: 'baseline error rate of 100%' }],
+    );
+    expectValid(
+      minimalPolicy(`  gates:
+    baselineErrorRate: 2%
+`),
+    );
+  });
+
   it('reports drift buckets that are not above 0 or not increasing, at the bound', () => {
     expectDiagnostics(
       minimalPolicy(`  gates:
