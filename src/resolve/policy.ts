@@ -83,6 +83,8 @@ export interface TrafficSpec {
   retries: { attempts: number; perTryTimeoutSeconds: number | null } | null;
   sticky: { header: string; idAlphabet: 'decimal' | 'hex' } | null;
   cohorts: Cohort[];
+  /** Metric labels Istio sets from request headers, for per-segment gates. */
+  segments: Array<{ label: string; header: string }>;
 }
 
 export interface ShadowSpec {

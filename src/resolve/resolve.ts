@@ -115,6 +115,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
         : null,
       sticky: traffic.sticky ? { header: traffic.sticky.header, idAlphabet: traffic.sticky.idAlphabet ?? 'hex' } : null,
       cohorts: ((traffic.cohorts ?? []) as Raw[]).map(resolveCohort),
+      segments: ((traffic.segments ?? []) as Raw[]).map((segment) => ({ label: segment.label, header: segment.header })),
     },
     shadow: spec.shadow
       ? {

@@ -1,5 +1,5 @@
 /**
- * Header names in sticky routing and cohorts must be HTTP tokens written in lowercase: Istio
+ * Header names in sticky routing, cohorts and segments must be HTTP tokens written in lowercase: Istio
  * (Envoy) lowercases header names and matches them case-sensitively, so `X-User-Id` never matches.
  */
 import type { Rule } from './rule.js';
@@ -9,12 +9,13 @@ const LOWERCASE_TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 
 export const headerNames: Rule = {
   id: 'header-names',
-  description: 'traffic.sticky.header and cohort headers are lowercase HTTP header names.',
+  description: 'traffic.sticky.header, cohort and segment headers are lowercase HTTP header names.',
   severity: 'error',
   check({ policy, report }) {
     const headers: Array<{ path: Array<string | number>; name: string }> = [];
     if (policy.traffic.sticky) headers.push({ path: ['spec', 'traffic', 'sticky', 'header'], name: policy.traffic.sticky.header });
     policy.traffic.cohorts.forEach((cohort, index) => headers.push({ path: ['spec', 'traffic', 'cohorts', index, 'header'], name: cohort.header }));
+    policy.traffic.segments.forEach((segment, index) => headers.push({ path: ['spec', 'traffic', 'segments', index, 'header'], name: segment.header }));
     for (const { path, name } of headers) {
       if (LOWERCASE_TOKEN.test(name)) continue;
       const lower = name.toLowerCase();

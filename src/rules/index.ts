@@ -16,6 +16,7 @@ import { ownersValid } from './owners-valid.js';
 import { retentionCoversRollback } from './retention-covers-rollback.js';
 import type { Rule } from './rule.js';
 import { schedulePower } from './schedule-power.js';
+import { segmentDeclared } from './segment-declared.js';
 import { stepHolds } from './step-holds.js';
 import { tfservingModelName } from './tfserving-model-name.js';
 import { uniqueHosts } from './unique-hosts.js';
@@ -39,6 +40,7 @@ export const rules: readonly Rule[] = [
   schedulePower,
   gateNamesUnique,
   gatesConsistent,
+  segmentDeclared,
   uniquePolicyNames,
   uniqueHosts,
 ];

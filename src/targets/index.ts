@@ -5,11 +5,13 @@ import { argoRolloutsTarget } from './argo-rollouts.js';
 import { argocdTarget } from './argocd.js';
 import { grafanaTarget } from './grafana.js';
 import { istioTarget } from './istio.js';
+import { istioTelemetryTarget } from './istio-telemetry.js';
 import { prometheusTarget } from './prometheus.js';
 import { tfservingTarget } from './tfserving.js';
 
 export const targets: readonly Target[] = [
   istioTarget,
+  istioTelemetryTarget,
   argoRolloutsTarget,
   argoAnalysisTarget,
   prometheusTarget,

@@ -20,8 +20,11 @@ type Json = Record<string, any>;
 const crds = requireSharedCrds();
 /** Schema annotations the API server understands and ajv need not. */
 const KUBERNETES_KEYWORDS = ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-validations', 'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-map-type', 'x-kubernetes-list-map-keys'];
-/** Core kinds (no CRD): the API server's own schema applies, which ../shared does not carry. */
-const CORE_KINDS = new Set(['v1/Service', 'v1/ConfigMap']);
+/**
+ * Kinds ../shared carries no schema for: core kinds (the API server's own schema applies) and
+ * Istio's Telemetry, which only the compiler's own crd-schemas check validates.
+ */
+const CORE_KINDS = new Set(['v1/Service', 'v1/ConfigMap', 'telemetry.istio.io/v1alpha1/Telemetry']);
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;

@@ -1,0 +1,31 @@
+import { describe, it } from 'vitest';
+import { expectDiagnostics, expectValid, minimalPolicy } from '../support/rule-harness.js';
+
+const gates = `  gates:
+    checks:
+      - { metric: errorRate, maxIncrease: 1pp, segment: occupation }
+`;
+
+describe('segment-declared', () => {
+  it('reports a per-segment gate whose label nothing puts on the metrics, at its segment', () => {
+    expectDiagnostics(minimalPolicy(gates), [
+      { rule: 'segment-declared', line: 16, column: 48, message: 'could never fire', hint: 'traffic.segments' },
+    ]);
+  });
+
+  it('accepts the gate once traffic.segments says which header carries the label', () => {
+    const policy = minimalPolicy(gates).replace(
+      '    host: demo.default.svc.cluster.local\n',
+      '    host: demo.default.svc.cluster.local\n    segments: [{ label: occupation, header: x-occupation }]\n',
+    );
+    expectValid(policy);
+  });
+
+  it("refuses a segment label that would overwrite one of Istio's own", () => {
+    const policy = minimalPolicy().replace(
+      '    host: demo.default.svc.cluster.local\n',
+      '    host: demo.default.svc.cluster.local\n    segments:\n      - { label: response_code, header: x-code }\n',
+    );
+    expectDiagnostics(policy, [{ rule: 'segment-declared', line: 15, column: 11, message: "Istio's standard labels" }]);
+  });
+});
