@@ -1,8 +1,8 @@
 /**
  * Names one object uses must exist in the object they point at, or the controller fails at
  * rollout time: subsets and routes the Rollout names, managed routes its steps use, the
- * analysis template and its arguments, the labels subsets and the Service select, and the TF
- * Serving config file the pods load.
+ * analysis template and its arguments, the labels subsets, the Service and the Telemetry
+ * select, and the TF Serving config file the pods load.
  */
 import type { OutputFile } from '../targets/target.js';
 import type { OutputCheck, OutputFinding } from './check.js';
@@ -93,6 +93,10 @@ function checkAnalysis(analysis: Json, objects: Located[], report: (message: str
 function checkService(rollout: Json, objects: Located[], podLabels: Json, report: (message: string) => void): void {
   const service = objects.find((entry) => entry.object.kind === 'Service' && entry.object.metadata?.name === rollout.metadata?.name)?.object;
   if (service && !selects(service.spec?.selector ?? {}, podLabels)) report(`Service ${service.metadata?.name} selects labels the Rollout's pods do not carry`);
+  // A Telemetry that selects no pod would leave segment labels off the metrics the gates read.
+  for (const { object: telemetry } of objects.filter((entry) => entry.object.kind === 'Telemetry')) {
+    if (!selects(telemetry.spec?.selector?.matchLabels ?? {}, podLabels)) report(`Telemetry ${telemetry.metadata?.name} selects labels the Rollout's pods do not carry`);
+  }
 }
 
 /** Every `--model_config_file` a container loads must be a key of the ConfigMap mounted there. */

@@ -75,6 +75,13 @@ describe('cross-references', () => {
     expect(messages).toContain('Service churn-scorer selects labels the Rollout\'s pods do not carry');
   });
 
+  it('catches a Telemetry that would label no pod', () => {
+    const messages = messagesAfter('fraud-detector.yaml', (files) => {
+      objectOfKind(files, 'Telemetry').spec.selector.matchLabels.app = 'fraud';
+    });
+    expect(messages).toContain("Telemetry fraud-detector-segments selects labels the Rollout's pods do not carry");
+  });
+
   it('catches a VirtualService destination the DestinationRule does not define', () => {
     const messages = messagesAfter('churn-scorer.yaml', (files) => {
       objectOfKind(files, 'VirtualService').spec.http[0].route[1].destination.subset = 'candidate';
