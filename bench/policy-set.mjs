@@ -85,7 +85,7 @@ function strictCanary(next, name, namespace, model, stable) {
     expectedRps: ${1200 + Math.floor(next() * 4000)}
     timeout: 300ms
     retries: { attempts: 2, perTryTimeout: 100ms }
-${next() < 0.5 ? '  shadow:\n    mirror: 100%\n    duration: 1h\n' : ''}  canary:
+${segment ? '    segments: [{ label: merchant_category, header: x-merchant-category }]\n' : ''}${next() < 0.5 ? '  shadow:\n    mirror: 100%\n    duration: 1h\n' : ''}  canary:
     steps:
 ${steps.map((step) => `      - ${step}`).join('\n')}
     scaleDownDelay: 30m
