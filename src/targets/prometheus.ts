@@ -37,23 +37,18 @@ export const prometheusTarget: Target = {
 };
 
 /**
- * Recording rules always; alerts only while there is a candidate, since every alert compares it
- * with stable (so a policy at rest cannot raise a silent-canary alert).
+ * One group: the recording rules, then the alerts. Rules in a group run in order at one
+ * evaluation time, so an alert always reads the values recorded in the same evaluation; in two
+ * groups it would read them one interval late or not, as the groups' timers happen to fall (and
+ * `promtool test rules` would order them at random). Alerts only while there is a candidate, since
+ * every alert compares it with stable (so a policy at rest cannot raise a silent-canary alert).
  */
 export function ruleGroups(policy: ResolvedPolicy): RuleGroup[] {
-  const base = `modelgate.${policy.namespace}.${policy.name}`;
-  const records: RuleGroup = {
-    name: `${base}.records`,
-    rules: recordingRules(policy).map((rule) => ({ record: rule.record, expr: serialize(rule.expr), ...(rule.labels ? { labels: rule.labels } : {}) })),
-  };
+  const records = recordingRules(policy).map((rule) => ({ record: rule.record, expr: serialize(rule.expr), ...(rule.labels ? { labels: rule.labels } : {}) }));
   const candidate = policy.versions.candidate;
-  if (candidate === null) return [records];
-  const versions: VersionPair = { stable: String(policy.versions.stable), canary: String(candidate) };
-  const alerts: RuleGroup = {
-    name: `${base}.alerts`,
-    rules: [...gateLimits(policy).map((limit) => gateAlert(policy, limit, versions)), silenceAlert(policy, versions)],
-  };
-  return [records, alerts];
+  const versions: VersionPair | null = candidate === null ? null : { stable: String(policy.versions.stable), canary: String(candidate) };
+  const alerts = versions ? [...gateLimits(policy).map((limit) => gateAlert(policy, limit, versions)), silenceAlert(policy, versions)] : [];
+  return [{ name: `modelgate.${policy.namespace}.${policy.name}`, rules: [...records, ...alerts] }];
 }
 
 function commonLabels(policy: ResolvedPolicy, versions: VersionPair): Record<string, string> {
