@@ -26,7 +26,9 @@ export const schedulePower: Rule = {
           hint: `hold at least \`${formatDuration(wholeMinutes(finding.minimumSeconds))}\` at ${finding.weightPercent}%, or raise the weight`,
         });
       } else if (finding.windowRequests < needed) {
-        const consequence = policy.gates.minRequests >= needed
+        // The guard makes a window inconclusive when it holds fewer than minRequests; only a guard
+        // below what detection needs lets an underpowered window pass.
+        const consequence = policy.gates.minRequests >= needed || finding.windowRequests < policy.gates.minRequests
           ? 'every measurement at this step is inconclusive'
           : `a measurement passes on ${count(policy.gates.minRequests)} requests (gates.minRequests) without the power to see it`;
         report({

@@ -60,6 +60,13 @@ describe('schedule-power', () => {
     expect(diagnostics[0]!.hint).toContain('`interval: 14m`');
   });
 
+  it('calls a window inconclusive when it holds fewer requests than the guard, even a guard below what detection needs', () => {
+    // 1,000 needed is below the ~1,6xx detection needs, and a 5m window at 1% of 200 rps holds 600.
+    const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 1h }', interval: '5m', extra: '    minRequests: 1000\n' }));
+    expect(diagnostics[0]!.message).toContain('gives it about 600');
+    expect(diagnostics[0]!.message).toContain('every measurement at this step is inconclusive');
+  });
+
   it('says an explicit low minRequests lets an underpowered window pass', () => {
     const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 1h }', interval: '5m', extra: '    minRequests: 100\n' }));
     expect(diagnostics[0]!.message).toContain('passes on 100 requests');
