@@ -1,13 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { blastRadius, REACTION_SECONDS } from '../../src/analysis/blast-radius.js';
-import { loadPolicy } from '../../src/load/load.js';
-import { resolvePolicy } from '../../src/resolve/resolve.js';
-
-function example(file: string) {
-  const loaded = loadPolicy(file, readFileSync(new URL(`../../policies/${file}`, import.meta.url)));
-  return resolvePolicy(loaded.policy!.data, { file, sha256: '' });
-}
+import { examplePolicy as example } from '../gates/example-policies.js';
 
 describe('blast radius', () => {
   it('fraud-detector: 4h minimum, exposure per step from 1200 rps, one hour of mirrored load', () => {

@@ -1,22 +1,17 @@
 /** The scenarios shipped under policies/scenarios/<policy-name>/ and the example policies they replay. */
 import { readdirSync, readFileSync } from 'node:fs';
-import { loadPolicy } from '../../src/load/load.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
-import { resolvePolicy } from '../../src/resolve/resolve.js';
 import { parseScenario } from '../../src/simulate/scenario.js';
 import { simulate, type Simulation } from '../../src/simulate/simulate.js';
+import { examplePolicies } from '../gates/example-policies.js';
 
-const POLICIES = new URL('../../policies/', import.meta.url);
-const SCENARIOS = new URL('scenarios/', POLICIES);
+const SCENARIOS = new URL('../../policies/scenarios/', import.meta.url);
 
 /** The example policy whose metadata.name is `name`. */
 export function policyNamed(name: string): ResolvedPolicy {
-  for (const file of readdirSync(POLICIES).filter((f) => f.endsWith('.yaml'))) {
-    const loaded = loadPolicy(file, readFileSync(new URL(file, POLICIES)));
-    const policy = resolvePolicy(loaded.policy!.data, { file, sha256: '' });
-    if (policy.name === name) return policy;
-  }
-  throw new Error(`no example policy named ${name}`);
+  const policy = examplePolicies().find((candidate) => candidate.name === name);
+  if (!policy) throw new Error(`no example policy named ${name}`);
+  return policy;
 }
 
 export function shippedScenarios(): Array<{ policy: string; name: string; text: string }> {
