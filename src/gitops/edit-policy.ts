@@ -42,7 +42,7 @@ export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedP
         if (hasRollbackTo) edits.push({ op: 'set', path: ['spec', 'rollback', 'to'], value: target });
       }
       const what = candidate === null ? `stable ${stable}` : `candidate ${candidate}`;
-      return { text: spliceYaml(text, doc, edits), servingAfter: target, summary: `roll back ${policy.name} from ${what} to ${target}: 100% of traffic on ${target}` };
+      return spliced(spliceYaml(text, doc, edits), { servingAfter: target, summary: `roll back ${policy.name} from ${what} to ${target}: 100% of traffic on ${target}` });
     }
     case 'promote': {
       if (candidate === null) return { refusal: `${policy.name} has no candidate to promote` };
@@ -52,13 +52,18 @@ export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedP
         { op: 'list', path: [...VERSIONS, 'previous'], values: unique([stable, ...previous].filter((v) => v !== candidate)), after: 'stable' },
       ];
       if (hasRollbackTo) edits.push({ op: 'set', path: ['spec', 'rollback', 'to'], value: stable });
-      return { text: spliceYaml(text, doc, edits), servingAfter: candidate, summary: `promote ${policy.name} candidate ${candidate} to stable: 100% of traffic on ${candidate}, rollback target ${stable}` };
+      return spliced(spliceYaml(text, doc, edits), { servingAfter: candidate, summary: `promote ${policy.name} candidate ${candidate} to stable: 100% of traffic on ${candidate}, rollback target ${stable}` });
     }
     case 'abort': {
       if (candidate === null) return { refusal: `${policy.name} has no candidate to abort` };
-      return { text: spliceYaml(text, doc, withoutCandidate), servingAfter: stable, summary: `abort the release of ${policy.name} candidate ${candidate}: 100% of traffic stays on ${stable}` };
+      return spliced(spliceYaml(text, doc, withoutCandidate), { servingAfter: stable, summary: `abort the release of ${policy.name} candidate ${candidate}: 100% of traffic stays on ${stable}` });
     }
   }
+}
+
+function spliced(text: string | undefined, outcome: { servingAfter: number; summary: string }): EditOutcome {
+  if (text === undefined) return { refusal: 'the edit could not be written without changing other values of the file; edit it by hand' };
+  return { text, ...outcome };
 }
 
 function unique(values: number[]): number[] {

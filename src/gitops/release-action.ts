@@ -17,12 +17,18 @@ export function runReleaseAction(file: string, bytes: Uint8Array, edit: PolicyEd
   if (!current || hasErrors(before.diagnostics)) {
     return { ok: false, message: `${file} does not validate as it is; fix it before a ${edit.action}`, diagnostics: before.diagnostics };
   }
-  const outcome = editPolicy(current.source.text, current.source.doc, current.policy, edit);
-  if ('refusal' in outcome) return { ok: false, message: outcome.refusal, diagnostics: [] };
+  const edited = editPolicy(current.source.text, current.source.doc, current.policy, edit);
+  if ('refusal' in edited) return { ok: false, message: edited.refusal, diagnostics: [] };
+  // The decoder drops a byte-order mark; the file keeps the one it had.
+  const outcome = hasByteOrderMark(bytes) ? { ...edited, text: `\uFEFF${edited.text}` } : edited;
   const after = validateSources([{ file, bytes: new TextEncoder().encode(outcome.text) }]);
   if (after.policies.length === 0 || hasErrors(after.diagnostics)) {
     return { ok: false, message: `the ${edit.action} would leave ${file} invalid, so it was not made`, diagnostics: after.diagnostics };
   }
   const { name, namespace, owners } = after.policies[0]!.policy;
   return { ok: true, ...outcome, policyName: name, namespace, owners, warnings: after.diagnostics };
+}
+
+function hasByteOrderMark(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }

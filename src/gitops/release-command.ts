@@ -2,7 +2,8 @@
  * `rollback`, `promote` and `abort`: find the policy, edit it in place (refusing what the
  * validator rejects), regenerate the output with `compile`, and with `--propose` open the PR.
  */
-import { rename, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, open, rename, readFile, rm } from 'node:fs/promises';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { loadPolicy } from '../load/load.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
@@ -35,15 +36,16 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     throw error;
   }
   const edit: PolicyEdit = action === 'rollback' ? { action, to } : { action };
+  const info = await lstat(file).catch(() => undefined);
+  if (!info) return usageError(action, `${file}: no such file`);
+  if (info.isSymbolicLink()) return usageError(action, `${file} is a symbolic link; edit the file it points to, inside the repository`);
   const result = runReleaseAction(file, new Uint8Array(await readFile(file)), edit);
   if (!result.ok) {
     if (result.diagnostics.length > 0) process.stdout.write(formatDiagnostics(result.diagnostics, 'human'));
     process.stderr.write(`modelgate ${action}: ${result.message}\n`);
     return 1;
   }
-  // Same folder, then rename: the policy is never seen half-written.
-  await writeFile(`${file}.modelgate-tmp`, result.text);
-  await rename(`${file}.modelgate-tmp`, file);
+  await replaceFile(file, result.text, info.mode & 0o777);
   process.stdout.write(`${file}: ${result.summary}\n`);
   const compiled = await (await import('../cli/compile.js')).run([values.policies, '--out', values.out]);
   if (compiled !== 0 || !values.propose) return compiled;
@@ -52,6 +54,26 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}` },
     action,
   );
+}
+
+/**
+ * Write through a new file in the same folder, then rename: the policy is never seen
+ * half-written. The temporary name is random and created exclusively (`wx` fails on anything
+ * already there, a planted symbolic link included), so the write never follows a link.
+ */
+async function replaceFile(file: string, text: string, mode: number): Promise<void> {
+  const temporary = `${file}.${randomBytes(8).toString('hex')}.modelgate-tmp`;
+  const handle = await open(temporary, 'wx', mode);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, file);
 }
 
 /** A policy named by its file, its `metadata.name`, or `namespace/name`. */
