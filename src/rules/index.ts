@@ -5,6 +5,7 @@
 import { canaryEndsAt100 } from './canary-ends-at-100.js';
 import { canaryStepsIncreasing } from './canary-steps-increasing.js';
 import { cohortMatch } from './cohort-match.js';
+import { durationsInRange } from './durations-in-range.js';
 import { gateNamesUnique } from './gate-names-unique.js';
 import { gatesConsistent } from './gates-consistent.js';
 import { headerNames } from './header-names.js';
@@ -37,6 +38,7 @@ export const rules: readonly Rule[] = [
   canaryStepsIncreasing,
   canaryEndsAt100,
   stepHolds,
+  durationsInRange,
   schedulePower,
   gateNamesUnique,
   gatesConsistent,

@@ -1,0 +1,48 @@
+import { describe, it } from 'vitest';
+import { expectDiagnostics, expectValid, minimalPolicy } from '../support/rule-harness.js';
+
+describe('durations-in-range', () => {
+  it('reports a zero gate interval, which promtool rejects as a range', () => {
+    expectDiagnostics(minimalPolicy('  gates:\n    interval: 0s\n'), [{ rule: 'durations-in-range', line: 15, column: 5, message: 'an interval of 0s measures nothing' }]);
+  });
+
+  it("reports durations past Go's 2562047h47m16s, where Argo, Prometheus and Istio stop", () => {
+    expectDiagnostics(
+      minimalPolicy(`  traffic:
+    host: demo.default.svc.cluster.local
+    timeout: 8600000000000000000000000000s
+  canary:
+    steps:
+      - { weight: 50%, hold: manual }
+      - { weight: 100% }
+  shadow: { duration: 3000000h }
+  gates:
+    interval: 2562048h
+`).replace('  traffic:\n    host: demo.default.svc.cluster.local\n', ''),
+      [
+        { rule: 'durations-in-range', line: 14, column: 5, message: 'longer than an Istio timeout can hold (at most 2562047h47m16s)' },
+        { rule: 'durations-in-range', line: 19, column: 13, message: '3000000h is longer than an Argo Rollouts pause' },
+        { rule: 'durations-in-range', line: 21, column: 5, message: 'a Prometheus range or an Argo interval' },
+      ],
+    );
+  });
+
+  it("reports a scaleDownDelay past Argo's int32 seconds", () => {
+    expectDiagnostics(minimalPolicy('  canary:\n    scaleDownDelay: 596523h14m8s\n'), [{ rule: 'durations-in-range', line: 15, column: 5, message: 'at most 596523h14m7s' }]);
+  });
+
+  it('accepts every duration at its limit', () => {
+    expectValid(
+      minimalPolicy(`  canary:
+    scaleDownDelay: 596523h14m7s
+    steps:
+      - { weight: 50%, hold: 2562047h47m16s }
+      - { weight: 100% }
+  gates:
+    interval: 1ms
+    checks:
+      - { metric: latency, maxIncrease: 10%, for: 2562047h47m16s }
+`),
+    );
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * Numbers at the edge of what the schema allows get a diagnostic at their line, never an
+ * internal error: a significance so small that 1 − α rounds to 1 crashed the power analysis,
+ * and a percentile written in exponent notation made a metric name Prometheus rejects.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileSources } from '../../src/compile/compile.js';
+import { minimalPolicy } from '../support/rule-harness.js';
+import { repoRoot } from '../support/tools.js';
+
+function compile(extra: string) {
+  return compileSources([{ file: 'policies/p.yaml', bytes: new TextEncoder().encode(minimalPolicy(`  traffic: { host: demo.default.svc.cluster.local, expectedRps: 100 }\n${extra}`).replace('  traffic:\n    host: demo.default.svc.cluster.local\n', '')) }], {
+    sourceRoot: repoRoot,
+  });
+}
+
+describe('numbers past what a consumer can take are diagnostics', () => {
+  it.each([
+    ['significance 1e-300', '  gates: { significance: 1e-300 }\n', 'schema', /significance.*0\.000001/],
+    ['percentile 1e-10', '  gates: { checks: [{ metric: latency, percentile: 1e-10, maxIncrease: 10% }] }\n', 'schema', /percentile.*at least 1/],
+    ['interval 3000000h', '  gates: { interval: 3000000h }\n', 'durations-in-range', /3000000h is longer/],
+    ['scaleDownDelay 3000000h', '  canary: { scaleDownDelay: 3000000h }\n', 'durations-in-range', /scaleDownDelaySeconds/],
+    ['a duration of 400 digits', `  shadow: { duration: ${'9'.repeat(400)}h }\n`, 'schema', /duration/],
+  ])('%s', (_, extra, rule, message) => {
+    const result = compile(extra);
+    expect(result.internalError).toBe(false);
+    expect(result.policies).toEqual([]);
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.rule, d.line])).toEqual([[rule, 13]]);
+    expect(errors[0]!.message).toMatch(message);
+  });
+
+  it('significance and percentile at their bounds compile', () => {
+    const result = compile('  gates: { significance: 0.000001, checks: [{ metric: latency, percentile: 1, maxIncrease: 10% }, { metric: latency, percentile: 99.99999999999999, maxIncrease: 10% }] }\n');
+    expect(result.internalError).toBe(false);
+    expect(result.policies).toHaveLength(1);
+  });
+});
