@@ -88,6 +88,11 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
     const { line, col } = lineCounter.linePos(tagged.offset);
     return fail(file, 'yaml-tag', `YAML tag \`${tagged.tag}\` is not part of the policy language`, 'remove the tag; quote the value if it must be text', line, col);
   }
+  const broken = firstLoneSurrogate(doc);
+  if (broken !== undefined) {
+    const { line, col } = lineCounter.linePos(broken);
+    return fail(file, 'encoding', 'text holds a lone UTF-16 surrogate (an escape like `\\udc00` without its pair), which is not a character', 'write the character itself, or both halves of the pair', line, col);
+  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -96,6 +101,24 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { policy: { file, text, sha256, doc, lineCounter, data }, diagnostics: [] };
+}
+
+/**
+ * `"\udc00"` is a valid YAML escape but no Unicode character: TF Serving would read U+FFFD and
+ * libyaml-based readers reject the JSON escape it becomes, so such text never reaches an output.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function firstLoneSurrogate(doc: Document.Parsed): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== 'string' || !LONE_SURROGATE.test(node.value)) return undefined;
+      found = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** Tags that only say what plain JSON data already is; `exact: !!str true` is a fair use. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FLOW_DEPTH } from '../../src/load/flow-depth.js';
 import { MAX_POLICY_BYTES } from '../../src/load/load.js';
-import { diagnosticsFor, expectDiagnostics } from '../support/rule-harness.js';
+import { diagnosticsFor, expectDiagnostics, minimalPolicy } from '../support/rule-harness.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -43,6 +43,12 @@ describe('hostile input gets one clear diagnostic, never a crash', () => {
 
   it('non-UTF-8 bytes are reported at the first bad byte', () => {
     expectDiagnostics({ 'latin1.yaml': Uint8Array.from([...bytes('a: 1\nname: caf'), 0xe9, 0x0a]) }, [{ rule: 'encoding', line: 2, column: 10, message: 'not valid UTF-8 (byte 14)' }]);
+  });
+
+  it('a lone UTF-16 surrogate escape is reported at its value, in a value or a key', () => {
+    expectDiagnostics(minimalPolicy().replace('basePath: /models/demo', 'basePath: "/models/\\udc00"'), [{ rule: 'encoding', line: 8, column: 15, message: 'lone UTF-16 surrogate' }]);
+    expectDiagnostics('a: 1\n"b\\ud800": 2\n', [{ rule: 'encoding', line: 2, column: 1, message: 'lone UTF-16 surrogate' }]);
+    expect(diagnosticsFor(minimalPolicy().replace('basePath: /models/demo', 'basePath: "/models/\\ud83d\\ude00"'))).toEqual([]);
   });
 
   it('10,000 levels of nesting are reported once, at the bracket past the limit, not as a stack overflow', () => {
