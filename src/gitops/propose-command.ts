@@ -6,6 +6,7 @@
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { describeGitHubError, githubSettingsFromEnv, scrub } from './github-client.js';
+import { UsageError } from '../load/discover.js';
 import { GitError } from './git.js';
 import { proposeWorkspace, type ProposeOptions } from './propose-workspace.js';
 import type { ActionNote } from './pull-request-body.js';
@@ -29,7 +30,7 @@ export async function proposeAndReport(options: Omit<ProposeOptions, 'owner' | '
     else process.stdout.write(`${outcome.kind} pull request #${outcome.number} from ${outcome.branch}: ${outcome.url}\n${outcome.changedPaths.map((file) => `  ${file}\n`).join('')}`);
     return 0;
   } catch (error) {
-    if (error instanceof GitError) return fail(command, scrub(error.message, settings.token));
+    if (error instanceof GitError || error instanceof UsageError) return fail(command, scrub(error.message, settings.token));
     return fail(command, describeGitHubError(error, settings.token));
   }
 }

@@ -2,7 +2,8 @@
  * `propose` for the working tree: plan against the base, then put the generated files and the
  * policy files on the change's branch and open or update its pull request.
  */
-import { readPolicyFiles } from '../load/discover.js';
+import path from 'node:path';
+import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { branchName } from './branch-name.js';
 import { createGitHubClient, type GitHubSettings } from './github-client.js';
 import { propose, type ProposeOutcome } from './propose.js';
@@ -26,7 +27,7 @@ export async function proposeWorkspace(options: ProposeOptions, settings: GitHub
   const { plan, basePolicyFiles } = planned;
   const files = new Map(plan.after);
   const localPolicies = await readPolicyFiles(options.policyPaths);
-  for (const { file, bytes } of localPolicies) files.set(file, new TextDecoder().decode(bytes));
+  for (const { file, bytes, link } of localPolicies) if (!link) files.set(repositoryPath(file), new TextDecoder().decode(bytes));
   // Deletions come from the plan: modelgate's own output no policy makes any more, and policy files deleted locally.
   const deleted = new Set([...plan.files.filter((f) => f.status === 'deleted').map((f) => f.path), ...[...basePolicyFiles.keys()].filter((file) => !files.has(file))]);
   const owners = [...new Set(plan.policies.flatMap((p) => p.policy?.owners ?? p.before?.owners ?? []))].sort();
@@ -49,4 +50,15 @@ export async function proposeWorkspace(options: ProposeOptions, settings: GitHub
     warn,
   );
   return { planned, outcome };
+}
+
+/**
+ * The path a commit stores a policy under: relative to the repository root (where `propose`
+ * runs), however the user named it — `/abs/repo/policies/a.yaml` is `policies/a.yaml`, or the
+ * commit would delete the policy and add it again under the absolute path.
+ */
+function repositoryPath(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/');
+  if (relative.startsWith('../') || relative === '..' || path.isAbsolute(relative)) throw new UsageError(`${file} is outside the repository; propose commits files of the repository it runs in`);
+  return relative;
 }

@@ -137,6 +137,16 @@ describe('modelgate propose', () => {
     expect(onBranch(branch, 'generated/')).toEqual(await compiledOutput());
   });
 
+  it('an absolute policy path commits the policy under its repository path', async () => {
+    await edit('policies/churn-scorer.yaml', '{ weight: 50%, hold: 12h }', '{ weight: 50%, hold: 18h }');
+    expect(await cli(propose, ...REPO, path.join(dir, 'policies'))).toBe(0);
+    const branch = 'modelgate/update/default.churn-scorer';
+    const files = github.branchFiles(branch);
+    expect([...files.keys()].filter((file) => file.startsWith('/'))).toEqual([]);
+    expect([...github.branchFiles('main').keys()].filter((file) => !files.has(file))).toEqual([]);
+    expect(files.get('policies/churn-scorer.yaml')).toBe(await readFile('policies/churn-scorer.yaml', 'utf8'));
+  });
+
   it('proposes nothing when main already holds the policies and their output', async () => {
     expect(await cli(propose, ...REPO)).toBe(0);
     expect(stdout).toBe('nothing to propose: main already holds these policies and their generated files\n');
