@@ -2,7 +2,7 @@
  * Turn the paths a user typed into policy files: files as given, directories searched for
  * `*.yaml`/`*.yml`. The order is sorted so every run reports and compiles the same way.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A mistake in how modelgate was called, or an input it cannot read: exit code 2, no stack. */
@@ -12,13 +12,20 @@ export class UsageError extends Error {
 
 const POLICY_FILE = /\.ya?ml$/i;
 
-export async function readPolicyFiles(paths: string[]): Promise<Array<{ file: string; bytes: Uint8Array }>> {
-  const files = new Set<string>();
+/** A policy file as read; `link` marks a symbolic link, which is reported and never read. */
+export interface PolicyFile {
+  file: string;
+  bytes: Uint8Array;
+  link?: true;
+}
+
+export async function readPolicyFiles(paths: string[]): Promise<PolicyFile[]> {
+  const files = new Map<string, boolean>();
   for (const given of paths) {
-    for (const file of await policyFilesUnder(toPosix(given))) files.add(file);
+    for (const { file, link } of await policyFilesUnder(toPosix(given))) files.set(file, link);
   }
-  const sorted = [...files].sort();
-  return Promise.all(sorted.map(async (file) => ({ file, bytes: await readBytes(file) })));
+  const sorted = [...files.keys()].sort();
+  return Promise.all(sorted.map(async (file): Promise<PolicyFile> => (files.get(file) ? { file, bytes: new Uint8Array(), link: true } : { file, bytes: await readBytes(file) })));
 }
 
 async function readBytes(file: string): Promise<Uint8Array> {
@@ -29,23 +36,26 @@ async function readBytes(file: string): Promise<Uint8Array> {
   }
 }
 
-async function policyFilesUnder(given: string): Promise<string[]> {
+async function policyFilesUnder(given: string): Promise<Array<{ file: string; link: boolean }>> {
   let info;
   try {
     info = await stat(given);
   } catch {
     throw new UsageError(`${given}: no such file or directory`);
   }
-  if (info.isFile()) return [given];
+  if (info.isFile()) return [{ file: given, link: (await lstat(given)).isSymbolicLink() }];
   if (!info.isDirectory()) throw new UsageError(`${given}: not a file or directory`);
-  const found: string[] = [];
+  const found: Array<{ file: string; link: boolean }> = [];
   for (const entry of await readdir(given, { withFileTypes: true })) {
     // Hidden entries (.git, editor backups) are never policies.
     if (entry.name.startsWith('.')) continue;
     const child = path.posix.join(given, entry.name);
-    // Symbolic links are not followed: a link loop cannot hang discovery.
     if (entry.isDirectory()) found.push(...(await policyFilesUnder(child)));
-    else if (entry.isFile() && POLICY_FILE.test(entry.name)) found.push(child);
+    else if (entry.isFile() && POLICY_FILE.test(entry.name)) found.push({ file: child, link: false });
+    // Symbolic links are never followed (a link loop cannot hang discovery, and a policy cannot
+    // live outside the repository), but one that looks like a policy is reported rather than
+    // skipped: skipping it would let compile delete that policy's output without a word.
+    else if (entry.isSymbolicLink() && (POLICY_FILE.test(entry.name) || (await stat(child).catch(() => undefined))?.isDirectory())) found.push({ file: child, link: true });
   }
   return found;
 }

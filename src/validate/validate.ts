@@ -16,10 +16,14 @@ export interface ValidatedPolicy {
   policy: ResolvedPolicy;
 }
 
-export function validateSources(files: Array<{ file: string; bytes: Uint8Array }>): { policies: ValidatedPolicy[]; diagnostics: Diagnostic[] } {
+export function validateSources(files: ReadonlyArray<{ file: string; bytes: Uint8Array; link?: true }>): { policies: ValidatedPolicy[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const shaped: ValidatedPolicy[] = [];
-  for (const { file, bytes } of files) {
+  for (const { file, bytes, link } of files) {
+    if (link) {
+      diagnostics.push({ file, line: 1, column: 1, severity: 'error', rule: 'symlink', message: 'is a symbolic link; modelgate reads policies only from regular files in the repository', hint: 'replace the link with the policy file itself' });
+      continue;
+    }
     const loaded = loadPolicy(file, bytes);
     diagnostics.push(...loaded.diagnostics);
     if (!loaded.policy) continue;
