@@ -15,8 +15,30 @@ export function formatDiagnostics(diagnostics: Diagnostic[], format: DiagnosticF
     case 'github':
       return diagnostics.map(asGithub).join('');
     case 'human':
-      return diagnostics.map(asHuman).join('');
+      return asHumanCapped(diagnostics);
   }
+}
+
+/** A person reads the first findings of a file, not 20,000 of them; json and github keep every one. */
+export const HUMAN_DIAGNOSTICS_PER_FILE = 100;
+
+/** Each file's first 100 diagnostics, then one line counting the rest, right after that file's last shown one. */
+function asHumanCapped(diagnostics: readonly Diagnostic[]): string {
+  const perFile = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    const list = perFile.get(d.file);
+    if (list) list.push(d);
+    else perFile.set(d.file, [d]);
+  }
+  let out = '';
+  for (const [file, list] of perFile) {
+    out += list.slice(0, HUMAN_DIAGNOSTICS_PER_FILE).map(asHuman).join('');
+    const rest = list.slice(HUMAN_DIAGNOSTICS_PER_FILE);
+    if (rest.length === 0) continue;
+    const errors = rest.filter((d) => d.severity === 'error').length;
+    out += `${file}: ${rest.length} more (${errors} error${errors === 1 ? '' : 's'}, ${rest.length - errors} other) not shown; --format json lists every one\n`;
+  }
+  return out;
 }
 
 /** Fixed key order, and `hint` always present, so consumers can rely on the shape. */

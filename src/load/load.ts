@@ -3,7 +3,7 @@
  * later diagnostic can point at the node it is about.
  */
 import { createHash } from 'node:crypto';
-import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document, type ErrorCode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document, type ErrorCode, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { flowDepthExceeded, MAX_FLOW_DEPTH } from './flow-depth.js';
 
@@ -60,18 +60,24 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
   }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+    // Duplicate keys are found below in one pass per mapping; yaml's own check compares each
+    // key with every earlier one, which takes minutes on a mapping of 20,000 keys.
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, version: '1.2' });
   } catch (error) {
     return fail(file, 'yaml-syntax', `cannot parse the file: ${firstLine((error as Error).message)}`);
   }
+  const errors = [...doc.errors.map(({ pos, code, message }) => ({ offset: pos[0], code, message })), ...duplicateKeys(doc)].sort((a, b) => a.offset - b.offset);
   const diagnostics: Diagnostic[] = [];
-  for (const error of doc.errors) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
+  let tooDeepReported = false;
+  for (const error of errors) {
+    const { line, col } = lineCounter.linePos(error.offset);
     // Should the guard above ever be outrun, yaml reports the stack overflow many times over.
     const tooDeep = /call stack/i.test(error.message);
-    if (tooDeep && diagnostics.some((d) => d.rule === TOO_DEEP.rule)) continue;
+    if (tooDeep && tooDeepReported) continue;
+    tooDeepReported ||= tooDeep;
     const special = tooDeep ? TOO_DEEP : YAML_ERROR_RULES[error.code];
-    const key = /^("[^"\n]*"|'[^'\n]*'|[^:#\n]*[^:#\s])\s*:/.exec(text.slice(error.pos[0]))?.[1];
+    KEY_AT.lastIndex = error.offset;
+    const key = KEY_AT.exec(text)?.[1];
     diagnostics.push({
       file,
       line,
@@ -121,6 +127,25 @@ function firstLoneSurrogate(doc: Document.Parsed): number | undefined {
   return found;
 }
 
+/** The key written at an offset (sticky: matched in place, without copying the rest of the file). */
+const KEY_AT = /("[^"\n]*"|'[^'\n]*'|[^:#\n]*[^:#\s])\s*:/y;
+
+/** Every key that repeats an earlier key of its mapping, compared as yaml's `uniqueKeys` does (scalars by value). */
+function duplicateKeys(doc: Document.Parsed): Array<{ offset: number; code: ErrorCode; message: string }> {
+  const found: Array<{ offset: number; code: ErrorCode; message: string }> = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        const value = isScalar(key) ? key.value : key;
+        if (!seen.has(value)) seen.add(value);
+        else if (isNode(key) && key.range) found.push({ offset: key.range[0], code: 'DUPLICATE_KEY', message: 'Map keys must be unique' });
+      }
+    },
+  });
+  return found;
+}
+
 /** Tags that only say what plain JSON data already is; `exact: !!str true` is a fair use. */
 const JSON_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`));
 
@@ -160,7 +185,7 @@ function startOf(source: LoadedPolicy, path: ReadonlyArray<string | number>): nu
   for (const part of path) {
     // Keys compare as text: `40:` (a number in YAML) and `"40"` both answer to path part 40 or "40".
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(part));
+      const pair = keyIndex(node).get(String(part));
       if (!pair || !isNode(pair.key)) return undefined;
       start = pair.key.range?.[0];
       node = pair.value;
@@ -174,6 +199,23 @@ function startOf(source: LoadedPolicy, path: ReadonlyArray<string | number>): nu
     }
   }
   return start;
+}
+
+const keyIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** A mapping's pairs by key text (the first of equal keys), built once: a lookup per diagnostic stays constant time. */
+function keyIndex(map: YAMLMap): Map<string, Pair> {
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) continue;
+      const text = String(pair.key.value);
+      if (!index.has(text)) index.set(text, pair);
+    }
+    keyIndexes.set(map, index);
+  }
+  return index;
 }
 
 function firstLine(message: string): string {

@@ -75,8 +75,13 @@ export function withPolicySchemaNodes(precompiled: ValidateFunction): ValidateFu
   return validate;
 }
 
+/** By the generated code's copy: one error per unknown key would otherwise stringify the same schema node thousands of times. */
+const schemaNodeOfCopy = new WeakMap<object, SchemaNode | undefined>();
+
 function withSchemaNodes(error: ErrorObject): ErrorObject {
-  const parentSchema = schemaNodesByText().get(JSON.stringify(error.parentSchema));
+  const copy = error.parentSchema as object | undefined;
+  if (copy !== undefined && !schemaNodeOfCopy.has(copy)) schemaNodeOfCopy.set(copy, schemaNodesByText().get(JSON.stringify(copy)));
+  const parentSchema = copy === undefined ? undefined : schemaNodeOfCopy.get(copy);
   return parentSchema === undefined ? error : { ...error, parentSchema, schema: parentSchema[error.keyword] };
 }
 

@@ -57,3 +57,31 @@ describe.skipIf(!requireBuiltCli())('limits: a clear error within bounded time a
     });
   }
 });
+
+/**
+ * Many findings in one file: validation was quadratic in them (a key lookup per diagnostic, a
+ * pairwise duplicate-key check, a copy of the rest of the file per YAML error), so 7,000 bad
+ * steps took 50 s. The hang guard turns a relapse into a failure; `npm run bench` measures it.
+ */
+describe.skipIf(!requireBuiltCli())('limits: many findings in one file', () => {
+  const manyBadSteps = example.replace(/    steps:\n(      - .*\n)+/, `    steps:\n${'      - { weight: 0, x: 1 }\n'.repeat(7_000)}`);
+  const manyUnknownKeys = `${example}${Array.from({ length: 20_000 }, (_, i) => `  k${i}: 1\n`).join('')}`;
+
+  it.each([
+    ['7,000 bad steps', manyBadSteps, 'schema', 7_000],
+    ['20,000 unknown keys', manyUnknownKeys, 'schema', 20_000],
+  ])('%s: every finding in JSON, the first 100 and a count of the rest for people', (name, text, rule, atLeast) => {
+    const file = path.join(root, `${name.replace(/\W+/g, '-')}.yaml`);
+    writeFileSync(file, text);
+    const json = runCli(['validate', '--format', 'json', file], { cwd: root, timeoutMs: 30_000, maxOldSpaceMb: 512 });
+    expect(json.signal, 'killed by the hang guard or heap cap').toBeNull();
+    const diagnostics = JSON.parse(json.stdout) as Diagnostic[];
+    expect(diagnostics.filter((d) => d.rule === rule).length).toBeGreaterThanOrEqual(atLeast);
+    const human = runCli(['validate', file], { cwd: root, timeoutMs: 30_000, maxOldSpaceMb: 512 });
+    expect(human.signal, 'killed by the hang guard or heap cap').toBeNull();
+    const lines = human.stdout.split('\n');
+    expect(lines.filter((line) => line.startsWith(`${file}:`) && /: (error|warning) \[/.test(line))).toHaveLength(100);
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    expect(lines).toContain(`${file}: ${diagnostics.length - 100} more (${errors - 100} errors, ${diagnostics.length - errors} other) not shown; --format json lists every one`);
+  });
+});

@@ -31,3 +31,16 @@ describe('formatDiagnostics', () => {
     expect(summaryLine([error, warning, error], 1)).toBe('2 errors, 1 warning in 1 file\n');
   });
 });
+
+describe('human output per file', () => {
+  it('shows the first 100 diagnostics of each file and counts the rest; json keeps all', () => {
+    const many = (file: string, count: number): Diagnostic[] => Array.from({ length: count }, (_, i) => ({ ...warning, file, line: i + 1, severity: i % 2 ? 'warning' : 'error' }));
+    const diagnostics = [...many('a.yaml', 103), ...many('b.yaml', 100)];
+    const lines = formatDiagnostics(diagnostics, 'human').trimEnd().split('\n');
+    expect(lines).toHaveLength(201);
+    expect(lines[99]).toBe('a.yaml:100:1: warning [gates-consistent] x');
+    expect(lines[100]).toBe('a.yaml: 3 more (2 errors, 1 other) not shown; --format json lists every one');
+    expect(lines[200]).toBe('b.yaml:100:1: warning [gates-consistent] x');
+    expect(JSON.parse(formatDiagnostics(diagnostics, 'json'))).toHaveLength(203);
+  });
+});
