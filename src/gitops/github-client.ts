@@ -13,7 +13,12 @@ export interface GitHubSettings {
   token: string;
   apiUrl: string;
   timeScale: number;
+  /** How long one request may wait for GitHub's answer before it is abandoned (and retried). */
+  requestTimeoutMs?: number;
 }
+
+/** GitHub answers in well under a second; a request silent this long is lost, not slow. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 const MAX_RATE_LIMIT_RETRIES = 3;
@@ -37,10 +42,14 @@ export function createGitHubClient(settings: GitHubSettings, warn: (message: str
     return again;
   };
   const silent = () => undefined;
+  const timeoutMs = settings.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   return new GitHubOctokit({
     auth: settings.token,
     baseUrl: settings.apiUrl,
     userAgent: 'modelgate',
+    // Every attempt (retries included) gets its own deadline: fetch itself never gives up on a
+    // server that accepted the connection and then says nothing.
+    request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }) },
     // Octokit would print failed requests itself; modelgate reports them once, with the token scrubbed.
     log: { debug: silent, info: silent, warn: silent, error: silent },
     retry: { retryAfterBaseValue: second, retries: 3 },
@@ -60,6 +69,8 @@ export function describeGitHubError(error: unknown, token: string): string {
   const message = (error as Error)?.message ?? String(error);
   let text: string;
   if (status === 401) text = 'GitHub rejected the token (401 Bad credentials): check GITHUB_TOKEN';
+  else if ((status === 403 || status === 429) && /rate limit/i.test(message)) text = `GitHub's rate limit did not clear after ${MAX_RATE_LIMIT_RETRIES} waits (${status}): wait a few minutes and run propose again; it picks up where this run stopped — ${message}`;
+  else if (isTimeout(error)) text = `GitHub did not answer within ${REQUEST_TIMEOUT_MS / 1000}s, even after retries; run propose again: it picks up where this run stopped`;
   else if (status === 403) text = `GitHub refused the request (403): the token needs contents: write and pull-requests: write — ${message}`;
   else if (status === 404) text = `GitHub answered 404: check --repo and --base, and that the token can see the repository — ${message}`;
   else if (isConnectionLost(error)) text = `the connection to GitHub kept dropping, even after retries (${message}); run propose again: it picks up where this run stopped`;
@@ -67,6 +78,11 @@ export function describeGitHubError(error: unknown, token: string): string {
   else if (status === undefined) text = `could not reach GitHub: ${message}`;
   else text = `GitHub answered ${status}: ${message}`;
   return scrub(text, token);
+}
+
+/** Octokit reports an abandoned request as a 500 carrying fetch's timeout message. */
+function isTimeout(error: unknown): boolean {
+  return (error as { status?: number })?.status === 500 && /aborted due to timeout/i.test((error as Error)?.message ?? '');
 }
 
 /** Octokit reports a dropped connection as a 500 whose cause is fetch's network error. */

@@ -121,7 +121,8 @@ async function openOrUpdatePull(octokit: GitHubClient, proposal: Proposal, branc
       if ((error as { status?: number }).status !== 422) throw error;
       const raced = await findOpenPull(octokit, proposal, branch);
       if (!raced) throw error;
-      return updatePull(octokit, proposal, raced);
+      // There was no open PR a moment ago, so this run's lost request opened it.
+      return { ...(await updatePull(octokit, proposal, raced)), opened: true };
     }
   }
   return updatePull(octokit, proposal, existing);

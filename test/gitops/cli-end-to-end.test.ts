@@ -175,6 +175,7 @@ describe('modelgate propose', () => {
     github.faults.add({ kind: 'drop-after', operationId: 'pulls/create', times: 1 });
     expect(await cli(propose, ...REPO)).toBe(0);
     expect(github.pulls).toHaveLength(1);
+    expect(stdout).toMatch(/^opened pull request #1 /);
     expect(stderr).toMatch(/secondary rate limit on POST .*git\/trees; retrying in 2s/);
   });
 

@@ -82,7 +82,8 @@ describe('propose', () => {
     github.faults.add({ kind: 'drop-after', operationId: 'git/create-ref', times: 1 });
     github.faults.add({ kind: 'drop-after', operationId: 'pulls/create', times: 1 });
     const outcome = await propose(client(), proposal(NEXT), () => undefined);
-    expect(outcome).toMatchObject({ kind: 'updated', number: 1 });
+    // The PR did not exist before this run: it was opened, though its answer was lost.
+    expect(outcome).toMatchObject({ kind: 'opened', number: 1 });
     expect(github.pulls).toHaveLength(1);
     expect(github.pulls[0]).toMatchObject({ reviewers: ['alice-chen'], labels: ['modelgate'] });
     expect(github.branchFiles('modelgate/update/risk.fraud-detector').get('policies/a.yaml')).toBe('v: 2\n');
@@ -94,6 +95,23 @@ describe('propose', () => {
     expect(describeGitHubError(error, TOKEN)).toMatch(/^the connection to GitHub kept dropping, even after retries/);
     expect(github.requests.filter((r) => r.operationId === 'git/create-tree')).toHaveLength(4);
     expect(github.pulls).toHaveLength(0);
+  });
+
+  it('abandons a request GitHub never answers, retries it, and says so', async () => {
+    github.faults.add({ kind: 'hang', operationId: 'git/create-tree', times: 100 });
+    const patient = createGitHubClient({ token: TOKEN, apiUrl: github.url, timeScale: 0.001, requestTimeoutMs: 200 }, (m) => warnings.push(m));
+    const error = await propose(patient, proposal(NEXT), () => undefined).catch((e: unknown) => e);
+    expect(describeGitHubError(error, TOKEN)).toMatch(/^GitHub did not answer within 30s, even after retries/);
+    expect(github.requests.filter((r) => r.operationId === 'git/create-tree')).toHaveLength(4);
+    expect(github.pulls).toHaveLength(0);
+  });
+
+  it('reports a secondary rate limit that never clears as a rate limit, not a permission', async () => {
+    github.faults.add({ kind: 'secondary-rate-limit', retryAfterSeconds: 1, operationId: 'pulls/create', times: 100 });
+    const error = await propose(client(), proposal(NEXT), () => undefined).catch((e: unknown) => e);
+    const message = describeGitHubError(error, TOKEN);
+    expect(message).toMatch(/^GitHub's rate limit did not clear after 3 waits \(403\)/);
+    expect(message).not.toMatch(/token needs/);
   });
 
   it('reports a rejected token without ever showing it', async () => {

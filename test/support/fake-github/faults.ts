@@ -9,7 +9,9 @@ export type FaultKind =
   | { kind: 'secondary-rate-limit'; retryAfterSeconds: number }
   | { kind: 'unauthorized' }
   | { kind: 'drop-before' }
-  | { kind: 'drop-after' };
+  | { kind: 'drop-after' }
+  /** Accept the request and never answer, like a stalled proxy. */
+  | { kind: 'hang' };
 
 export type Fault = FaultKind & {
   /** Operation id from the OpenAPI description, e.g. `pulls/create`; any operation if absent. */

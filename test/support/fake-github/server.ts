@@ -99,6 +99,7 @@ export class FakeGitHub {
 
     const fault = this.faults.take(operation.operationId);
     if (fault?.kind === 'drop-before') return void req.socket.destroy();
+    if (fault?.kind === 'hang') return;
     if (fault?.kind === 'status') return send(res, { status: fault.status, body: { message: 'Server Error' } });
     if (fault?.kind === 'secondary-rate-limit') {
       return send(res, {
