@@ -8,8 +8,12 @@ export type Markdown = string & { readonly __markdown: unique symbol };
 
 /** Bidirectional controls can make a reviewer read something other than what is there. */
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/** Other invisible or layout-breaking characters, shown by code point as well. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\ufeff]/g;
+/**
+ * Other invisible or layout-breaking characters, shown by code point as well: controls, line
+ * separators, and the zero-width and blank characters (zero-width space, joiners, word joiner,
+ * soft hyphen, Hangul fillers, Mongolian vowel separator, tag characters).
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2028\u2029\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0]|\udb40[\udc00-\udc7f]/g;
 const PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~:]/g;
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 /** A zero-width joiner after `@` stops GitHub from treating `@name` as a mention. */
@@ -20,9 +24,10 @@ export function markdown(text: string): Markdown {
     .replace(/\r\n?|\n/g, ' ')
     .replace(/[&<>"]/g, (c) => HTML[c]!)
     .replace(PUNCTUATION, (c) => `\\${c}`)
-    .replace(/@/g, `@${ZWJ}`)
     .replace(BIDI, codePoint)
-    .replace(CONTROL, codePoint) as Markdown;
+    .replace(CONTROL, codePoint)
+    // Last, so the joiner added here is not itself shown as a code point.
+    .replace(/@/g, `@${ZWJ}`) as Markdown;
 }
 
 /** Markdown modelgate wrote itself (fixed words, numbers it computed). */

@@ -32,11 +32,16 @@ export function provenanceRows(policy: ResolvedPolicy): ProvenanceRow[] {
   }
   const metrics = [...new Set([...Object.keys(before?.offlineMetrics ?? {}), ...Object.keys(after?.offlineMetrics ?? {})])].sort();
   for (const metric of metrics) {
-    const a = before?.offlineMetrics[metric];
-    const b = after?.offlineMetrics[metric];
+    const a = metricOf(before, metric);
+    const b = metricOf(after, metric);
     rows.push({ field: `offline ${metric}`, stable: a === undefined ? '—' : String(a), candidate: b === undefined ? '—' : String(b), change: a === undefined || b === undefined ? '' : signed(b - a) });
   }
   return rows;
+}
+
+/** Own keys only: a metric named `constructor` or `__proto__` must not read Object's. */
+function metricOf(info: VersionInfo | undefined, metric: string): number | undefined {
+  return info && Object.hasOwn(info.offlineMetrics, metric) ? info.offlineMetrics[metric] : undefined;
 }
 
 /** `+0.006` / `-0.010`: enough digits to show the smallest change between two metrics. */

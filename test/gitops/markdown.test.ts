@@ -21,11 +21,20 @@ describe('markdown()', () => {
     expect(markdown('two\nlines')).toBe('two lines');
   });
 
+  it('shows zero-width and other invisible characters as code points, as the README promises', () => {
+    expect(markdown('auc\u200b')).toBe('auc\\[U\\+200B\\]');
+    expect(markdown('a\u200cb\u200dc\u2060d\u00ade\u3164f')).toBe('a\\[U\\+200C\\]b\\[U\\+200D\\]c\\[U\\+2060\\]d\\[U\\+00AD\\]e\\[U\\+3164\\]f');
+    expect(markdown('tag\u{e0041}')).toBe('tag\\[U\\+E0041\\]');
+    // The joiner modelgate adds after @ stays a joiner.
+    expect(markdown('@x')).toBe('@\u200dx');
+  });
+
   it('leaves no active construct in any string (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
         const out = markdown(text);
-        expect(out).not.toMatch(/[\n\r<>\u202a-\u202e\u2066-\u2069]/);
+        expect(out).not.toMatch(/[\n\r<>\u202a-\u202e\u2066-\u2069\u200b\u200c\u2060\u00ad\ufeff]/);
+        expect(out.replace(/@\u200d/g, '')).not.toMatch(/\u200d/);
         expect(out).not.toMatch(/@[^\u200d]/);
         // Every Markdown punctuation character is escaped by an odd run of backslashes.
         for (const match of out.matchAll(/(\\*)([`*_{}[\]()#+\-.!|~:])/g)) expect(match[1]!.length % 2).toBe(1);
@@ -36,7 +45,7 @@ describe('markdown()', () => {
 
   it('renders back to the original text, newlines shown as spaces (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }).filter((s) => !/[\u0000-\u001f\u007f\u2028\u2029\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s.replace(/\n/g, ''))), (text) => {
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }).filter((s) => !/[\u0000-\u001f\u007f\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028\u2029\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0\u061c\u202a-\u202e\u2066-\u2069]|\udb40[\udc00-\udc7f]/.test(s.replace(/\n/g, ''))), (text) => {
         expect(rendered(markdown(text)).replace(/@\u200d/g, '@')).toBe(text.replace(/\r\n?|\n/g, ' '));
       }),
       { seed: 5, numRuns: 500 },

@@ -30,6 +30,18 @@ describe('provenance', () => {
     expect(provenanceLines(policy)).toEqual(['name: 2025.04.02 → 2025.04.09', 'offline coverage: — → 0.7', 'offline ndcg_at_10: 0.412 → 0.402 (−0.01)']);
   });
 
+  it('a metric named constructor or __proto__ is a metric like any other, not a property of Object', () => {
+    const policy = examplePolicy('fraud-detector.yaml');
+    policy.versions.info[41]!.offlineMetrics = JSON.parse('{"constructor": 0.5}') as Record<string, number>;
+    policy.versions.info[42]!.offlineMetrics = JSON.parse('{"__proto__": 0.9, "constructor": 0.75}') as Record<string, number>;
+    const rows = provenanceRows(policy).filter((row) => row.field.startsWith('offline'));
+    expect(rows).toEqual([
+      { field: 'offline __proto__', stable: '—', candidate: '0.9', change: '' },
+      { field: 'offline constructor', stable: '0.5', candidate: '0.75', change: '+0.25' },
+    ]);
+    expect(bodyFor(policy)).not.toMatch(/native code|NaN/);
+  });
+
   it('says nothing for a model at rest or with no version facts', () => {
     expect(provenanceRows(examplePolicy('search-ranker.yaml'))).toEqual([]);
     expect(provenanceRows(examplePolicy('churn-scorer.yaml'))).toEqual([]);
