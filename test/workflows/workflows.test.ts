@@ -103,3 +103,33 @@ describe('workflow files', () => {
     expect(lint(unsafe, 'unsafe.yml').map((r) => r.kind)).toContain('expression');
   });
 });
+
+describe('one Node LTS everywhere', () => {
+  const lts = readFileSync(path.join(repoRoot, '.nvmrc'), 'utf8').trim();
+  const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Json;
+
+  it('.nvmrc names a supported LTS major and package.json engines require it', () => {
+    expect(lts).toMatch(/^\d+$/);
+    expect(Number(lts)).toBeGreaterThanOrEqual(22);
+    expect(Number(lts) % 2).toBe(0);
+    expect(packageJson.engines.node).toBe(`>=${lts}`);
+  });
+
+  it.each(workflows)('$file sets up Node from .nvmrc, never a version of its own', ({ text }) => {
+    const setups = Object.values((parse(text) as Json).jobs as Json)
+      .flatMap((job: Json) => job.steps as Json[])
+      .filter((step) => typeof step.uses === 'string' && step.uses.startsWith('actions/setup-node@'));
+    for (const step of setups) expect(step.with).toMatchObject({ 'node-version-file': '.nvmrc' });
+    expect(text).not.toMatch(/node-version:/);
+  });
+
+  it('.ci/run installs that LTS from npm when the machine has another one, and checks it is first on PATH', () => {
+    const run = readFileSync(path.join(repoRoot, '.ci', 'run'), 'utf8');
+    const install = run.indexOf('"node@$node_major"');
+    expect(run).toContain("node_major=$(tr -d '[:space:]' < .nvmrc)");
+    expect(install).toBeGreaterThan(0);
+    expect(run.indexOf('export PATH="$node_prefix/node_modules/.bin:$PATH"')).toBeGreaterThan(install);
+    expect(run.search(/^npm ci/m)).toBeGreaterThan(install);
+    expect(run).toContain('Node $node_major is not first on PATH');
+  });
+});
