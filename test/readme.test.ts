@@ -24,5 +24,8 @@ describe('README', () => {
     expect(firstBlock).toContain('npm ci');
     expect(firstBlock).toContain('modelgate compile');
     expect(firstBlock).toMatch(/^npm test\b/m);
+    // What CI runs, said where a newcomer looks first, and true of .ci/run.
+    expect(firstBlock).toMatch(/^LONG=1 npm test\b.*CI runs/m);
+    expect(readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')).toMatch(/^LONG=1 npm test$/m);
   });
 });

@@ -1,6 +1,6 @@
 /** `modelgate compile`: policies → generated/<namespace>/<policy>/, or `--check` that it is up to date. */
 import { dirname, relative, resolve } from 'node:path';
-import { compile } from '../compile/compile.js';
+import { compileSources } from '../compile/compile.js';
 import { changeDiagnostics } from '../emit/change-diagnostics.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../diagnostics/format.js';
@@ -9,7 +9,7 @@ import { scopeOf, syncOutput } from '../emit/sync.js';
 import { readTree } from '../emit/tree.js';
 import { OutputTreeError } from '../emit/tree-error.js';
 import { assertSafeOutputDir, recoverInterruptedWrite } from '../emit/write.js';
-import { UsageError } from '../load/discover.js';
+import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { readCommandLine, usageError } from './command-line.js';
 
 const HELP = `usage: modelgate compile [PATH…] [--out DIR] [--check] [--format human|json|github]
@@ -47,8 +47,11 @@ export async function run(argv: string[]): Promise<number> {
     assertSafeOutputDir(outDir, [process.cwd(), ...paths]);
     // A run killed mid-swap parks the running tree beside outDir; the release checks need it back.
     if (!values.check) await recoverInterruptedWrite(outDir);
+    const files = await readPolicyFiles(paths);
+    // As `validate` does: an empty policy folder is a mistake in the call, never "all up to date".
+    if (files.length === 0) return usageError('compile', `no policy files (*.yaml, *.yml) in ${paths.join(' ')}`);
     const existing = await readTree(outDir);
-    const result = await compile(paths, {
+    const result = compileSources(files, {
       sourceRoot,
       previousOutput: (path) => {
         const file = existing.get(path);

@@ -4,6 +4,7 @@
  * `validate` never pays for Octokit or handlebars at start-up.
  */
 import { readFileSync } from 'node:fs';
+import { closestName } from '../validate/did-you-mean.js';
 
 type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
 
@@ -39,7 +40,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`modelgate: unknown command '${name}'\n\n${usage()}`);
+    const suggestion = closestName(name, Object.keys(commands));
+    process.stderr.write(`modelgate: unknown command '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n\n${usage()}`);
     return 2;
   }
   return (await command.load()).run(rest);

@@ -1,23 +1,52 @@
 /**
- * `modelgate pause` exists only to say why it does not edit anything: which canary step a release
- * is on is state in the cluster, not in the policy, so a policy edit cannot mean "hold here".
+ * `modelgate pause` edits nothing: which canary step a release is on is state in the cluster,
+ * not in the policy, so a policy edit cannot mean "hold here". Given a policy, it prints the
+ * commands that pause and resume that policy's Rollout, spelled with its real name and namespace.
  */
-const HELP = `modelgate pause: not a policy edit, by design.
+import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { formatDiagnostics } from '../diagnostics/format.js';
+import { validateSources } from '../validate/validate.js';
+import { readCommandLine, usageError } from './command-line.js';
+import { findPolicyFile, POLICY_ARGUMENT } from './policy-argument.js';
 
-A policy says how a release proceeds, not where a running release currently is: the current
+const WHY = `A policy says how a release proceeds, not where a running release currently is: the current
 canary step lives in the Argo Rollout's status. Turning every hold into 'hold: manual' would
 change the plan for future releases too, and a GitOps sync would not stop a step already under
-way. To hold a running release, pause the Rollout itself:
-
-  kubectl argo rollouts pause <policy-name> -n <namespace>
-  kubectl argo rollouts promote <policy-name> -n <namespace>   # resume
+way. To hold a running release, pause the Rollout itself.
 
 To stop it for good, use 'modelgate abort POLICY' (candidate removed, stable keeps serving);
 to wait for a person at a step in every release, write 'hold: manual' on that step.
 `;
 
+const HELP = `usage: modelgate pause POLICY [--policies DIR]
+
+Not a policy edit, by design. Prints the kubectl commands that pause and resume POLICY's Argo
+Rollout (POLICY: ${POLICY_ARGUMENT}; names are looked up in DIR, default policies/).
+
+${WHY}
+exit status: 0 printed; 2 no such policy, or usage error.
+`;
+
 export async function run(argv: string[]): Promise<number> {
-  const asked = argv.includes('--help') || argv.includes('-h');
-  (asked ? process.stdout : process.stderr).write(HELP);
-  return asked ? 0 : 2;
+  const line = readCommandLine<{ policies: string }>('pause', argv, HELP, { policies: { type: 'string', default: 'policies/' } });
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
+  if (positionals.length !== 1) return usageError('pause', `name the policy whose release to pause (${POLICY_ARGUMENT})`);
+  let files;
+  try {
+    files = await readPolicyFiles([await findPolicyFile(positionals[0]!, values.policies)]);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError('pause', error.message);
+    throw error;
+  }
+  const { policies, diagnostics } = validateSources(files);
+  if (policies.length !== 1) {
+    process.stderr.write(formatDiagnostics(diagnostics, 'human'));
+    return usageError('pause', `${files[0]!.file} does not validate, so its Rollout's name is not known`);
+  }
+  const { name, namespace } = policies[0]!.policy;
+  // The Rollout is named after the policy, in its namespace (src/targets/argo-rollouts.ts).
+  process.stderr.write(`${WHY}\n`);
+  process.stdout.write(`kubectl argo rollouts pause ${name} -n ${namespace}\nkubectl argo rollouts promote ${name} -n ${namespace}   # resume\n`);
+  return 0;
 }

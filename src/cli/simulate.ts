@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { formatSimulation } from '../simulate/report.js';
-import { parseScenario } from '../simulate/scenario.js';
+import { parseScenario, ScenarioSyntaxError } from '../simulate/scenario.js';
 import { simulate } from '../simulate/simulate.js';
 import { validateSources } from '../validate/validate.js';
 import { readCommandLine, usageError } from './command-line.js';
+import { findPolicyFile, POLICY_ARGUMENT } from './policy-argument.js';
 
-const HELP = `usage: modelgate simulate POLICY --metrics FILE [--format human|json]
+const HELP = `usage: modelgate simulate POLICY --metrics FILE [--format human|json] [--policies DIR]
 
+POLICY is its file, its name, or namespace/name (names are looked up in DIR, default policies/).
 Replay a metrics scenario (JSON, schemas/metrics-scenario.schema.json) through the policy's
 rollout with the semantics of the compiled AnalysisTemplate and alerts, and print what happens
 at each step: advanced, held inconclusive, or aborted at minute N by which gate.
@@ -22,13 +24,19 @@ inconclusive or did not finish; 2 usage error or invalid input.
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const line = readCommandLine<{ metrics?: string; format: 'human' | 'json' }>('simulate', argv, HELP, { metrics: { type: 'string' }, format: { type: 'string', default: 'human' } }, { format: ['human', 'json'] });
+  const line = readCommandLine<{ metrics?: string; format: 'human' | 'json'; policies: string }>(
+    'simulate',
+    argv,
+    HELP,
+    { metrics: { type: 'string' }, format: { type: 'string', default: 'human' }, policies: { type: 'string', default: 'policies/' } },
+    { format: ['human', 'json'] },
+  );
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
-  if (positionals.length !== 1 || !values.metrics) return usageError('simulate', 'give one POLICY file and --metrics FILE');
+  if (positionals.length !== 1 || !values.metrics) return usageError('simulate', `give one POLICY (${POLICY_ARGUMENT}) and --metrics FILE`);
   let files;
   try {
-    files = await readPolicyFiles(positionals);
+    files = await readPolicyFiles([await findPolicyFile(positionals[0]!, values.policies)]);
   } catch (error) {
     if (error instanceof UsageError) return usageError('simulate', error.message);
     throw error;
@@ -43,7 +51,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     result = simulate(policy, parseScenario(readFileSync(values.metrics, 'utf8'), policy));
   } catch (error) {
-    process.stderr.write(`modelgate simulate: ${values.metrics}: ${(error as Error).message}\n`);
+    const at = error instanceof ScenarioSyntaxError ? `:${error.line}:${error.column}` : '';
+    process.stderr.write(`modelgate simulate: ${values.metrics}${at}: ${(error as Error).message}\n`);
     return 2;
   }
   const { trace: _trace, ...summary } = result;

@@ -11,15 +11,26 @@ import { GitError } from './git.js';
 import { proposeWorkspace, type ProposeOptions } from './propose-workspace.js';
 import type { ActionNote } from './pull-request-body.js';
 
-export async function proposeAndReport(options: Omit<ProposeOptions, 'owner' | 'repo'> & { repository: string | undefined }, action: ActionNote | null, command: string): Promise<number> {
-  const repository = options.repository ?? process.env.GITHUB_REPOSITORY;
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository ?? '');
-  if (!match) return fail(command, repository ? `--repo must be OWNER/NAME, not '${repository}'` : 'pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)');
+/**
+ * The repository and GitHub settings a proposal needs, or why they are missing. Release commands
+ * ask before they edit anything, so a missing token does not leave an edited policy behind.
+ */
+export function proposeTarget(repository: string | undefined): { owner: string; repo: string; settings: Exclude<ReturnType<typeof githubSettingsFromEnv>, { error: string }> } | { error: string } {
+  const given = repository ?? process.env.GITHUB_REPOSITORY;
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(given ?? '');
+  if (!match) return { error: given ? `--repo must be OWNER/NAME, not '${given}'` : 'pass --repo OWNER/NAME (or set GITHUB_REPOSITORY)' };
   const settings = githubSettingsFromEnv(process.env);
-  if ('error' in settings) return fail(command, settings.error);
+  if ('error' in settings) return { error: settings.error };
+  return { owner: match[1]!, repo: match[2]!, settings };
+}
+
+export async function proposeAndReport(options: Omit<ProposeOptions, 'owner' | 'repo'> & { repository: string | undefined }, action: ActionNote | null, command: string): Promise<number> {
+  const target = proposeTarget(options.repository);
+  if ('error' in target) return fail(command, target.error);
+  const { owner, repo, settings } = target;
   const warn = (message: string) => process.stderr.write(`modelgate ${command}: ${scrub(message, settings.token)}\n`);
   try {
-    const result = await proposeWorkspace({ ...options, owner: match[1]!, repo: match[2]! }, settings, action, warn);
+    const result = await proposeWorkspace({ ...options, owner, repo }, settings, action, warn);
     if (!('outcome' in result)) {
       process.stdout.write(formatDiagnostics(sortDiagnostics(result.planned.build.diagnostics), 'human'));
       process.stderr.write(`modelgate ${command}: invalid policies; nothing was proposed\n`);

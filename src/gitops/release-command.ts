@@ -5,13 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, open, rename, readFile, rm } from 'node:fs/promises';
 import { formatDiagnostics } from '../diagnostics/format.js';
-import { loadPolicy } from '../load/load.js';
-import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { UsageError } from '../load/discover.js';
+import { validateSources } from '../validate/validate.js';
 import type { PolicyEdit } from './edit-policy.js';
 import { planBaseFor } from './git.js';
-import { proposeAndReport } from './propose-command.js';
+import { proposeAndReport, proposeTarget } from './propose-command.js';
 import { runReleaseAction } from './release-action.js';
 import { readCommandLine, usageError } from '../cli/command-line.js';
+import { findPolicyFile, POLICY_ARGUMENT, versionArgument } from '../cli/policy-argument.js';
 
 export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string): Promise<number> {
   const line = readCommandLine<{ to?: string; propose: boolean; repo?: string; base: string; out: string; policies: string }>(action, argv, help, {
@@ -24,28 +25,41 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
   });
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
-  if (positionals.length !== 1) return usageError(action, 'name exactly one policy (its file, its name, or namespace/name)');
-  const to = values.to === undefined ? null : Number(values.to);
-  if (to !== null && !(Number.isSafeInteger(to) && to > 0)) return usageError(action, `--to must be a version number, not '${values.to}'`);
+  if (positionals.length !== 1) return usageError(action, `name exactly one policy (${POLICY_ARGUMENT})`);
+  // Everything --propose needs is checked before the policy is touched: an edit left behind by a
+  // proposal that could never be made is one more thing to clean up in an emergency.
+  if (values.propose) {
+    const target = proposeTarget(values.repo);
+    if ('error' in target) return usageError(action, `${target.error}; nothing was edited`);
+  }
 
   let file: string;
+  let bytes: Uint8Array;
+  let mode: number;
+  let to: number | null = null;
   try {
     file = await findPolicyFile(positionals[0]!, values.policies);
+    const info = await lstat(file).catch(() => undefined);
+    if (!info) return usageError(action, `${file}: no such file`);
+    if (info.isSymbolicLink()) return usageError(action, `${file} is a symbolic link; edit the file it points to, inside the repository`);
+    mode = info.mode & 0o777;
+    bytes = new Uint8Array(await readFile(file));
+    if (values.to !== undefined) {
+      const current = validateSources([{ file, bytes }]).policies[0]?.policy;
+      to = versionArgument(values.to, current?.versions.info ?? {});
+    }
   } catch (error) {
     if (error instanceof UsageError) return usageError(action, error.message);
     throw error;
   }
   const edit: PolicyEdit = action === 'rollback' ? { action, to } : { action };
-  const info = await lstat(file).catch(() => undefined);
-  if (!info) return usageError(action, `${file}: no such file`);
-  if (info.isSymbolicLink()) return usageError(action, `${file} is a symbolic link; edit the file it points to, inside the repository`);
-  const result = runReleaseAction(file, new Uint8Array(await readFile(file)), edit);
+  const result = runReleaseAction(file, bytes, edit);
   if (!result.ok) {
     if (result.diagnostics.length > 0) process.stdout.write(formatDiagnostics(result.diagnostics, 'human'));
     process.stderr.write(`modelgate ${action}: ${result.message}\n`);
     return 1;
   }
-  await replaceFile(file, result.text, info.mode & 0o777);
+  await replaceFile(file, result.text, mode);
   process.stdout.write(`${file}: ${result.summary}\n`);
   const compiled = await (await import('../cli/compile.js')).run([values.policies, '--out', values.out]);
   if (compiled !== 0 || !values.propose) return compiled;
@@ -74,19 +88,4 @@ async function replaceFile(file: string, text: string, mode: number): Promise<vo
   }
   await handle.close();
   await rename(temporary, file);
-}
-
-/** A policy named by its file, its `metadata.name`, or `namespace/name`. */
-async function findPolicyFile(given: string, policyDir: string): Promise<string> {
-  if (/\.ya?ml$/i.test(given)) return given;
-  const matches: string[] = [];
-  for (const { file, bytes } of await readPolicyFiles([policyDir])) {
-    const data = loadPolicy(file, bytes).policy?.data as { metadata?: { name?: unknown; namespace?: unknown } } | undefined;
-    const name = data?.metadata?.name;
-    const namespace = data?.metadata?.namespace ?? 'default';
-    if (given === name || given === `${namespace}/${name}`) matches.push(file);
-  }
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length === 0) throw new UsageError(`no policy named '${given}' under ${policyDir}`);
-  throw new UsageError(`'${given}' names ${matches.length} policies (${matches.join(', ')}); use namespace/name or the file`);
 }

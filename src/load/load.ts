@@ -66,6 +66,15 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
   } catch (error) {
     return fail(file, 'yaml-syntax', `cannot parse the file: ${firstLine((error as Error).message)}`);
   }
+  // A file indented with tabs makes yaml report every tabbed line, and the broken structure adds
+  // duplicate keys and schema errors on top: one message that names the cause says more.
+  const tabbed = doc.errors.filter((error) => error.code === 'TAB_AS_INDENT');
+  if (tabbed.length > 0) {
+    const lines = new Set(tabbed.map((error) => lineCounter.linePos(error.pos[0]).line));
+    const { line, col } = lineCounter.linePos(tabbed[0]!.pos[0]);
+    const where = lines.size > 1 ? `the file is indented with tabs on ${lines.size} lines, the first here` : 'this line is indented with a tab';
+    return fail(file, 'yaml-syntax', `${where}; YAML indents with spaces only`, 'replace each tab at the start of a line with spaces, two per level', line, col);
+  }
   const errors = [...doc.errors.map(({ pos, code, message }) => ({ offset: pos[0], code, message })), ...duplicateKeys(doc)].sort((a, b) => a.offset - b.offset);
   const diagnostics: Diagnostic[] = [];
   let tooDeepReported = false;

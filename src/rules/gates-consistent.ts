@@ -31,14 +31,9 @@ export const gatesConsistent: Rule = {
     }
 
     const spec = (source.data as any).spec as Record<string, unknown>;
-    if (policy.versions.candidate === null) {
-      for (const key of ['shadow', 'canary', 'gates'] as const) {
-        if (spec[key] !== undefined) {
-          report({ path: ['spec', key], severity: 'warning', message: `\`${key}\` has no effect: there is no candidate, so all traffic stays on stable`, hint: 'set `versions.candidate` to release a version' });
-        }
-      }
-      return;
-    }
+    // At rest (no candidate) shadow, canary and gates are the plan for the next release, and
+    // `rollback`, `promote` and `abort` leave them in place on purpose: nothing to say about them.
+    if (policy.versions.candidate === null) return;
 
     const { intervalSeconds, failureLimit } = policy.gates;
     const explicitSteps = (spec.canary as any)?.steps !== undefined;

@@ -36,13 +36,30 @@ export interface Behaviour {
 
 let validator: ValidateFunction | undefined;
 
+/** A scenario that is not JSON, with the line and column where reading stopped (1-based). */
+export class ScenarioSyntaxError extends Error {
+  readonly line: number;
+  readonly column: number;
+
+  constructor(text: string, parserMessage: string) {
+    // V8 names the offset ("at position 13"), and newer versions add their own "(line 3 column 3)";
+    // counting here gives the same answer on every Node. No offset means the text ended early.
+    const offset = Number(/at position (\d+)/.exec(parserMessage)?.[1] ?? text.length);
+    const before = text.slice(0, offset);
+    const reason = parserMessage.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
+    super(`scenario is not valid JSON: ${reason}`);
+    this.line = before.split('\n').length;
+    this.column = offset - before.lastIndexOf('\n');
+  }
+}
+
 /** Parse and check a scenario; throws an Error listing every problem, each with its JSON path. */
 export function parseScenario(text: string, policy: ResolvedPolicy): Scenario {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new Error(`scenario is not valid JSON: ${(error as Error).message}`);
+    throw new ScenarioSyntaxError(text, (error as Error).message);
   }
   validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
   if (!validator(data)) {

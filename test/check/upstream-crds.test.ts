@@ -1,6 +1,6 @@
 /**
  * Independent oracle: the objects compiled from every example policy validate against the CRD
- * schemas the upstream projects publish (../shared/crds), in the strict mode kubeconform -strict
+ * schemas the upstream projects publish (copied to test/fixtures/crds with their commits), in the strict mode kubeconform -strict
  * uses: unknown fields are errors except under `x-kubernetes-preserve-unknown-fields`. The
  * compiler's own crd-schemas check uses a different source (npm packages), so agreement here is
  * evidence, not an echo. CEL `x-kubernetes-validations` rules are not evaluated.
@@ -13,18 +13,14 @@ import { describe, expect, it } from 'vitest';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { targets } from '../../src/targets/index.js';
 import { examplePolicies, examplePolicy } from '../gates/example-policies.js';
-import { requireSharedCrds } from '../support/tools.js';
+import { upstreamCrdsDir } from '../support/tools.js';
 
 type Json = Record<string, any>;
 
-const crds = requireSharedCrds();
 /** Schema annotations the API server understands and ajv need not. */
 const KUBERNETES_KEYWORDS = ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-validations', 'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-map-type', 'x-kubernetes-list-map-keys'];
-/**
- * Kinds ../shared carries no schema for: core kinds (the API server's own schema applies) and
- * Istio's Telemetry, which only the compiler's own crd-schemas check validates.
- */
-const CORE_KINDS = new Set(['v1/Service', 'v1/ConfigMap', 'telemetry.istio.io/v1alpha1/Telemetry']);
+/** Core kinds: no CRD, the API server's own schema applies. */
+const CORE_KINDS = new Set(['v1/Service', 'v1/ConfigMap']);
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -40,10 +36,10 @@ function goRegExp(pattern: string, flags: string): RegExp {
 }
 goRegExp.code = 'goRegExp';
 
-/** The validator for `group/version` + kind, or undefined when ../shared has no CRD for it. */
+/** The validator for `group/version` + kind, or undefined when no upstream CRD is copied for it. */
 function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
   const [group, version] = apiVersion.split('/');
-  const file = path.join(crds!, group!, `${kind.toLowerCase()}_${version}.json`);
+  const file = path.join(upstreamCrdsDir, group!, `${kind.toLowerCase()}_${version}.json`);
   if (!cache.has(file)) {
     if (!existsSync(file)) return undefined;
     const schema = JSON.parse(readFileSync(file, 'utf8')) as Json;
@@ -82,7 +78,7 @@ function validate(policy: ResolvedPolicy): Array<{ type: string; errors: string[
     });
 }
 
-describe.skipIf(!crds)('compiled objects match the upstream CRD schemas (strict)', () => {
+describe('compiled objects match the upstream CRD schemas (strict)', () => {
   it.each(examplePolicies().map((policy) => [policy.name, policy] as const))('%s', (_name, policy) => {
     const results = validate(policy);
     expect(results.map((result) => result.type)).toEqual(expect.arrayContaining(['networking.istio.io/v1beta1/VirtualService', 'networking.istio.io/v1beta1/DestinationRule', 'argoproj.io/v1alpha1/Rollout']));

@@ -251,8 +251,9 @@ describe('release commands', () => {
   });
 
   it('pause explains itself instead of editing anything', async () => {
-    expect(await cli(pause, 'fraud-detector')).toBe(2);
-    expect(stderr).toContain('kubectl argo rollouts pause');
+    expect(await cli(pause, 'fraud-detector')).toBe(0);
+    expect(stderr).toContain("the current\ncanary step lives in the Argo Rollout's status");
+    expect(stdout).toContain('kubectl argo rollouts pause fraud-detector -n risk\n');
     expect(sh('status', '--porcelain')).toBe('');
   });
 });

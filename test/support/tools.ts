@@ -1,12 +1,13 @@
 /**
- * Tests that use a real external oracle (promtool, protoc, the upstream CRD schemas in ../shared/crds)
- * ask here first. Missing locally → the test is skipped with a loud printed reason, so `npm test`
- * still passes on a laptop; missing under CI (`process.env.CI` set) → the test file fails, so a
+ * Tests that use a real external tool as an oracle (promtool, protoc) ask here first. Missing
+ * locally → the test is skipped with a loud printed reason, so `npm test` still passes on a laptop; missing under CI (`process.env.CI` set) → the test file fails, so a
  * broken CI image can never silently turn the oracles off.
  *
  *   const promtool = requireTool('promtool');            // absolute path, or null
  *   describe.skipIf(!promtool)('rules pass promtool', () => { ... execFileSync(promtool!, …) });
- *   describe.skipIf(!requireSharedCrds())('manifests match upstream CRDs', () => { ... });
+ *
+ * The upstream CRD schemas are data, not a tool: copies live in the repository
+ * (`upstreamCrdsDir`, with their source commits in sources.json), so those tests never skip.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
@@ -14,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The upstream CRD schemas, kept next to the repository (see its README). */
-export const sharedCrdsDir = path.resolve(repoRoot, '..', 'shared', 'crds');
+/** Upstream CRD schemas copied into the repository (test/fixtures/crds/README.md). */
+export const upstreamCrdsDir = path.join(repoRoot, 'test', 'fixtures', 'crds');
 
 /** Absolute path of an executable on PATH, or undefined. */
 export function findTool(name: string): string | undefined {
@@ -35,17 +36,6 @@ export function findTool(name: string): string | undefined {
 /** Path of the executable on PATH; when absent, null after a loud warning, or a throw under CI. */
 export function requireTool(name: string): string | null {
   return findTool(name) ?? missing(`external tool \`${name}\` is not on PATH`);
-}
-
-/** Path of ../shared/crds; when absent, null after a loud warning, or a throw under CI. */
-export function requireSharedCrds(): string | null {
-  let present = false;
-  try {
-    present = statSync(sharedCrdsDir).isDirectory();
-  } catch {
-    present = false;
-  }
-  return present ? sharedCrdsDir : missing(`upstream CRD schemas are missing at ${sharedCrdsDir}`);
 }
 
 function missing(what: string): null {

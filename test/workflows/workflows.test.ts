@@ -65,20 +65,49 @@ describe('workflow files', () => {
     expect(securityFindings(action, true)).toEqual([]);
   });
 
-  it('only propose may write, and only what a PR needs', () => {
+  it('no workflow token writes: propose writes with a GitHub App token, so its PR starts the checks', () => {
     for (const { file, text } of workflows) {
       const permissions = (parse(text) as Json).permissions as Json;
-      const writes = Object.entries(permissions).filter(([, level]) => level === 'write').map(([scope]) => scope).sort();
-      expect({ file, writes }).toEqual({ file, writes: file === 'propose.yml' ? ['contents', 'pull-requests'] : [] });
+      const writes = Object.entries(permissions).filter(([, level]) => level === 'write').map(([scope]) => scope);
+      expect({ file, writes }).toEqual({ file, writes: [] });
     }
+    const propose = parse(workflows.find((w) => w.file === 'propose.yml')!.text) as Json;
+    const steps = propose.jobs.propose.steps as Json[];
+    const mint = steps.findIndex((step) => String(step.uses).startsWith('actions/create-github-app-token@'));
+    const run = steps.findIndex((step) => /\bpropose\b/.test(String(step.run)));
+    expect(mint).toBeGreaterThanOrEqual(0);
+    expect(steps[mint]!.with).toEqual({ 'client-id': '${{ secrets.MODELGATE_APP_CLIENT_ID }}', 'private-key': '${{ secrets.MODELGATE_APP_PRIVATE_KEY }}' });
+    expect(run).toBeGreaterThan(mint);
+    expect(steps[run]!.env.GITHUB_TOKEN).toBe(`\${{ steps.${steps[mint]!.id}.outputs.token }}`);
   });
 
-  it('validation runs the validator, compile --check and strict kubeconform with catalog CRDs', () => {
+  it('validation runs on every pull request: a required check skipped by a paths filter never reports', () => {
+    const on = (parse(workflows.find((w) => w.file === 'validate.yml')!.text) as Json).on as Json;
+    expect(Object.keys(on)).toEqual(['pull_request']);
+    expect(on.pull_request ?? {}).not.toHaveProperty('paths');
+    expect(on.pull_request ?? {}).not.toHaveProperty('paths-ignore');
+  });
+
+  it('validation runs the validator, compile --check and strict kubeconform with CRDs at a pinned catalog commit', () => {
     const text = workflows.find((w) => w.file === 'validate.yml')!.text;
+    const env = (parse(text) as Json).env as Json;
     expect(text).toMatch(/validate --format github/);
     expect(text).toMatch(/compile --check/);
     expect(text).toMatch(/kubeconform -strict/);
-    expect(text).toContain('datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json');
+    expect(env.CRD_SCHEMAS).toMatch(/^https:\/\/raw\.githubusercontent\.com\/datreeio\/CRDs-catalog\/[0-9a-f]{40}\/\{\{\.Group\}\}\/\{\{\.ResourceKind\}\}_\{\{\.ResourceAPIVersion\}\}\.json$/);
+  });
+
+  it('kubeconform is a pinned release whose SHA-256 is checked before it is unpacked', () => {
+    const doc = parse(workflows.find((w) => w.file === 'validate.yml')!.text) as Json;
+    expect(doc.env.KUBECONFORM_VERSION).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(doc.env.KUBECONFORM_SHA256).toMatch(/^[0-9a-f]{64}$/);
+    const install = (doc.jobs.validate.steps as Json[]).find((step) => /kubeconform-linux-amd64\.tar\.gz/.test(String(step.run)))!.run as string;
+    const check = install.indexOf('sha256sum --check --strict');
+    expect(install).toContain('releases/download/${KUBECONFORM_VERSION}/');
+    expect(install).toContain('echo "${KUBECONFORM_SHA256}  ${archive}"');
+    expect(check).toBeGreaterThan(0);
+    expect(install.indexOf('tar ')).toBeGreaterThan(check);
+    expect(install).not.toMatch(/go install/);
   });
 
   it('the checks catch an unsafe workflow', async () => {
@@ -101,5 +130,35 @@ describe('workflow files', () => {
     ]);
     const lint = await createLinter();
     expect(lint(unsafe, 'unsafe.yml').map((r) => r.kind)).toContain('expression');
+  });
+});
+
+describe('one Node LTS everywhere', () => {
+  const lts = readFileSync(path.join(repoRoot, '.nvmrc'), 'utf8').trim();
+  const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Json;
+
+  it('.nvmrc names a supported LTS major and package.json engines require it', () => {
+    expect(lts).toMatch(/^\d+$/);
+    expect(Number(lts)).toBeGreaterThanOrEqual(22);
+    expect(Number(lts) % 2).toBe(0);
+    expect(packageJson.engines.node).toBe(`>=${lts}`);
+  });
+
+  it.each(workflows)('$file sets up Node from .nvmrc, never a version of its own', ({ text }) => {
+    const setups = Object.values((parse(text) as Json).jobs as Json)
+      .flatMap((job: Json) => job.steps as Json[])
+      .filter((step) => typeof step.uses === 'string' && step.uses.startsWith('actions/setup-node@'));
+    for (const step of setups) expect(step.with).toMatchObject({ 'node-version-file': '.nvmrc' });
+    expect(text).not.toMatch(/node-version:/);
+  });
+
+  it('.ci/run installs that LTS from npm when the machine has another one, and checks it is first on PATH', () => {
+    const run = readFileSync(path.join(repoRoot, '.ci', 'run'), 'utf8');
+    const install = run.indexOf('"node@$node_major"');
+    expect(run).toContain("node_major=$(tr -d '[:space:]' < .nvmrc)");
+    expect(install).toBeGreaterThan(0);
+    expect(run.indexOf('export PATH="$node_prefix/node_modules/.bin:$PATH"')).toBeGreaterThan(install);
+    expect(run.search(/^npm ci/m)).toBeGreaterThan(install);
+    expect(run).toContain('Node $node_major is not first on PATH');
   });
 });

@@ -2,7 +2,7 @@
  * SIGKILL `modelgate compile` while it replaces the output of 200 policies: after each kill
  * `generated/` is byte for byte the old tree or the new one (or, killed between the two renames,
  * absent with the old tree parked whole beside it); after recovery it is one of the two; and the
- * next run finishes the new tree. test/emit/kill.test.ts does this for the writer alone; this
+ * next run finishes the new tree. test/emit/kill.long.test.ts does this for the writer alone; this
  * covers the whole command with real output. Kills land at a seeded delay after the run starts
  * staging, so they hit the write however slow the machine is.
  */

@@ -1,0 +1,44 @@
+/**
+ * How every command that acts on one policy reads it: its file, its `metadata.name`, or
+ * `namespace/name`, looked up under the policy folder. An unknown name lists the names that exist
+ * (with the closest first), so a typo costs one more try, not a search.
+ */
+import { loadPolicy } from '../load/load.js';
+import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { closestName } from '../validate/did-you-mean.js';
+
+export const POLICY_ARGUMENT = 'its file, its name, or namespace/name';
+
+/** The policy file `given` names. */
+export async function findPolicyFile(given: string, policyDir: string): Promise<string> {
+  if (/\.ya?ml$/i.test(given)) return given;
+  const known: Array<{ file: string; name: string; qualified: string }> = [];
+  for (const { file, bytes } of await readPolicyFiles([policyDir])) {
+    const data = loadPolicy(file, bytes).policy?.data as { metadata?: { name?: unknown; namespace?: unknown } } | undefined;
+    const name = data?.metadata?.name;
+    if (typeof name !== 'string') continue;
+    const namespace = typeof data?.metadata?.namespace === 'string' ? data.metadata.namespace : 'default';
+    known.push({ file, name, qualified: `${namespace}/${name}` });
+  }
+  const matches = known.filter((entry) => given === entry.name || given === entry.qualified);
+  if (matches.length === 1) return matches[0]!.file;
+  if (matches.length > 1) throw new UsageError(`'${given}' names ${matches.length} policies (${matches.map((m) => m.file).join(', ')}); use namespace/name or the file`);
+  if (known.length === 0) throw new UsageError(`no policy named '${given}': ${policyDir} holds no policies`);
+  const names = [...new Set(known.map((entry) => entry.name))].sort();
+  const suggestion = closestName(given.split('/').pop()!, names);
+  throw new UsageError(`no policy named '${given}' under ${policyDir}${suggestion ? `; did you mean '${suggestion}'?` : ''} (policies: ${names.join(', ')})`);
+}
+
+/**
+ * A version as a user writes it: its number, or its name from `versions.info` (`1.3.2-20250301`).
+ * Numbers win: a name that is all digits would be ambiguous, and the schema allows it.
+ */
+export function versionArgument(given: string, info: Readonly<Record<number, { name?: string | null }>>): number {
+  if (/^[1-9][0-9]{0,15}$/.test(given) && Number.isSafeInteger(Number(given))) return Number(given);
+  const named = Object.entries(info).filter(([, entry]) => entry.name === given);
+  if (named.length === 1) return Number(named[0]![0]);
+  const names = Object.entries(info)
+    .filter(([, entry]) => typeof entry.name === 'string')
+    .map(([version, entry]) => `${entry.name} (${version})`);
+  throw new UsageError(`'${given}' is neither a version number nor a name in versions.info${names.length > 0 ? ` (names: ${names.join(', ')})` : ''}`);
+}
