@@ -60,7 +60,7 @@ function valuesFor(leaf: Leaf): fc.Arbitrary<unknown> {
   if (leaf.kind === 'percent') {
     const whole = String(s.pattern).includes('.') === false;
     const suffix = String(s.pattern).includes('pp') ? 'pp' : '%';
-    return fc.oneof(fc.constantFrom(0, 0.001, 1, 99.999, 100, 100.5, 1e6), fc.double({ min: 0, max: 200, noNaN: true })).map((x) => `${whole ? Math.round(x) : Number(x.toFixed(4))}${suffix}`);
+    return fc.oneof(fc.constantFrom(0, 0.001, 1, 99.999, 100, 100.5, 1e6, 999_999_999_999_999, 1e300), fc.double({ min: 0, max: 200, noNaN: true })).map((x) => `${(whole ? Math.round(x) : Number(x.toFixed(4))).toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 4 })}${suffix}`);
   }
   const min = s.minimum ?? s.exclusiveMinimum ?? (leaf.kind === 'integer' ? -1e6 : -1e12);
   const max = s.maximum ?? s.exclusiveMaximum ?? (leaf.kind === 'integer' ? 1e6 : 1e12);

@@ -47,3 +47,11 @@ describe('a gate too tight to ever measure', () => {
     expect(rules).toContain('>= 1000000000');
   });
 });
+
+describe('percentages', () => {
+  it('of 400 digits are a schema error, not a threshold of Infinity', () => {
+    const result = compile(`  gates: { checks: [{ metric: latency, maxIncrease: ${'9'.repeat(400)}% }] }\n`);
+    expect(result.internalError).toBe(false);
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.rule, d.line])).toEqual([['schema', 13]]);
+  });
+});
