@@ -36,6 +36,9 @@ export const DEFAULTS = {
   driftVersionLabel: 'version',
 } as const;
 
+/** The schema's ceiling on `gates.minRequests`. */
+const MAX_MIN_REQUESTS = 1_000_000_000;
+
 /* The raw document, as the schema guarantees it. */
 type Raw = Record<string, any>;
 
@@ -43,7 +46,11 @@ export function resolvePolicy(data: unknown, source: { file: string; sha256: str
   const policy = resolveWithoutDerived(data, source);
   // The guard the power analysis asks for, so a window too thin to judge reads as inconclusive.
   if (!policy.gates.minRequestsExplicit) {
-    policy.gates.minRequests = Math.max(DEFAULTS.minRequests, derivedMinRequests(policy) ?? 0);
+    const derived = derivedMinRequests(policy) ?? 0;
+    // A gate tight enough to need more than any policy may write (an effect so small its square
+    // underflows needs infinitely many) gets the largest guard: it stays inconclusive, which
+    // schedule-power reports, instead of compiling `>= +Inf` into PromQL.
+    policy.gates.minRequests = Math.max(DEFAULTS.minRequests, Number.isFinite(derived) ? Math.min(derived, MAX_MIN_REQUESTS) : MAX_MIN_REQUESTS);
   }
   return policy;
 }

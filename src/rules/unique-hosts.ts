@@ -28,7 +28,7 @@ export const uniqueHosts: Rule = {
   checkAll(ctx) {
     reportRepeats(ctx, ({ policy }) => istioHost(policy.traffic.host, policy.namespace), ['spec', 'traffic', 'host'], (key, first) => ({
       message: `host \`${key}\` is already routed by ${first}`,
-      hint: 'each model needs its own host; two VirtualServices for one host conflict in Istio (a host without a dot means <host>.<namespace>.svc.cluster.local)',
+      hint: 'each model needs its own host; two VirtualServices for one host conflict in Istio',
     }));
   },
 };

@@ -102,6 +102,25 @@ ${TRAFFIC}`;
   });
 });
 
+describe('tags, quoted keys, other number spellings, document markers and trailing comments', () => {
+  const policy = `%YAML 1.2
+---
+${HEAD}  versions:
+    "stable": !!int 0x7 # serving now
+    'candidate': 0o10   # the release
+    previous: [!!int 6]
+    retain: 3
+${TRAFFIC}...
+`;
+
+  it.each(edits)('%o', (edit, versions) => {
+    const after = act(policy, edit);
+    expectMeaning(after.replace(/^%YAML 1.2\n---\n/, '').replace(/\.\.\.\n$/, ''), policy.replace(/^%YAML 1.2\n---\n/, '').replace(/\.\.\.\n$/, ''), { ...versions, retain: 3 });
+    expect(after.startsWith('%YAML 1.2\n---\n')).toBe(true);
+    expect(after.endsWith('...\n')).toBe(true);
+  });
+});
+
 describe('merge keys', () => {
   it('are refused by validate, and so the edit is refused with that diagnostic', () => {
     const policy = `${HEAD}  versions:

@@ -21,14 +21,15 @@ describe('durations-in-range', () => {
 `).replace('  traffic:\n    host: demo.default.svc.cluster.local\n', ''),
       [
         { rule: 'durations-in-range', line: 14, column: 5, message: 'longer than an Istio timeout can hold (at most 2562047h47m16s)' },
-        { rule: 'durations-in-range', line: 19, column: 13, message: '3000000h is longer than an Argo Rollouts pause' },
+        { rule: 'durations-in-range', line: 19, column: 13, message: '3000000h is longer than an Argo Rollouts pause (int32 seconds) can hold (at most 596523h14m7s)' },
         { rule: 'durations-in-range', line: 21, column: 5, message: 'a Prometheus range or an Argo interval' },
       ],
     );
   });
 
-  it("reports a scaleDownDelay past Argo's int32 seconds", () => {
+  it("reports a scaleDownDelay or a pause past Argo's int32 seconds", () => {
     expectDiagnostics(minimalPolicy('  canary:\n    scaleDownDelay: 596523h14m8s\n'), [{ rule: 'durations-in-range', line: 15, column: 5, message: 'at most 596523h14m7s' }]);
+    expectDiagnostics(minimalPolicy('  canary:\n    steps: [{ weight: 50%, hold: 596523h14m8s }, { weight: 100% }]\n'), [{ rule: 'durations-in-range', line: 15, column: 28, message: 'at most 596523h14m7s' }]);
   });
 
   it('accepts every duration at its limit', () => {
@@ -36,7 +37,7 @@ describe('durations-in-range', () => {
       minimalPolicy(`  canary:
     scaleDownDelay: 596523h14m7s
     steps:
-      - { weight: 50%, hold: 2562047h47m16s }
+      - { weight: 50%, hold: 596523h14m7s }
       - { weight: 100% }
   gates:
     interval: 1ms

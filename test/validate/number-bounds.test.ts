@@ -36,3 +36,22 @@ describe('numbers past what a consumer can take are diagnostics', () => {
     expect(result.policies).toHaveLength(1);
   });
 });
+
+describe('a gate too tight to ever measure', () => {
+  it('gets the largest request guard instead of +Inf in its queries', () => {
+    const result = compile('  gates: { checks: [{ metric: drift, max: 1.5e-323, histogram: scores, buckets: [0.5, 1] }] }\n');
+    expect(result.internalError).toBe(false);
+    expect(result.policies).toHaveLength(1);
+    const rules = [...result.files].find(([file]) => file.endsWith('/prometheus/rules.yaml'))![1];
+    expect(rules).not.toMatch(/>= \+Inf/);
+    expect(rules).toContain('>= 1000000000');
+  });
+});
+
+describe('percentages', () => {
+  it('of 400 digits are a schema error, not a threshold of Infinity', () => {
+    const result = compile(`  gates: { checks: [{ metric: latency, maxIncrease: ${'9'.repeat(400)}% }] }\n`);
+    expect(result.internalError).toBe(false);
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.rule, d.line])).toEqual([['schema', 13]]);
+  });
+});

@@ -33,6 +33,11 @@ function securityFindings(text: string, isAction = false): string[] {
       if (typeof step.uses === 'string' && !step.uses.startsWith('./') && !/@[0-9a-f]{40}$/.test(step.uses)) findings.push(`not pinned to a commit: ${step.uses}`);
       if (typeof step.uses === 'string' && step.uses.startsWith('actions/checkout@') && step.with?.['persist-credentials'] !== false) findings.push('checkout keeps the token in .git/config');
       if (typeof step.run === 'string' && step.run.includes('${{')) findings.push(`expression pasted into a script: ${step.run.split('\n')[0]}`);
+      // A dependency's install script would run with whatever the job holds; the build is ours, run explicitly.
+      if (typeof step.run === 'string' && /\bnpm (ci|install|i)\b/.test(step.run) && !step.run.includes('--ignore-scripts')) findings.push(`installs with dependency scripts: ${step.run.split('\n')[0]}`);
+      // The token goes to the one step that talks to GitHub, never to install, build or checks.
+      const token = JSON.stringify({ env: step.env ?? {}, with: step.with ?? {} });
+      if (/secrets\.|github\.token|inputs\.token/.test(token) && !/\bpropose\b/.test(String(step.run ?? ''))) findings.push(`token given to a step that does not propose: ${step.name ?? step.run ?? step.uses}`);
     }
   }
   for (const line of text.split('\n')) {
@@ -119,6 +124,8 @@ describe('workflow files', () => {
       '    steps:',
       '      - uses: actions/checkout@v4',
       '      - run: echo "${{ github.event.pull_request.title }}"',
+      '      - run: npm ci',
+      '        env: { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" }',
       '',
     ].join('\n');
     expect(securityFindings(unsafe)).toEqual([
@@ -127,6 +134,8 @@ describe('workflow files', () => {
       'not pinned to a commit: actions/checkout@v4',
       'checkout keeps the token in .git/config',
       'expression pasted into a script: echo "${{ github.event.pull_request.title }}"',
+      'installs with dependency scripts: npm ci',
+      'token given to a step that does not propose: npm ci',
     ]);
     const lint = await createLinter();
     expect(lint(unsafe, 'unsafe.yml').map((r) => r.kind)).toContain('expression');
