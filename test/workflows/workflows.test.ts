@@ -35,9 +35,11 @@ function securityFindings(text: string, isAction = false): string[] {
       if (typeof step.run === 'string' && step.run.includes('${{')) findings.push(`expression pasted into a script: ${step.run.split('\n')[0]}`);
       // A dependency's install script would run with whatever the job holds; the build is ours, run explicitly.
       if (typeof step.run === 'string' && /\bnpm (ci|install|i)\b/.test(step.run) && !step.run.includes('--ignore-scripts')) findings.push(`installs with dependency scripts: ${step.run.split('\n')[0]}`);
-      // The token goes to the one step that talks to GitHub, never to install, build or checks.
+      // The token goes to the one step that talks to GitHub, and the App's key to the step that
+      // mints that token; never to install, build or checks.
       const token = JSON.stringify({ env: step.env ?? {}, with: step.with ?? {} });
-      if (/secrets\.|github\.token|inputs\.token/.test(token) && !/\bpropose\b/.test(String(step.run ?? ''))) findings.push(`token given to a step that does not propose: ${step.name ?? step.run ?? step.uses}`);
+      const mintsToken = typeof step.uses === 'string' && step.uses.startsWith('actions/create-github-app-token@');
+      if (/secrets\.|github\.token|inputs\.token/.test(token) && !mintsToken && !/\bpropose\b/.test(String(step.run ?? ''))) findings.push(`token given to a step that does not propose: ${step.name ?? step.run ?? step.uses}`);
     }
   }
   for (const line of text.split('\n')) {
