@@ -126,7 +126,9 @@ function rowsOf(before: ResolvedPolicy | null, after: ResolvedPolicy): ChangeRow
     add('failure limit', String(b.gates.failureLimit), String(after.gates.failureLimit), after.gates.failureLimit > b.gates.failureLimit ? 'loosened' : 'tightened');
   }
   add('rollback target', b ? String(b.rollback.toVersion) : NONE, String(after.rollback.toVersion));
-  add('retain', b ? String(b.versions.retain) : NONE, String(after.versions.retain));
+  // A retention that only follows the loaded set (the default) is said by the next row.
+  const retentionFollows = (p: ResolvedPolicy) => p.versions.retain === p.versions.retained.length;
+  if (!b || !retentionFollows(b) || !retentionFollows(after)) add('retain', b ? String(b.versions.retain) : NONE, String(after.versions.retain));
   add('TF Serving loads', b ? b.versions.retained.join(', ') : NONE, after.versions.retained.join(', '), b ? loadChange(b, after) ?? 'changed' : 'added');
   rows.push(...provenanceDeltas(b, after));
   return rows;
