@@ -31,6 +31,27 @@ describe.skipIf(!requireBuiltCli())('the command line', () => {
     root = project();
   });
 
+  // One verdict: validate runs every check compile runs on a policy, including the ones that
+  // compare with the release running now (tfserving-label-order), so a policy never passes
+  // validate and then fails compile or plan.
+  it.each([
+    ['a candidate TF Serving does not load yet', 'policies/fraud-detector.yaml', 'candidate: 42', 'candidate: 43'],
+    ['a schema error', 'policies/churn-scorer.yaml', 'weight: 50%, hold: 12h', 'weight: fifty, hold: 12h'],
+    ['a rule error', 'policies/recommender.yaml', 'header: x-user-id', 'header: X-User-Id'],
+    ['a host two policies route', 'policies/search-ranker.yaml', 'host: search-ranker.search.svc.cluster.local', 'host: fraud-detector.risk.svc.cluster.local'],
+  ])('validate and compile reach one verdict on %s', (_what, file, from, to) => {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(path.join(root, file), text.replace(from, to));
+    const validate = runCli(['validate', '--format', 'json'], { cwd: root });
+    const compile = runCli(['compile', '--check', '--format', 'json'], { cwd: root });
+    const policyFindings = (run: { stdout: string }) => (JSON.parse(run.stdout) as Array<{ file: string }>).filter((d) => d.file.startsWith('policies/'));
+    expect(validate.status).toBe(1);
+    expect(compile.status).toBe(1);
+    expect(policyFindings(validate).length).toBeGreaterThan(0);
+    expect(policyFindings(validate)).toEqual(policyFindings(compile));
+  });
+
   it('suggests the command meant, never a stack or the argument parser text', () => {
     const run = runCli(['validat'], { cwd: root });
     expect(run.status).toBe(2);
