@@ -134,6 +134,18 @@ describe.skipIf(!requireBuiltCli())('the command line', () => {
     expect(runCli(['pause'], { cwd: root }).status).toBe(2);
   });
 
+  it('schema --write puts the schema where a policy’s yaml-language-server line looks for it', () => {
+    const adopter = mkdtempSync(path.join(tmpdir(), 'modelgate-adopter-'));
+    const printed = runCli(['schema'], { cwd: adopter });
+    const write = runCli(['schema', '--write'], { cwd: adopter });
+    expect(write.status).toBe(0);
+    const pointer = /\$schema=(\S+)/.exec(readFileSync(path.join(repoRoot, 'policies/churn-scorer.yaml'), 'utf8'))![1]!;
+    expect(readFileSync(path.resolve(adopter, 'policies', pointer), 'utf8')).toBe(printed.stdout);
+    expect(runCli(['schema', '--write', '--to', 'editor/policy.json'], { cwd: adopter }).status).toBe(0);
+    expect(readFileSync(path.join(adopter, 'editor/policy.json'), 'utf8')).toBe(printed.stdout);
+    expect(runCli(['schema', '--to', 'x.json'], { cwd: adopter }).status).toBe(2);
+  });
+
   it('simulate reports a scenario that is not JSON at its line and column', () => {
     writeFileSync(path.join(root, 'broken.json'), '{\n  "description": "x",\n  "minutes" 30\n}\n');
     const run = runCli(['simulate', 'fraud-detector', '--metrics', 'broken.json'], { cwd: root });
