@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { rules } from '../src/rules/index.js';
+import { validateSources } from '../src/validate/validate.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -27,5 +29,16 @@ describe('README', () => {
     // What CI runs, said where a newcomer looks first, and true of .ci/run.
     expect(firstBlock).toMatch(/^LONG=1 npm test\b.*CI runs/m);
     expect(readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')).toMatch(/^LONG=1 npm test$/m);
+  });
+
+  it('shows a complete gates block that validates in the minimal policy, with every field the schema has', () => {
+    const minimal = /## A policy[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const gates = /A complete `gates` block[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const { policies, diagnostics } = validateSources([{ file: 'churn-scorer.yaml', bytes: new TextEncoder().encode(minimal + gates) }]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(policies).toHaveLength(1);
+    const schema = JSON.parse(readFileSync(new URL('../schemas/release-policy.schema.json', import.meta.url), 'utf8'));
+    const written = Object.keys((parse(gates) as { gates: object }).gates).sort();
+    expect(written).toEqual(Object.keys(schema.$defs.gates.properties).sort());
   });
 });

@@ -3,11 +3,8 @@
  * not in the policy, so a policy edit cannot mean "hold here". Given a policy, it prints the
  * commands that pause and resume that policy's Rollout, spelled with its real name and namespace.
  */
-import { readPolicyFiles, UsageError } from '../load/discover.js';
-import { formatDiagnostics } from '../diagnostics/format.js';
-import { validateSources } from '../validate/validate.js';
 import { readCommandLine, usageError } from './command-line.js';
-import { findPolicyFile, POLICY_ARGUMENT } from './policy-argument.js';
+import { POLICY_ARGUMENT, validNamedPolicy } from './policy-argument.js';
 
 const WHY = `A policy says how a release proceeds, not where a running release currently is: the current
 canary step lives in the Argo Rollout's status. Turning every hold into 'hold: manual' would
@@ -32,19 +29,9 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
   if (positionals.length !== 1) return usageError('pause', `name the policy whose release to pause (${POLICY_ARGUMENT})`);
-  let files;
-  try {
-    files = await readPolicyFiles([await findPolicyFile(positionals[0]!, values.policies)]);
-  } catch (error) {
-    if (error instanceof UsageError) return usageError('pause', error.message);
-    throw error;
-  }
-  const { policies, diagnostics } = validateSources(files);
-  if (policies.length !== 1) {
-    process.stderr.write(formatDiagnostics(diagnostics, 'human'));
-    return usageError('pause', `${files[0]!.file} does not validate, so its Rollout's name is not known`);
-  }
-  const { name, namespace } = policies[0]!.policy;
+  const policy = await validNamedPolicy('pause', positionals[0]!, values.policies);
+  if (typeof policy === 'number') return policy;
+  const { name, namespace } = policy;
   // The Rollout is named after the policy, in its namespace (src/targets/argo-rollouts.ts).
   process.stderr.write(`${WHY}\n`);
   process.stdout.write(`kubectl argo rollouts pause ${name} -n ${namespace}\nkubectl argo rollouts promote ${name} -n ${namespace}   # resume\n`);

@@ -3,9 +3,13 @@
  * `namespace/name`, looked up under the policy folder. An unknown name lists the names that exist
  * (with the closest first), so a typo costs one more try, not a search.
  */
+import { formatDiagnostics } from '../diagnostics/format.js';
 import { loadPolicy } from '../load/load.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
+import type { ResolvedPolicy } from '../resolve/policy.js';
 import { closestName } from '../validate/did-you-mean.js';
+import { validateSources } from '../validate/validate.js';
+import { usageError } from './command-line.js';
 
 export const POLICY_ARGUMENT = 'its file, its name, or namespace/name';
 
@@ -27,6 +31,24 @@ export async function findPolicyFile(given: string, policyDir: string): Promise<
   const names = [...new Set(known.map((entry) => entry.name))].sort();
   const suggestion = closestName(given.split('/').pop()!, names);
   throw new UsageError(`no policy named '${given}' under ${policyDir}${suggestion ? `; did you mean '${suggestion}'?` : ''} (policies: ${names.join(', ')})`);
+}
+
+/**
+ * The one policy a command acts on, validated; or, after saying why on stderr, the exit code
+ * (2: no such policy, or it does not validate, so the command cannot act on it).
+ */
+export async function validNamedPolicy(command: string, given: string, policyDir: string): Promise<ResolvedPolicy | number> {
+  let files;
+  try {
+    files = await readPolicyFiles([await findPolicyFile(given, policyDir)]);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(command, error.message);
+    throw error;
+  }
+  const { policies, diagnostics } = validateSources(files);
+  if (policies.length === 1) return policies[0]!.policy;
+  process.stderr.write(formatDiagnostics(diagnostics, 'human'));
+  return usageError(command, `${files[0]!.file} does not validate; fix it first`);
 }
 
 /**

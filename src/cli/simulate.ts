@@ -1,13 +1,10 @@
 /** `modelgate simulate`: replay a metrics scenario through a policy's rollout and gates. */
 import { readFileSync } from 'node:fs';
-import { formatDiagnostics } from '../diagnostics/format.js';
-import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { formatSimulation } from '../simulate/report.js';
 import { parseScenario, ScenarioSyntaxError } from '../simulate/scenario.js';
 import { simulate } from '../simulate/simulate.js';
-import { validateSources } from '../validate/validate.js';
 import { readCommandLine, usageError } from './command-line.js';
-import { findPolicyFile, POLICY_ARGUMENT } from './policy-argument.js';
+import { POLICY_ARGUMENT, validNamedPolicy } from './policy-argument.js';
 
 const HELP = `usage: modelgate simulate POLICY --metrics FILE [--format human|json] [--policies DIR]
 
@@ -34,19 +31,8 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
   if (positionals.length !== 1 || !values.metrics) return usageError('simulate', `give one POLICY (${POLICY_ARGUMENT}) and --metrics FILE`);
-  let files;
-  try {
-    files = await readPolicyFiles([await findPolicyFile(positionals[0]!, values.policies)]);
-  } catch (error) {
-    if (error instanceof UsageError) return usageError('simulate', error.message);
-    throw error;
-  }
-  const { policies, diagnostics } = validateSources(files);
-  if (policies.length !== 1) {
-    process.stderr.write(formatDiagnostics(diagnostics, 'human'));
-    return 2;
-  }
-  const policy = policies[0]!.policy;
+  const policy = await validNamedPolicy('simulate', positionals[0]!, values.policies);
+  if (typeof policy === 'number') return policy;
   let result;
   try {
     result = simulate(policy, parseScenario(readFileSync(values.metrics, 'utf8'), policy));

@@ -1,24 +1,31 @@
 /** `modelgate validate`: check release policies and report every problem at its line and column. */
-import { hasErrors } from '../diagnostics/diagnostic.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { releaseChecks } from '../compile/release-checks.js';
+import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { parseHeader } from '../emit/header.js';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, summaryLine, type DiagnosticFormat } from '../diagnostics/format.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { validateSources } from '../validate/validate.js';
 import { readCommandLine, usageError } from './command-line.js';
 
-const HELP = `usage: modelgate validate [PATH…] [--format human|json|github]
+const HELP = `usage: modelgate validate [PATH…] [--format human|json|github] [--out DIR]
 
 Check release policies (files, or folders searched for *.yaml and *.yml; default: policies/)
-against the ReleasePolicy schema and modelgate's rules.
+against the ReleasePolicy schema and modelgate's rules, and against the release running now
+(the output in DIR, default generated) with the same checks compile and plan run, so the three
+reach one verdict.
 
   --format F   human (default), json (an array of {file, line, column, severity, rule,
                message, hint}) or github (workflow annotations on the pull request)
+  --out DIR    the generated output the running release was compiled into (default: generated)
 
 exit status: 0 every policy is valid (warnings allowed); 1 a policy is invalid;
 2 usage error or a file that cannot be read.
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const line = readCommandLine<{ format: DiagnosticFormat }>('validate', argv, HELP, { format: { type: 'string', default: 'human' } }, { format: DIAGNOSTIC_FORMATS });
+  const line = readCommandLine<{ format: DiagnosticFormat; out: string }>('validate', argv, HELP, { format: { type: 'string', default: 'human' }, out: { type: 'string', default: 'generated' } }, { format: DIAGNOSTIC_FORMATS });
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
   const format = values.format;
@@ -30,8 +37,22 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
   if (files.length === 0) return usageError('validate', `no policy files (*.yaml, *.yml) in ${positionals.join(' ') || 'policies/'}`);
-  const { diagnostics } = validateSources(files);
+  const validated = validateSources(files);
+  const checks = releaseChecks(previousOutputIn(values.out));
+  const diagnostics = sortDiagnostics([...validated.diagnostics, ...validated.policies.flatMap((policy) => checks.flatMap((check) => check(policy)))]);
   process.stdout.write(formatDiagnostics(diagnostics, format));
   if (format === 'human') process.stdout.write(summaryLine(diagnostics, files.length));
   return hasErrors(diagnostics) ? 1 : 0;
+}
+
+/** A file of the output folder below its header, as compile reads it; null when absent. */
+function previousOutputIn(outDir: string): (file: string) => string | null {
+  return (file) => {
+    try {
+      return parseHeader(readFileSync(path.join(outDir, file), 'utf8'))?.body ?? null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+      throw error;
+    }
+  };
 }

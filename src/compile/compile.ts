@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readPolicyFiles } from '../load/discover.js';
 import { validateSources } from '../validate/validate.js';
 import { buildPolicies, type BuildOptions, type BuildResult } from './build.js';
-import { tfservingLabelOrder } from './tfserving-label-order.js';
+import { releaseChecks } from './release-checks.js';
 
 export interface CompileOptions extends Omit<BuildOptions, 'policyChecks'> {
   /** Content of a file in the output folder (path relative to it), null when absent. */
@@ -22,7 +22,7 @@ export async function compile(paths: readonly string[], options: CompileOptions)
 export function compileSources(files: Array<{ file: string; bytes: Uint8Array }>, options: CompileOptions): BuildResult {
   const validated = validateSources(files);
   const previousOutput = options.previousOutput ?? (() => null);
-  const built = buildPolicies(validated.policies, { ...options, policyChecks: [tfservingLabelOrder(previousOutput)] });
+  const built = buildPolicies(validated.policies, { ...options, policyChecks: releaseChecks(previousOutput) });
   const diagnostics: Diagnostic[] = [...validated.diagnostics, ...built.diagnostics];
   return { ...built, diagnostics };
 }

@@ -1,24 +1,7 @@
-/** What a policy change does to real traffic, in one sentence a reviewer reads first. */
+/** Words for a policy's gates and its blast radius, shared by `plan` and the PR description. */
 import { blastRadius } from '../analysis/blast-radius.js';
 import type { Gate, ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
-import { minimumText, timelineOf } from './timeline.js';
-
-export function describeChange(policy: ResolvedPolicy | null, before: ResolvedPolicy | null): string {
-  if (!policy) return `policy removed: its generated files are deleted (was serving ${before?.versions.stable})`;
-  const { stable, candidate } = policy.versions;
-  const prefix = before ? '' : 'new policy: ';
-  const timeline = timelineOf(policy);
-  if (candidate !== null && timeline) {
-    const shadow = policy.shadow ? `enters shadow at ${policy.shadow.mirrorPercent}% mirror for ${formatDuration(policy.shadow.durationSeconds)}, then ` : '';
-    const steps = policy.canary.steps.map((s) => `${s.weightPercent}%${s.manual ? ' (manual hold)' : ''}`).join(' → ');
-    return `${prefix}candidate ${candidate} ${shadow}${policy.shadow ? '' : 'takes '}${steps}${policy.shadow ? '' : ' of traffic'} (${minimumText(timeline)}); rollback target ${policy.rollback.toVersion}`;
-  }
-  if (before?.versions.candidate === stable && before.versions.stable !== stable) return `${prefix}candidate ${stable} promoted: 100% of traffic on ${stable}; rollback target ${policy.rollback.toVersion}`;
-  if (before && before.versions.stable !== stable) return `${prefix}rollback: 100% of traffic on ${stable} (was stable ${before.versions.stable}${before.versions.candidate === null ? '' : ` with candidate ${before.versions.candidate}`})`;
-  if (before?.versions.candidate != null) return `${prefix}candidate ${before.versions.candidate} withdrawn: 100% of traffic stays on ${stable}`;
-  return `${prefix}steady: 100% of traffic on ${stable}`;
-}
 
 /** `P99 latency ≤ stable +10%`, `error rate ≤ 2%`, `PSI drift of fraud_score ≤ 0.05`. */
 export function gateThreshold(gate: Gate): string {
@@ -45,6 +28,14 @@ export function describeExposure(policy: ResolvedPolicy): string[] {
   const beforeFull = radius.steps.at(-2)?.cumulativeExposedRequests;
   if (beforeFull != null) lines.push(`before 100%, the candidate answers about ${beforeFull.toLocaleString('en-US')} requests`);
   else if (policy.traffic.expectedRps === null) lines.push('requests exposed before 100% unknown: traffic.expectedRps is not set');
+  if (radius.shadow) {
+    const { mirrorPercent, durationSeconds, extraRps, extraRequests } = radius.shadow;
+    lines.push(
+      `shadow: at most ${formatDuration(durationSeconds)} of ${mirrorPercent}% mirroring, ${extraRps === null ? 'an unknown extra load (traffic.expectedRps is not set)' : `${extraRps.toLocaleString('en-US')} extra requests per second to the candidate, about ${extraRequests!.toLocaleString('en-US')} in all`}; its answers are discarded, so no user sees them`,
+    );
+  }
+  const least = formatDuration(radius.minDurationSeconds);
+  lines.push(radius.maxDurationSeconds === null ? `duration: at least ${least}, no maximum (a manual hold waits for a person)` : `duration: at least ${least}, at most ${formatDuration(radius.maxDurationSeconds)} when every measurement is conclusive`);
   const detect = formatDuration(radius.rollback.detectionSeconds);
   lines.push(
     radius.rollback.worstCaseSeconds !== null

@@ -8,7 +8,9 @@ import { diffTree, nextTree, type Change } from '../emit/diff.js';
 import type { ExistingFile } from '../emit/tree.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { policyDir } from '../names.js';
-import { describeChange, describeExposure } from './plan-words.js';
+import { describePolicyChange, type ChangeDescription } from './change-description.js';
+import { linesChanged } from './lines-changed.js';
+import { describeExposure } from './plan-words.js';
 
 export interface PlanInput {
   /** Output folder, repository-relative (`generated`). */
@@ -26,8 +28,9 @@ export interface FileChange {
   /** Repository path. */
   path: string;
   status: 'added' | 'modified' | 'deleted';
-  /** Lines in the file after the change (before it, for a deletion). */
-  lines: number;
+  /** Lines added and removed by the change, as a line diff counts them. */
+  added: number;
+  removed: number;
 }
 
 export interface PolicyPlan {
@@ -35,7 +38,8 @@ export interface PolicyPlan {
   key: string;
   policy: ResolvedPolicy | null;
   before: ResolvedPolicy | null;
-  story: string;
+  /** What merging does, from the policy before and after. */
+  change: ChangeDescription;
   /** Blast-radius sentences for a release in progress. */
   exposure: string[];
   files: FileChange[];
@@ -65,7 +69,7 @@ export function planChange(input: PlanInput): Plan {
     if (!entry) {
       const policy = current.get(key) ?? null;
       const before = base.get(key) ?? null;
-      entry = { key, policy, before, story: describeChange(policy, before), exposure: policy ? describeExposure(policy) : [], files: [] };
+      entry = { key, policy, before, change: describePolicyChange(before, policy), exposure: policy ? describeExposure(policy) : [], files: [] };
       byKey.set(key, entry);
     }
     entry.files.push(change);
@@ -80,11 +84,6 @@ export function planChange(input: PlanInput): Plan {
 }
 
 function fileChange(change: Change, input: PlanInput, repoPath: (path: string) => string): FileChange {
-  const text = input.planned.get(change.path) ?? input.baseFiles.get(change.path) ?? '';
   const status = change.status === 'missing' ? 'added' : change.status === 'extra' ? 'deleted' : 'modified';
-  return { path: repoPath(change.path), status, lines: lineCount(text) };
-}
-
-function lineCount(text: string): number {
-  return text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  return { path: repoPath(change.path), status, ...linesChanged(input.baseFiles.get(change.path) ?? '', input.planned.get(change.path) ?? '') };
 }

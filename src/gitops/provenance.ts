@@ -9,11 +9,11 @@ export interface ProvenanceRow {
   field: string;
   stable: string;
   candidate: string;
-  /** candidate − stable for offline metrics, signed; empty otherwise. */
+  /** candidate − stable for offline metrics, signed; `same` or `differs` for the other facts. */
   change: string;
 }
 
-const FACTS: ReadonlyArray<[string, keyof Omit<VersionInfo, 'offlineMetrics'>]> = [
+export const PROVENANCE_FACTS: ReadonlyArray<[string, keyof Omit<VersionInfo, 'offlineMetrics'>]> = [
   ['name', 'name'],
   ['data', 'dataSnapshot'],
   ['commit', 'commit'],
@@ -26,15 +26,15 @@ export function provenanceRows(policy: ResolvedPolicy): ProvenanceRow[] {
   if (candidate === null || (!info[stable] && !info[candidate])) return [];
   const before = info[stable];
   const after = info[candidate];
-  const rows: ProvenanceRow[] = [{ field: 'version', stable: String(stable), candidate: String(candidate), change: '' }];
-  for (const [field, key] of FACTS) {
-    if (before?.[key] || after?.[key]) rows.push({ field, stable: before?.[key] ?? '—', candidate: after?.[key] ?? '—', change: '' });
+  const rows: ProvenanceRow[] = [{ field: 'version', stable: String(stable), candidate: String(candidate), change: candidate > stable ? 'newer' : 'older' }];
+  for (const [field, key] of PROVENANCE_FACTS) {
+    if (before?.[key] || after?.[key]) rows.push({ field, stable: before?.[key] ?? '—', candidate: after?.[key] ?? '—', change: before?.[key] === after?.[key] ? 'same' : 'differs' });
   }
   const metrics = [...new Set([...Object.keys(before?.offlineMetrics ?? {}), ...Object.keys(after?.offlineMetrics ?? {})])].sort();
   for (const metric of metrics) {
     const a = metricOf(before, metric);
     const b = metricOf(after, metric);
-    rows.push({ field: `offline ${metric}`, stable: a === undefined ? '—' : String(a), candidate: b === undefined ? '—' : String(b), change: a === undefined || b === undefined ? '' : signed(b - a) });
+    rows.push({ field: `offline ${metric}`, stable: a === undefined ? '—' : String(a), candidate: b === undefined ? '—' : String(b), change: a === undefined || b === undefined ? 'not comparable' : signed(b - a) });
   }
   return rows;
 }
@@ -45,14 +45,14 @@ function metricOf(info: VersionInfo | undefined, metric: string): number | undef
 }
 
 /** `+0.006` / `-0.010`: enough digits to show the smallest change between two metrics. */
-function signed(delta: number): string {
+export function signed(delta: number): string {
   const rounded = Number(delta.toPrecision(6));
   return `${rounded > 0 ? '+' : rounded < 0 ? '−' : '±'}${Math.abs(rounded)}`;
 }
 
-/** The same facts as lines of `plan` output: `offline auc: 0.941 → 0.947 (+0.006)`. */
+/** The same facts as lines of `plan` output: `offline auc, stable → candidate: 0.941 → 0.947 (+0.006)`. */
 export function provenanceLines(policy: ResolvedPolicy): string[] {
   return provenanceRows(policy)
     .filter((row) => row.field !== 'version')
-    .map((row) => `${row.field}: ${row.stable} → ${row.candidate}${row.change ? ` (${row.change})` : ''}`);
+    .map((row) => `${row.field}, stable → candidate: ${row.stable} → ${row.candidate} (${row.change})`);
 }

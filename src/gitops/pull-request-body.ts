@@ -9,7 +9,7 @@ import type { Plan, PolicyPlan } from './plan.js';
 import { gateThreshold } from './plan-words.js';
 import { PULL_REQUEST_TEMPLATE } from './templates/pull-request.js';
 import { provenanceRows } from './provenance.js';
-import { mermaidChart, timelineOf } from './timeline.js';
+import { textChart, timelineOf, timelineSentence } from './timeline.js';
 
 /** A release action the PR carries out, for the banner a rollback gets. */
 export interface ActionNote {
@@ -21,7 +21,21 @@ export interface ActionNote {
 
 interface View {
   urgent: Markdown | null;
-  policies: Array<{ key: Markdown; model: Markdown; versions: Markdown; owners: Markdown; gates: Markdown; rollbackTarget: Markdown; story: Markdown; exposure: Markdown[]; provenance: Array<{ field: Markdown; stable: Markdown; candidate: Markdown; change: Markdown }>; chart: Markdown | null }>;
+  policies: Array<{
+    key: Markdown;
+    model: Markdown;
+    versions: Markdown;
+    owners: Markdown;
+    gates: Markdown;
+    rollbackTarget: Markdown;
+    headline: Markdown;
+    callouts: Markdown[];
+    changes: Array<{ field: Markdown; before: Markdown; after: Markdown; change: Markdown }>;
+    exposure: Markdown[];
+    provenance: Array<{ field: Markdown; stable: Markdown; candidate: Markdown; change: Markdown }>;
+    timeline: Markdown | null;
+    chart: Markdown | null;
+  }>;
   checklist: Markdown[];
   warnings: Markdown[];
   files: Array<{ path: Markdown; status: Markdown; lines: Markdown }>;
@@ -35,7 +49,7 @@ export function pullRequestBody(plan: Plan, action: ActionNote | null): string {
     policies: plan.policies.map(policyView),
     checklist: plan.policies.flatMap(checklist),
     warnings: plan.warnings.map((d) => markdown(`${d.file}:${d.line}:${d.column} [${d.rule}] ${d.message}`)),
-    files: plan.files.map((f) => ({ path: markdown(f.path), status: trusted(f.status), lines: trusted(String(f.lines)) })),
+    files: plan.files.map((f) => ({ path: markdown(f.path), status: trusted(f.status), lines: trusted(`+${f.added} −${f.removed}`) })),
   };
   return render(view);
 }
@@ -43,7 +57,7 @@ export function pullRequestBody(plan: Plan, action: ActionNote | null): string {
 export function pullRequestTitle(plan: Plan, action: ActionNote | null): string {
   if (action) return `${action.action === 'rollback' ? '[urgent] ' : ''}modelgate: ${action.summary}`;
   const names = plan.policies.map((p) => p.key);
-  return `modelgate: ${plan.policies.length === 1 ? plan.policies[0]!.story : `update ${names.length} policies (${names.join(', ')})`}`;
+  return `modelgate: ${plan.policies.length === 1 ? `${plan.policies[0]!.key}: ${plan.policies[0]!.change.title}` : `update ${names.length} policies (${names.join(', ')})`}`;
 }
 
 function policyView(entry: PolicyPlan): View['policies'][number] {
@@ -52,16 +66,19 @@ function policyView(entry: PolicyPlan): View['policies'][number] {
   return {
     key: markdown(entry.key),
     model: markdown(policy?.model.name ?? '—'),
-    versions: policy ? markdown(`${policy.versions.stable} → ${policy.versions.candidate ?? 'none'}`) : trusted('removed'),
+    versions: policy ? markdown(`stable ${policy.versions.stable}, ${policy.versions.candidate === null ? 'no candidate' : `candidate ${policy.versions.candidate}`}`) : trusted('removed'),
     owners: markdown(policy?.owners.join(', ') || '—'),
     gates: policy && policy.versions.candidate !== null ? markdown(policy.gates.checks.map((g) => `${g.name}: ${gateThreshold(g)}`).join('; ')) : trusted('—'),
     rollbackTarget: policy ? markdown(String(policy.rollback.toVersion)) : trusted('—'),
-    story: markdown(entry.story),
+    headline: markdown(entry.change.headline),
+    callouts: entry.change.callouts.map(markdown),
+    changes: entry.change.rows.map((row) => ({ field: markdown(row.field), before: markdown(row.before), after: markdown(row.after), change: markdown(row.change) })),
     exposure: entry.exposure.map(markdown),
     provenance: policy
       ? provenanceRows(policy).map((row) => ({ field: markdown(row.field), stable: markdown(row.stable), candidate: markdown(row.candidate), change: markdown(row.change) }))
       : [],
-    chart: timeline ? trusted(mermaidChart(timeline)) : null,
+    timeline: timeline ? markdown(`Candidate ${policy!.versions.candidate}: ${timelineSentence(timeline)}.`) : null,
+    chart: timeline ? trusted(textChart(timeline)) : null,
   };
 }
 

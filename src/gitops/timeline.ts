@@ -1,6 +1,8 @@
 /**
- * The rollout as phases over time — shadow, then each canary step — and the same as a Mermaid
- * chart of traffic share. The chart holds only numbers and fixed words, never policy text.
+ * The rollout as phases over time — shadow, then each canary step — as a sentence and as a
+ * plain-text chart with time to scale. Text, not a Mermaid chart: `xychart-beta` is unknown to
+ * older GitHub Enterprise servers and to e-mail, and a 1% bar on a 0–100 axis cannot be seen.
+ * The chart holds only numbers and fixed words, never policy text.
  */
 import { blastRadius } from '../analysis/blast-radius.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
@@ -45,15 +47,42 @@ export function minimumText(timeline: Timeline): string {
   return `at least ${formatDuration(timeline.minimumSeconds)}${manual}`;
 }
 
-export function mermaidChart(timeline: Timeline): string {
-  const labels = timeline.phases.map((p) => `"${formatDuration(p.startSeconds)}${p.kind === 'shadow' ? ' shadow' : ''}${p.manual ? ' manual' : ''}"`);
-  const lines = [
-    'xychart-beta',
-    `    title "Candidate share of traffic, ${minimumText(timeline)}"`,
-    `    x-axis "time since merge" [${labels.join(', ')}]`,
-    '    y-axis "percent of requests" 0 --> 100',
-    `    bar [${timeline.phases.map((p) => p.servedPercent).join(', ')}]`,
-  ];
-  if (timeline.phases.some((p) => p.mirrorPercent > 0)) lines.push(`    line [${timeline.phases.map((p) => p.mirrorPercent).join(', ')}]`);
-  return lines.join('\n');
+/** `shadow for 1h (100% of requests copied, answers discarded), then 1% for 30m, …, then 100%`. */
+export function timelineSentence(timeline: Timeline): string {
+  const phases = timeline.phases.map((p) =>
+    p.kind === 'shadow'
+      ? `shadow for ${formatDuration(p.holdSeconds ?? 0)} (${p.mirrorPercent}% of requests copied to the candidate, its answers discarded)`
+      : `${p.servedPercent}%${p.manual ? ' until a person promotes' : p.holdSeconds !== null ? ` for ${formatDuration(p.holdSeconds)}` : ''}`,
+  );
+  return `${phases.join(', then ')}: ${minimumText(timeline)}`;
+}
+
+const WIDTH = 48;
+const TICKS = [60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+const SERVED = '█';
+const MIRRORED = '░';
+const MANUAL = '┆';
+
+/** One row per phase, its bar placed on a time axis to scale; every phase at least one column wide. */
+export function textChart(timeline: Timeline): string {
+  const total = Math.max(timeline.minimumSeconds, 1);
+  const column = (seconds: number) => Math.min(WIDTH - 1, Math.floor((seconds / total) * WIDTH));
+  const tick = TICKS.find((t) => total / t <= 6) ?? TICKS.at(-1)!;
+  const axis = Array<string>(WIDTH + 8).fill(' ');
+  for (let t = 0; t <= total; t += tick) {
+    const label = formatDuration(t);
+    const at = Math.min(column(t), WIDTH + 8 - label.length);
+    if (axis.slice(at, at + label.length + 1).every((c) => c === ' ')) label.split('').forEach((c, i) => (axis[at + i] = c));
+  }
+  const rows = timeline.phases.map((phase, index) => {
+    const start = column(phase.startSeconds);
+    const end = phase.holdSeconds === null ? start + 1 : Math.max(start + 1, column(phase.startSeconds + phase.holdSeconds));
+    const glyph = phase.kind === 'shadow' ? MIRRORED : phase.manual ? MANUAL : SERVED;
+    const bar = ' '.repeat(start) + glyph.repeat(end - start);
+    const name = phase.kind === 'shadow' ? 'shadow' : `step ${index + (timeline.phases[0]?.kind === 'shadow' ? 0 : 1)}`;
+    const what = phase.kind === 'shadow' ? `${phase.mirrorPercent}% mirrored` : `${phase.servedPercent}%${phase.manual ? ' (manual hold)' : ''}`;
+    return `${name.padEnd(8)}${bar.padEnd(WIDTH)}  ${what}`;
+  });
+  const legend = [`${SERVED} candidate answers that share of users`, timeline.phases.some((p) => p.kind === 'shadow') ? `${MIRRORED} requests copied to the candidate, answers discarded` : '', timeline.manualHolds > 0 ? `${MANUAL} waits for a person` : ''].filter(Boolean);
+  return [`${'time'.padEnd(8)}${axis.join('').trimEnd()}`, ...rows, '', `legend: ${legend.join('; ')}`].join('\n');
 }

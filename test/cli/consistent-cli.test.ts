@@ -31,6 +31,27 @@ describe.skipIf(!requireBuiltCli())('the command line', () => {
     root = project();
   });
 
+  // One verdict: validate runs every check compile runs on a policy, including the ones that
+  // compare with the release running now (tfserving-label-order), so a policy never passes
+  // validate and then fails compile or plan.
+  it.each([
+    ['a candidate TF Serving does not load yet', 'policies/fraud-detector.yaml', 'candidate: 42', 'candidate: 43'],
+    ['a schema error', 'policies/churn-scorer.yaml', 'weight: 50%, hold: 12h', 'weight: fifty, hold: 12h'],
+    ['a rule error', 'policies/recommender.yaml', 'header: x-user-id', 'header: X-User-Id'],
+    ['a host two policies route', 'policies/search-ranker.yaml', 'host: search-ranker.search.svc.cluster.local', 'host: fraud-detector.risk.svc.cluster.local'],
+  ])('validate and compile reach one verdict on %s', (_what, file, from, to) => {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(path.join(root, file), text.replace(from, to));
+    const validate = runCli(['validate', '--format', 'json'], { cwd: root });
+    const compile = runCli(['compile', '--check', '--format', 'json'], { cwd: root });
+    const policyFindings = (run: { stdout: string }) => (JSON.parse(run.stdout) as Array<{ file: string }>).filter((d) => d.file.startsWith('policies/'));
+    expect(validate.status).toBe(1);
+    expect(compile.status).toBe(1);
+    expect(policyFindings(validate).length).toBeGreaterThan(0);
+    expect(policyFindings(validate)).toEqual(policyFindings(compile));
+  });
+
   it('suggests the command meant, never a stack or the argument parser text', () => {
     const run = runCli(['validat'], { cwd: root });
     expect(run.status).toBe(2);
@@ -111,6 +132,18 @@ describe.skipIf(!requireBuiltCli())('the command line', () => {
     expect(rollout.kind).toBe('Rollout');
     expect(run.stdout.split('\n')[0]).toBe(`kubectl argo rollouts pause ${rollout.metadata.name} -n ${rollout.metadata.namespace}`);
     expect(runCli(['pause'], { cwd: root }).status).toBe(2);
+  });
+
+  it('schema --write puts the schema where a policy’s yaml-language-server line looks for it', () => {
+    const adopter = mkdtempSync(path.join(tmpdir(), 'modelgate-adopter-'));
+    const printed = runCli(['schema'], { cwd: adopter });
+    const write = runCli(['schema', '--write'], { cwd: adopter });
+    expect(write.status).toBe(0);
+    const pointer = /\$schema=(\S+)/.exec(readFileSync(path.join(repoRoot, 'policies/churn-scorer.yaml'), 'utf8'))![1]!;
+    expect(readFileSync(path.resolve(adopter, 'policies', pointer), 'utf8')).toBe(printed.stdout);
+    expect(runCli(['schema', '--write', '--to', 'editor/policy.json'], { cwd: adopter }).status).toBe(0);
+    expect(readFileSync(path.join(adopter, 'editor/policy.json'), 'utf8')).toBe(printed.stdout);
+    expect(runCli(['schema', '--to', 'x.json'], { cwd: adopter }).status).toBe(2);
   });
 
   it('simulate reports a scenario that is not JSON at its line and column', () => {

@@ -90,7 +90,10 @@ describe('modelgate plan', () => {
   it('says what happens to traffic, then shows the diff of the generated files', async () => {
     await edit('policies/fraud-detector.yaml', '{ weight: 1%, hold: 30m }', '{ weight: 1%, hold: 45m }');
     expect(await cli(plan)).toBe(0);
-    expect(stdout).toMatch(/^risk\/fraud-detector: candidate 42 enters shadow at 100% mirror for 1h, then 1% → 5% → 25% → 50% → 100% \(at least 4h15m\); rollback target 41\n/);
+    // What merging does, not the whole policy again: only a hold changes, so traffic does not move.
+    expect(stdout).toMatch(/^risk\/fraud-detector: hold-only change \(step 1: 1% for 30m → 1% for 45m\); traffic does not move\n  \* step 1: 1% for 30m → 1% for 45m \(longer hold\)\n/);
+    expect(stdout).toContain('  - duration: at least 4h15m, at most 4h15m when every measurement is conclusive\n');
+    expect(stdout).toContain('  - shadow: at most 1h of 100% mirroring, 1,200 extra requests per second to the candidate, about 4,320,000 in all');
     expect(stdout).toContain('--- a/generated/risk/fraud-detector/rollout/rollout.yaml\n+++ b/generated/risk/fraud-detector/rollout/rollout.yaml\n');
     expect(stdout).toMatch(/^-            duration: 30m\n\+            duration: 45m$/m);
   });
@@ -104,9 +107,12 @@ describe('modelgate plan', () => {
     await edit('policies/recommender.yaml', 'candidate: 1731', 'candidate: 1731\n    preload: []');
     await edit('policies/churn-scorer.yaml', '{ weight: 50%, hold: 12h }', '{ weight: 50%, hold: 18h }');
     expect(await cli(plan, '--format', 'markdown')).toBe(0);
-    expect(stdout).toContain('| default/churn\\-scorer | churn | 7 → 8 | dana\\-okafor | error\\-rate\\: error rate ≤ 2% | 7 |');
-    expect(stdout).toContain('```mermaid\nxychart-beta\n    title "Candidate share of traffic, at least 18h"');
-    expect(stdout).toContain('| generated/default/churn\\-scorer/rollout/rollout\\.yaml | modified |');
+    expect(stdout).toContain('| default/churn-scorer | churn | stable 7, candidate 8 | dana-okafor | error-rate: error rate ≤ 2% | 7 |');
+    expect(stdout).toContain('**hold-only change (step 1: 50% for 12h → 50% for 18h); traffic does not move**');
+    expect(stdout).toContain('| step 1 | 50% for 12h | 50% for 18h | longer hold |');
+    expect(stdout).toContain('Candidate 8: 50% for 18h, then 100%: at least 18h.\n\n```text\n');
+    expect(stdout).not.toContain('mermaid');
+    expect(stdout).toMatch(/^\| generated\/default\/churn-scorer\/rollout\/rollout\.yaml \| modified \| \+2 −2 \|$/m);
   });
 
   it('refuses invalid policies with diagnostics', async () => {
@@ -127,13 +133,14 @@ describe('modelgate propose', () => {
     // Nothing else is lost on the way: scenarios and other files beside the policies stay.
     expect([...github.branchFiles('main').keys()].filter((file) => !github.branchFiles(branch).has(file))).toEqual([]);
     expect(github.pulls[0]).toMatchObject({ base: 'main', reviewers: ['alice-chen'], teams: ['risk-ml'], labels: ['modelgate'] });
-    expect(github.pulls[0]!.body).toContain('1% → 5% → 25% → 50% → 100% \\(at least 4h15m\\)');
+    expect(github.pulls[0]).toMatchObject({ title: 'modelgate: risk/fraud-detector: hold-only change: step 1 1% for 45m' });
+    expect(github.pulls[0]!.body).toContain('| step 1 | 1% for 30m | 1% for 45m | longer hold |');
 
     await edit('policies/fraud-detector.yaml', '{ weight: 1%, hold: 45m }', '{ weight: 1%, hold: 50m }');
     expect(await cli(propose, ...REPO)).toBe(0);
     expect(stdout).toMatch(/^updated pull request #1/);
     expect(github.pulls).toHaveLength(1);
-    expect(github.pulls[0]!.body).toContain('at least 4h20m');
+    expect(github.pulls[0]!.body).toContain('| step 1 | 1% for 30m | 1% for 50m | longer hold |');
     expect(onBranch(branch, 'generated/')).toEqual(await compiledOutput());
   });
 
@@ -228,7 +235,7 @@ describe('release commands', () => {
     const pr = github.pulls[0]!;
     expect(pr.title).toBe('[urgent] modelgate: roll back fraud-detector from candidate 42 to 41: 100% of traffic on 41');
     expect(pr.labels).toEqual(['modelgate', 'urgent', 'rollback']);
-    expect(pr.body).toContain('**Urgent rollback\\. After merge, version 41 of risk/fraud\\-detector serves 100% of traffic\\.**');
+    expect(pr.body).toContain('**Urgent rollback. After merge, version 41 of risk/fraud-detector serves 100% of traffic.**');
     const branch = github.branchFiles('modelgate/rollback/risk.fraud-detector');
     expect(branch.get('policies/fraud-detector.yaml')).not.toMatch(/candidate:/);
     // The edit is in place and compiled: the working tree matches the branch.

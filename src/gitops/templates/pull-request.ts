@@ -10,7 +10,7 @@ export const PULL_REQUEST_TEMPLATE = `{{#if urgent}}
 {{/if}}
 ## Summary
 
-| Policy | Model | Stable → candidate | Owners | Gates | Rollback target |
+| Policy | Model | Versions after merge | Owners | Gates | Rollback target |
 | --- | --- | --- | --- | --- | --- |
 {{#each policies}}
 | {{key}} | {{model}} | {{versions}} | {{owners}} | {{gates}} | {{rollbackTarget}} |
@@ -19,14 +19,29 @@ export const PULL_REQUEST_TEMPLATE = `{{#if urgent}}
 {{#each policies}}
 ### {{key}}
 
-{{story}}
+**{{headline}}**
 
+{{#if callouts.length}}
+> [!WARNING]
+{{#each callouts}}
+> {{this}}
+{{/each}}
+
+{{/if}}
+{{#if changes.length}}
+| What merging changes | Before | After | Change |
+| --- | --- | --- | --- |
+{{#each changes}}
+| {{field}} | {{before}} | {{after}} | {{change}} |
+{{/each}}
+
+{{/if}}
 {{#each exposure}}
 - {{this}}
 {{/each}}
 
 {{#if provenance.length}}
-| What changed | Stable | Candidate | Change |
+| Candidate compared with stable | Stable | Candidate | Difference |
 | --- | --- | --- | --- |
 {{#each provenance}}
 | {{field}} | {{stable}} | {{candidate}} | {{change}} |
@@ -34,7 +49,9 @@ export const PULL_REQUEST_TEMPLATE = `{{#if urgent}}
 
 {{/if}}
 {{#if chart}}
-\`\`\`mermaid
+{{timeline}}
+
+\`\`\`text
 {{chart}}
 \`\`\`
 
@@ -58,7 +75,7 @@ None.
 
 ## Generated files
 
-| File | Change | Lines |
+| File | Change | Lines added / removed |
 | --- | --- | --- |
 {{#each files}}
 | {{path}} | {{status}} | {{lines}} |
