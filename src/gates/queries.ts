@@ -7,7 +7,8 @@
  * (one sample in all for an unsegmented gate), computed over the last gate interval from the
  * recorded series in records.ts. A limit is violated when a sample is greater than `threshold`.
  * A measurement is inconclusive, and has no sample for that segment, when a version it compares
- * served fewer than `gates.minRequests` requests (observations, for drift) in the interval:
+ * served fewer than the gate's guard (`gate.minRequests`, per segment value; see
+ * src/analysis/gate-schedule.ts) requests (observations, for drift) in the interval:
  * relative limits need both versions, absolute limits only the canary. Inconclusive is neither a
  * pass nor a failure: Argo counts it against `inconclusiveLimit`, and an alert stays silent.
  */
@@ -145,7 +146,7 @@ function halfTerm(p: Expr, pc: Expr, ps: Expr): Expr {
 function guarded(policy: ResolvedPolicy, gate: Gate, versions: VersionPair, relative: boolean, measurement: Expr): Expr {
   const [series, label] =
     gate.metric === 'drift' ? [driftSeries(policy, gate, 'count'), gate.versionLabel] : [requestsSeries(policy, gate.segment), ISTIO_VERSION_LABEL];
-  const enough = (version: string): Expr => bin('>=', pick(series, label, version, segments(gate)), num(policy.gates.minRequests));
+  const enough = (version: string): Expr => bin('>=', pick(series, label, version, segments(gate)), num(gate.minRequests));
   const withCanary = bin('and', measurement, enough(versions.canary));
   return relative ? bin('and', withCanary, enough(versions.stable)) : withCanary;
 }

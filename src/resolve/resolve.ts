@@ -10,7 +10,8 @@ import type {
   VersionInfo,
 } from './policy.js';
 import { parseDurationSeconds, parsePercent, parsePercentagePoints, parseWeight } from './units.js';
-import { derivedMinRequests } from '../analysis/power.js';
+import { DEFAULT_SEGMENT_SHARE_PERCENT, derivedMinRequests } from '../analysis/power.js';
+import { derivedGateMinRequests, FLOOR_MIN_REQUESTS } from '../analysis/gate-schedule.js';
 
 export const DEFAULTS = {
   namespace: 'default',
@@ -26,7 +27,7 @@ export const DEFAULTS = {
   scaleDownDelaySeconds: 10 * 60,
   intervalSeconds: 5 * 60,
   failureLimit: 2,
-  minRequests: 100,
+  minRequests: FLOOR_MIN_REQUESTS,
   significance: 0.05,
   power: 0.8,
   baselineErrorRatePercent: 0.5,
@@ -44,6 +45,8 @@ export function resolvePolicy(data: unknown, source: { file: string; sha256: str
   // The guard the power analysis asks for, so a window too thin to judge reads as inconclusive.
   if (!policy.gates.minRequestsExplicit) {
     policy.gates.minRequests = Math.max(DEFAULTS.minRequests, derivedMinRequests(policy) ?? 0);
+    // Each gate's own guard, sized for the smallest sample it judges at the step it starts.
+    for (const gate of policy.gates.checks) gate.minRequests = derivedGateMinRequests(policy, gate);
   }
   return policy;
 }
@@ -115,7 +118,11 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
         : null,
       sticky: traffic.sticky ? { header: traffic.sticky.header, idAlphabet: traffic.sticky.idAlphabet ?? 'hex' } : null,
       cohorts: ((traffic.cohorts ?? []) as Raw[]).map(resolveCohort),
-      segments: ((traffic.segments ?? []) as Raw[]).map((segment) => ({ label: segment.label, header: segment.header })),
+      segments: ((traffic.segments ?? []) as Raw[]).map((segment) => ({
+        label: segment.label,
+        header: segment.header,
+        minSharePercent: segment.minShare ? parsePercent(segment.minShare)! : DEFAULT_SEGMENT_SHARE_PERCENT,
+      })),
     },
     shadow: spec.shadow
       ? {
@@ -140,6 +147,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
     gates: {
       intervalSeconds,
       failureLimit: gates.failureLimit ?? DEFAULTS.failureLimit,
+      inconclusiveLimit: gates.inconclusiveLimit ?? null,
       minRequests: gates.minRequests ?? DEFAULTS.minRequests,
       minRequestsExplicit: gates.minRequests !== undefined,
       significance: gates.significance ?? DEFAULTS.significance,
@@ -147,7 +155,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       baselineErrorRatePercent: gates.baselineErrorRate ? parsePercent(gates.baselineErrorRate)! : DEFAULTS.baselineErrorRatePercent,
       strict: gates.strict ?? false,
       runbook: defaultRunbook,
-      checks: (gates.checks ?? defaultChecks()).map((check: Raw) => resolveGate(check, intervalSeconds, defaultRunbook)),
+      checks: (gates.checks ?? defaultChecks()).map((check: Raw) => resolveGate(check, intervalSeconds, defaultRunbook, gates.minRequests ?? DEFAULTS.minRequests)),
     },
     rollback: { automatic: rollback.automatic ?? true, toVersion: rollbackTo },
     dashboard: { enabled: spec.dashboard?.enabled ?? true, folder: spec.dashboard?.folder ?? null },
@@ -173,8 +181,9 @@ export function defaultGateName(check: Raw): string {
   }
 }
 
-function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string | null): Gate {
+function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string | null, minRequests: number): Gate {
   const common = {
+    minRequests,
     name: (check.name as string | undefined) ?? defaultGateName(check),
     segment: (check.segment as string | undefined) ?? null,
     forSeconds: duration(check.for) ?? intervalSeconds,
