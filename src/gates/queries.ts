@@ -13,6 +13,7 @@
  * pass nor a failure: Argo counts it against `inconclusiveLimit`, and an alert stays silent.
  */
 import type { DriftGate, ErrorRateGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
+import { rolloutAborted } from './argo-rollouts-metrics.js';
 import { ISTIO_VERSION_LABEL } from './istio.js';
 import { bin, call, eq, num, selector, sumBy, type Expr } from './promql.js';
 import { BUCKET_LABEL, driftSeries, errorRatioSeries, latencySeries, requestsSeries } from './records.js';
@@ -48,14 +49,17 @@ export function violation(limit: GateLimit, versions: VersionPair): Expr {
 /**
  * The candidate gets no requests while stable gets enough to judge: traffic is not reaching the
  * canary (a route, subset or label mismatch), so a quiet canary must not pass for a healthy one.
+ * Except after an abort, when a silent canary is the rollback working: Argo's `rollout_info`
+ * says so (where Prometheus does not scrape the controller the alert behaves as before).
  */
 export function canarySilence(policy: ResolvedPolicy, versions: VersionPair): Expr {
   const requests = requestsSeries(policy, null);
-  return bin(
+  const silent = bin(
     'unless',
     bin('>=', pick(requests, ISTIO_VERSION_LABEL, versions.stable, []), num(policy.gates.minRequests)),
     bin('>', pick(requests, ISTIO_VERSION_LABEL, versions.canary, []), num(0)),
   );
+  return bin('unless', silent, rolloutAborted(policy), { on: [] });
 }
 
 function limitsOf(policy: ResolvedPolicy, gate: Gate): GateLimit[] {

@@ -7,7 +7,7 @@
  * measurements (src/analysis/gate-schedule.ts).
  */
 import { candidates, gateSchedule, windowRequests, type GateSchedule } from '../analysis/gate-schedule.js';
-import { judgedSharePercent, scheduleDetectability, type StepGatePower } from '../analysis/power.js';
+import { judgedSharePercent, requirement, scheduleDetectability, type StepGatePower } from '../analysis/power.js';
 import type { Gate, ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -29,6 +29,7 @@ export const schedulePower: Rule = {
       const busiest = findings.filter((finding) => finding.gate === gate).at(-1);
       report(neverJudged(policy, gate, explicitChecks ? ['spec', 'gates', 'checks', index] : ['spec', 'gates'], busiest));
     });
+    if (policy.gates.minRequestsExplicit) lowGuards(policy, schedules).forEach(report);
     for (const finding of findings) {
       const schedule = schedules.get(finding.gate);
       if (!schedule) continue;
@@ -64,6 +65,27 @@ export const schedulePower: Rule = {
     }
   },
 };
+
+/**
+ * An explicit `gates.minRequests` below what a gate's test needs lets a window judge on too few
+ * requests whenever traffic falls short of the estimate: a pass that proves nothing. Judged at the
+ * weight of the gate's first measured step (the first step, without a traffic estimate).
+ */
+function lowGuards(policy: ResolvedPolicy, schedules: Map<Gate, GateSchedule | null>): RuleReport[] {
+  return policy.gates.checks.flatMap((gate): RuleReport[] => {
+    const stepIndex = schedules.get(gate)?.stepIndex ?? 0;
+    const step = policy.canary.steps[stepIndex];
+    if (!step || step.weightPercent >= 100) return [];
+    const needed = requirement(policy, gate, step.weightPercent);
+    if (needed === null || policy.gates.minRequests >= needed.candidateRequests) return [];
+    return [{
+      path: ['spec', 'gates', 'minRequests'],
+      severity: policy.gates.strict ? 'error' : 'warning',
+      message: `gates.minRequests ${count(policy.gates.minRequests)} lets gate \`${gate.name}\` judge a window of that many requests${gate.segment === null ? '' : ` per \`${gate.segment}\` value`}, but detecting ${needed.regression} at ${step.weightPercent}% needs about ${count(needed.candidateRequests)} (${test(policy)}), so a window short of traffic passes without the power to see it`,
+      hint: `\`minRequests: ${needed.candidateRequests}\`, or remove it so each gate's guard is sized for its own test`,
+    }];
+  });
+}
 
 /** The numbers at the busiest step below 100%: what the gate's smallest sample gets and needs per window. */
 function neverJudged(policy: ResolvedPolicy, gate: Gate, path: RuleReport['path'], finding: StepGatePower | undefined): RuleReport {

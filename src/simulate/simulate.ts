@@ -11,7 +11,8 @@
  *   measurement comes before a step change. Reaching the final step completes the rollout and
  *   ends the analysis.
  * - Alerts (src/targets/prometheus.ts): evaluated every minute on the same series, whatever the
- *   rollout does; an alert fires once its condition has held for the gate's `for`.
+ *   rollout does; an alert fires once its condition has held for the gate's `for`. The
+ *   silent-canary alert stays quiet once the rollout is aborted (Argo's `rollout_info` phase).
  */
 import { ALERT_CANARY_SILENT, alertName } from '../names.js';
 import { gateSchedule, inconclusiveLimit } from '../analysis/gate-schedule.js';
@@ -104,7 +105,7 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
         ending = worse(ending, metricEnding(metric, policy.gates.failureLimit, t));
       }
     }
-    alerts.evaluate(t, (bySegment) => windowAt(t, bySegment));
+    alerts.evaluate(t, (bySegment) => windowAt(t, bySegment), ending?.kind === 'aborted');
     if (ending === null) {
       while (phases[phaseIndex]!.endMinute !== null && phases[phaseIndex]!.endMinute! <= t) phaseIndex++;
       const phase = phases[phaseIndex]!;
@@ -174,7 +175,8 @@ class Alerts {
 
   constructor(private readonly policy: ResolvedPolicy, private readonly scenario: Scenario) {}
 
-  evaluate(t: number, windowAt: (bySegment: boolean) => Window): void {
+  /** `aborted`: Argo's `rollout_info{phase="Abort"}` is present, which silences the silence alert. */
+  evaluate(t: number, windowAt: (bySegment: boolean) => Window, aborted: boolean): void {
     const active: Array<{ alert: string; segment: string | null; forMinutes: number }> = [];
     for (const limit of gateLimits(this.policy)) {
       const bySegment = limit.gate.segment !== null && limit.gate.segment === this.scenario.segments?.label;
@@ -182,7 +184,7 @@ class Alerts {
         if (value > limit.threshold) active.push({ alert: alertName(limit.id), segment, forMinutes: minutes(limit.gate.forSeconds) });
       }
     }
-    if (this.canarySilent(windowAt(false))) active.push({ alert: ALERT_CANARY_SILENT, segment: null, forMinutes: minutes(this.policy.gates.intervalSeconds) });
+    if (!aborted && this.canarySilent(windowAt(false))) active.push({ alert: ALERT_CANARY_SILENT, segment: null, forMinutes: minutes(this.policy.gates.intervalSeconds) });
     const firing: string[] = [];
     const seen = new Set<string>();
     for (const { alert, segment, forMinutes } of active) {

@@ -54,7 +54,8 @@ describe('schedule-power', () => {
 
   it('rejects a policy guard above what any window gives: every measurement would be inconclusive', () => {
     const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 1h }', interval: '5m', extra: '    minRequests: 1000\n' }));
-    expect(diagnostics.map((d) => d.severity)).toEqual(['error']);
+    // Also below what detection needs (~1,619): the low-guard warning comes with it.
+    expect(diagnostics.map((d) => d.severity)).toEqual(['error', 'warning']);
     expect(diagnostics[0]!.message).toContain('needs 1,000 requests');
     expect(diagnostics[0]!.message).toContain('about 600');
   });
@@ -92,7 +93,18 @@ describe('schedule-power', () => {
 
   it('says an explicit low minRequests lets an underpowered window pass', () => {
     const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 1h }', interval: '5m', extra: '    minRequests: 100\n' }));
-    expect(diagnostics[0]!.message).toContain('passes on 100 requests');
+    expect(diagnostics.map((d) => d.message).join('\n')).toContain('passes on 100 requests');
+  });
+
+  it('warns at gates.minRequests when it is below what a gate needs, with the number needed, even with traffic to spare', () => {
+    const diagnostics = diagnose(policy({ rps: 20000, steps: '      - { weight: 1%, hold: 30m }', interval: '5m', extra: '    minRequests: 100\n' }));
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', line: 17, column: 5 });
+    expect(diagnostics[0]!.message).toMatch(/needs about 1,6\d\d/);
+    expect(diagnostics[0]!.hint).toMatch(/^`minRequests: 16\d\d`/);
+    // At what the test needs, nothing to say.
+    const needed = /minRequests: (\d+)/.exec(diagnostics[0]!.hint!)![1]!;
+    expect(diagnose(policy({ rps: 20000, steps: '      - { weight: 1%, hold: 30m }', interval: '5m', extra: `    minRequests: ${needed}\n` }))).toEqual([]);
   });
 
   it('is silent when traffic suffices, and when expectedRps is unknown', () => {
