@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { readProfileFile } from '../load/profile-file.js';
 import { formatSimulation } from '../simulate/report.js';
 import { parseScenario } from '../simulate/scenario.js';
 import { simulate } from '../simulate/simulate.js';
@@ -28,13 +29,15 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = line;
   if (positionals.length !== 1 || !values.metrics) return usageError('simulate', 'give one POLICY file and --metrics FILE');
   let files;
+  let profile;
   try {
     files = await readPolicyFiles(positionals);
+    profile = await readProfileFile('.');
   } catch (error) {
     if (error instanceof UsageError) return usageError('simulate', error.message);
     throw error;
   }
-  const { policies, diagnostics } = validateSources(files);
+  const { policies, diagnostics } = validateSources(files, profile);
   if (policies.length !== 1) {
     process.stderr.write(formatDiagnostics(diagnostics, 'human'));
     return 2;

@@ -2,6 +2,7 @@
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, summaryLine, type DiagnosticFormat } from '../diagnostics/format.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { readProfileFile } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import { readCommandLine, usageError } from './command-line.js';
 
@@ -23,14 +24,16 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = line;
   const format = values.format;
   let files;
+  let profile;
   try {
     files = await readPolicyFiles(positionals.length > 0 ? positionals : ['policies/']);
+    profile = await readProfileFile('.');
   } catch (error) {
     if (error instanceof UsageError) return usageError('validate', error.message);
     throw error;
   }
   if (files.length === 0) return usageError('validate', `no policy files (*.yaml, *.yml) in ${positionals.join(' ') || 'policies/'}`);
-  const { diagnostics } = validateSources(files);
+  const { diagnostics } = validateSources(files, profile);
   process.stdout.write(formatDiagnostics(diagnostics, format));
   if (format === 'human') process.stdout.write(summaryLine(diagnostics, files.length));
   return hasErrors(diagnostics) ? 1 : 0;

@@ -6,6 +6,7 @@ import { rename, readFile, writeFile } from 'node:fs/promises';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { loadPolicy } from '../load/load.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { readProfileFile } from '../load/profile-file.js';
 import type { PolicyEdit } from './edit-policy.js';
 import { planBaseFor } from './git.js';
 import { proposeAndReport } from './propose-command.js';
@@ -28,14 +29,16 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
   if (to !== null && !(Number.isSafeInteger(to) && to > 0)) return usageError(action, `--to must be a version number, not '${values.to}'`);
 
   let file: string;
+  let profile;
   try {
     file = await findPolicyFile(positionals[0]!, values.policies);
+    profile = await readProfileFile('.');
   } catch (error) {
     if (error instanceof UsageError) return usageError(action, error.message);
     throw error;
   }
   const edit: PolicyEdit = action === 'rollback' ? { action, to } : { action };
-  const result = runReleaseAction(file, new Uint8Array(await readFile(file)), edit);
+  const result = runReleaseAction(file, new Uint8Array(await readFile(file)), edit, profile);
   if (!result.ok) {
     if (result.diagnostics.length > 0) process.stdout.write(formatDiagnostics(result.diagnostics, 'human'));
     process.stderr.write(`modelgate ${action}: ${result.message}\n`);

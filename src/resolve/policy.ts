@@ -1,3 +1,5 @@
+import type { Platform } from './platform.js';
+
 /**
  * The resolved policy: defaults applied, units turned into numbers. This is the one typed
  * model every target, analysis and command reads; nothing downstream looks at raw YAML.
@@ -18,6 +20,8 @@ export interface ResolvedPolicy {
   gates: GatesSpec;
   rollback: RollbackSpec;
   dashboard: { enabled: boolean; folder: string | null };
+  /** The cluster it is compiled for: the repository's platform profile, resolved. */
+  platform: Platform;
 }
 
 export interface ModelSpec {

@@ -12,10 +12,10 @@ import type {
 import { parseDurationSeconds, parsePercent, parsePercentagePoints, parseWeight } from './units.js';
 import { DEFAULT_SEGMENT_SHARE_PERCENT, derivedMinRequests } from '../analysis/power.js';
 import { derivedGateMinRequests, FLOOR_MIN_REQUESTS } from '../analysis/gate-schedule.js';
+import { DEFAULT_PLATFORM, type Platform } from './platform.js';
 
 export const DEFAULTS = {
   namespace: 'default',
-  image: 'tensorflow/serving:2.14.1',
   replicas: 2,
   grpcPort: 8500,
   restPort: 8501,
@@ -40,8 +40,8 @@ export const DEFAULTS = {
 /* The raw document, as the schema guarantees it. */
 type Raw = Record<string, any>;
 
-export function resolvePolicy(data: unknown, source: { file: string; sha256: string }): ResolvedPolicy {
-  const policy = resolveWithoutDerived(data, source);
+export function resolvePolicy(data: unknown, source: { file: string; sha256: string }, platform: Platform = DEFAULT_PLATFORM): ResolvedPolicy {
+  const policy = resolveWithoutDerived(data, source, platform);
   // The guard the power analysis asks for, so a window too thin to judge reads as inconclusive.
   if (!policy.gates.minRequestsExplicit) {
     policy.gates.minRequests = Math.max(DEFAULTS.minRequests, derivedMinRequests(policy) ?? 0);
@@ -51,7 +51,7 @@ export function resolvePolicy(data: unknown, source: { file: string; sha256: str
   return policy;
 }
 
-function resolveWithoutDerived(data: unknown, source: { file: string; sha256: string }): ResolvedPolicy {
+function resolveWithoutDerived(data: unknown, source: { file: string; sha256: string }, platform: Platform): ResolvedPolicy {
   const doc = data as Raw;
   const spec = doc.spec as Raw;
   const model = spec.model as Raw;
@@ -82,11 +82,11 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       name: model.name,
       basePath: model.basePath,
       platform: 'tensorflow',
-      image: model.image ?? DEFAULTS.image,
+      image: model.image ?? platform.defaultImage,
       replicas: model.replicas ?? DEFAULTS.replicas,
       grpcPort: model.ports?.grpc ?? DEFAULTS.grpcPort,
       restPort: model.ports?.rest ?? DEFAULTS.restPort,
-      resources: { cpu: model.resources?.cpu ?? null, memory: model.resources?.memory ?? null },
+      resources: { cpu: model.resources?.cpu ?? platform.defaultResources.cpu, memory: model.resources?.memory ?? platform.defaultResources.memory },
       warmup: model.warmup
         ? { requests: model.warmup.requests ?? null, pauseSeconds: duration(model.warmup.pause) }
         : null,
@@ -159,6 +159,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
     },
     rollback: { automatic: rollback.automatic ?? true, toVersion: rollbackTo },
     dashboard: { enabled: spec.dashboard?.enabled ?? true, folder: spec.dashboard?.folder ?? null },
+    platform,
   };
 }
 

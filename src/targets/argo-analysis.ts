@@ -12,11 +12,6 @@ import { formatDuration } from '../resolve/units.js';
 import type { Target } from './target.js';
 
 export const ANALYSIS_TEMPLATE_FILE = 'argo/analysistemplate.yaml';
-/**
- * The policy language has no Prometheus address, so every template points at the Service the
- * Prometheus Operator creates for a Prometheus in `monitoring` (kube-prometheus' layout).
- */
-export const PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
 
 /** The versions as Argo template placeholders, filled from the Rollout's analysis args. */
 export function argoVersions(policy: ResolvedPolicy): VersionPair {
@@ -72,6 +67,6 @@ function metric(policy: ResolvedPolicy, limit: GateLimit): object {
     inconclusiveLimit: inconclusiveLimit(policy, limit.gate),
     successCondition: `len(result) > 0 && all(result, {# <= ${threshold}})`,
     failureCondition: `any(result, {# > ${threshold}})`,
-    provider: { prometheus: { address: PROMETHEUS_ADDRESS, query: serialize(limit.measurement(argoVersions(policy))) } },
+    provider: { prometheus: { address: policy.platform.prometheus.url, query: serialize(limit.measurement(argoVersions(policy))) } },
   };
 }
