@@ -140,6 +140,8 @@ export interface LatencyGate extends GateCommon {
   maxIncreasePercent: number | null;
   /** Absolute ceiling in milliseconds; null if none. */
   maxMs: number | null;
+  /** Stable's usual value of this percentile in milliseconds, to centre histogram buckets on; null if unknown. */
+  expectedMs: number | null;
 }
 
 export interface ErrorRateGate extends GateCommon {

@@ -200,6 +200,7 @@ function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string
         percentile: check.percentile ?? DEFAULTS.latencyPercentile,
         maxIncreasePercent: relative ? DEFAULTS.latencyMaxIncreasePercent : check.maxIncrease ? parsePercent(check.maxIncrease)! : null,
         maxMs: check.max ? duration(check.max)! * 1000 : null,
+        expectedMs: check.expected ? Number((duration(check.expected)! * 1000).toPrecision(12)) : null,
       };
     }
     case 'errorRate': {

@@ -74,7 +74,9 @@ describe('argo-rollouts target: pods', () => {
       'modelgate.io/candidate-name': '1.4.0-20250405',
       'modelgate.io/candidate-author': 'bo-li',
     });
-    expect(rollout.spec.template.metadata).not.toHaveProperty('annotations');
+    // Provenance changes every release; on the pod template it would restart pods for nothing.
+    // The only pod annotation is the proxy's histogram buckets (latency-buckets.ts).
+    expect(Object.keys(rollout.spec.template.metadata.annotations ?? {})).toEqual(['sidecar.istio.io/statsHistogramBuckets']);
     expect(Object.keys(rolloutOf(steady).metadata.annotations)).toEqual(['modelgate.io/stable-version']);
   });
 
