@@ -101,3 +101,8 @@ export const ALERT_CANARY_SILENT = 'ModelGateCanarySilent';
 export function prometheusRuleName(policy: ResolvedPolicy): string {
   return `${policy.name}-gates`;
 }
+
+/** The Rollout's name, as Argo Rollouts' controller metrics label it (`rollout_info{name}`). */
+export function rolloutName(policy: ResolvedPolicy): string {
+  return policy.name;
+}

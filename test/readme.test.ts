@@ -21,6 +21,19 @@ describe('README', () => {
     for (const command of commands) expect(table, command).toContain(`modelgate ${command}`);
   });
 
+  it('documents every field of the platform profile, with its default', async () => {
+    const { profileSchemaDocument } = await import('../src/validate/profile-schema.js');
+    const { DEFAULT_PLATFORM } = await import('../src/resolve/platform.js');
+    const table = readme.slice(readme.indexOf('## The platform profile'), readme.indexOf('## Commands'));
+    const spec = (profileSchemaDocument.schema().properties as any).spec.properties as Record<string, { properties?: Record<string, unknown> }>;
+    for (const [key, node] of Object.entries(spec)) {
+      const fields = node.properties && key !== 'defaultResources' ? Object.keys(node.properties).map((field) => `${key}.${field}`) : [key === 'gateways' || key === 'images' || key === 'modelStorage' ? `${key}[]` : key];
+      for (const field of fields) expect(table, field).toContain(`| \`${field}\` |`);
+    }
+    expect(table).toContain(`| \`${DEFAULT_PLATFORM.prometheus.url}\` |`);
+    expect(table).toContain(`| \`${DEFAULT_PLATFORM.defaultImage}\` |`);
+  });
+
   it('opens with the set-up-and-run command and the test command', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
     expect(firstBlock).toContain('npm ci');

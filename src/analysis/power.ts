@@ -24,11 +24,25 @@
  *   of Cohen's w² and n_eff = 1/(1/n_c + 1/n_s) = λ/PSI, λ the noncentrality of Cohen (1988) ch. 7.
  *   JSD in bits is ≈ PSI/(8 ln 2) for small differences (both second-order in p_c − p_s), so a
  *   JSD limit is turned into the equivalent PSI.
- * Segmented gates are judged per segment value; traffic per value is unknown, so the numbers
- * here are for one value holding all the traffic: a lower bound on what the schedule needs.
+ * Segmented gates are judged per segment value, and the test runs on one value's requests: the
+ * numbers here are for the smallest value the gate must judge, whose share of the traffic the
+ * policy declares (`traffic.segments[].minShare`) or modelgate assumes (DEFAULT_SEGMENT_SHARE_PERCENT).
+ * The arms keep the step's ratio inside a value, since routing does not look at the segment.
  */
 import type { DriftGate, ErrorRateGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
 import { chiSquareNoncentrality, normalCdf, normalQuantile } from './distributions.js';
+
+/**
+ * Share of the traffic assumed for the smallest judged value of a segment the policy does not
+ * size: ten values of equal size. A smaller value is judged once a window gives it enough requests.
+ */
+export const DEFAULT_SEGMENT_SHARE_PERCENT = 10;
+
+/** Percent of the model's traffic the smallest value a gate judges carries: 100 for an unsegmented gate. */
+export function judgedSharePercent(policy: ResolvedPolicy, gate: Gate): number {
+  if (gate.segment === null) return 100;
+  return policy.traffic.segments.find((segment) => segment.label === gate.segment)?.minSharePercent ?? DEFAULT_SEGMENT_SHARE_PERCENT;
+}
 
 /** Log-sd of request latency: σ = 0.5 puts P99 at 3.2 × the median, typical of model serving. */
 export const ASSUMED_LATENCY_LOG_SD = 0.5;
@@ -121,6 +135,9 @@ export interface StepGatePower {
   holdSeconds: number;
   gate: Gate;
   requirement: Requirement;
+  /** Percent of the traffic in one judged sample: the smallest segment value, or 100. */
+  sharePercent: number;
+  /** Candidate requests per second in one judged sample. */
   candidateRps: number;
   /** Candidate requests over the whole hold, and over one measurement window. */
   holdRequests: number;
@@ -135,16 +152,18 @@ export function scheduleDetectability(policy: ResolvedPolicy): StepGatePower[] {
   if (rps === null) return [];
   return policy.canary.steps.flatMap((step, stepIndex) => {
     if (step.weightPercent >= 100 || step.weightPercent <= 0 || step.holdSeconds === null) return [];
-    const candidateRps = (rps * step.weightPercent) / 100;
     return policy.gates.checks.flatMap((gate): StepGatePower[] => {
       const needed = requirement(policy, gate, step.weightPercent);
       if (needed === null) return [];
+      const sharePercent = judgedSharePercent(policy, gate);
+      const candidateRps = (rps * step.weightPercent * sharePercent) / 100 / 100;
       return [{
         stepIndex,
         weightPercent: step.weightPercent,
         holdSeconds: step.holdSeconds!,
         gate,
         requirement: needed,
+        sharePercent,
         candidateRps,
         holdRequests: Math.floor(candidateRps * step.holdSeconds!),
         windowRequests: Math.floor(candidateRps * policy.gates.intervalSeconds),

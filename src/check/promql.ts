@@ -7,6 +7,7 @@
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
+import { ROLLOUT_INFO, ROLLOUT_INFO_LABELS } from '../gates/argo-rollouts-metrics.js';
 import { ISTIO_STANDARD_LABELS } from '../gates/istio.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { ANALYSIS_TEMPLATE_FILE } from '../targets/argo-analysis.js';
@@ -137,6 +138,7 @@ function labelsOf(metric: string, scope: Scope): Set<string> | 'any' {
   if (metric.startsWith('istio_')) {
     return new Set([...ISTIO_STANDARD_LABELS, ...scope.segments, ...(metric.endsWith('_bucket') ? ['le'] : [])]);
   }
+  if (metric === ROLLOUT_INFO) return new Set(ROLLOUT_INFO_LABELS);
   if (metric.startsWith('modelgate:')) {
     const known = scope.known.get(metric);
     if (!known) scope.problems.push(`${metric} is not recorded by any rule`);

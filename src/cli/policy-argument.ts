@@ -6,6 +6,7 @@
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { loadPolicy } from '../load/load.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { readProfileFile } from '../load/profile-file.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { closestName } from '../validate/did-you-mean.js';
 import { validateSources } from '../validate/validate.js';
@@ -39,13 +40,15 @@ export async function findPolicyFile(given: string, policyDir: string): Promise<
  */
 export async function validNamedPolicy(command: string, given: string, policyDir: string): Promise<ResolvedPolicy | number> {
   let files;
+  let profile;
   try {
     files = await readPolicyFiles([await findPolicyFile(given, policyDir)]);
+    profile = await readProfileFile('.');
   } catch (error) {
     if (error instanceof UsageError) return usageError(command, error.message);
     throw error;
   }
-  const { policies, diagnostics } = validateSources(files);
+  const { policies, diagnostics } = validateSources(files, profile);
   if (policies.length === 1) return policies[0]!.policy;
   process.stderr.write(formatDiagnostics(diagnostics, 'human'));
   return usageError(command, `${files[0]!.file} does not validate; fix it first`);

@@ -11,13 +11,14 @@ const HELP = `usage: modelgate simulate POLICY --metrics FILE [--format human|js
 POLICY is its file, its name, or namespace/name (names are looked up in DIR, default policies/).
 Replay a metrics scenario (JSON, schemas/metrics-scenario.schema.json) through the policy's
 rollout with the semantics of the compiled AnalysisTemplate and alerts, and print what happens
-at each step: advanced, held inconclusive, or aborted at minute N by which gate.
+at each step: advanced, paused waiting for a human (too many inconclusive
+measurements), or aborted at minute N by which gate.
 
   --metrics FILE  the scenario, e.g. policies/scenarios/fraud-detector/healthy.json
   --format F      human (default) or json
 
-exit status: 0 the rollout completed or waits for a person; 1 it was aborted, held
-inconclusive or did not finish; 2 usage error or invalid input.
+exit status: 0 the rollout completed or waits for a manual promotion; 1 it was aborted,
+paused on inconclusive measurements or did not finish; 2 usage error or invalid input.
 `;
 
 export async function run(argv: string[]): Promise<number> {

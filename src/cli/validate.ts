@@ -6,6 +6,7 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { parseHeader } from '../emit/header.js';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, summaryLine, type DiagnosticFormat } from '../diagnostics/format.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { readProfileFile } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import { readCommandLine, usageError } from './command-line.js';
 
@@ -30,14 +31,16 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = line;
   const format = values.format;
   let files;
+  let profile;
   try {
     files = await readPolicyFiles(positionals.length > 0 ? positionals : ['policies/']);
+    profile = await readProfileFile('.');
   } catch (error) {
     if (error instanceof UsageError) return usageError('validate', error.message);
     throw error;
   }
   if (files.length === 0) return usageError('validate', `no policy files (*.yaml, *.yml) in ${positionals.join(' ') || 'policies/'}`);
-  const validated = validateSources(files);
+  const validated = validateSources(files, profile);
   const checks = releaseChecks(previousOutputIn(values.out));
   const diagnostics = sortDiagnostics([...validated.diagnostics, ...validated.policies.flatMap((policy) => checks.flatMap((check) => check(policy)))]);
   process.stdout.write(formatDiagnostics(diagnostics, format));

@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readPolicyFiles } from '../load/discover.js';
+import { readProfileFile, type ProfileSource } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import { buildPolicies, type BuildOptions, type BuildResult } from './build.js';
 import { releaseChecks } from './release-checks.js';
@@ -13,14 +14,17 @@ import { releaseChecks } from './release-checks.js';
 export interface CompileOptions extends Omit<BuildOptions, 'policyChecks'> {
   /** Content of a file in the output folder (path relative to it), null when absent. */
   previousOutput?: (path: string) => string | null;
+  /** The platform profile; compile reads `modelgate.config.yaml` from `sourceRoot` (the repository root) when not given. */
+  profile?: ProfileSource | null;
 }
 
 export async function compile(paths: readonly string[], options: CompileOptions): Promise<BuildResult> {
-  return compileSources(await readPolicyFiles([...paths]), options);
+  const profile = options.profile !== undefined ? options.profile : await readProfileFile(options.sourceRoot);
+  return compileSources(await readPolicyFiles([...paths]), { ...options, profile });
 }
 
 export function compileSources(files: Array<{ file: string; bytes: Uint8Array }>, options: CompileOptions): BuildResult {
-  const validated = validateSources(files);
+  const validated = validateSources(files, options.profile ?? null);
   const previousOutput = options.previousOutput ?? (() => null);
   const built = buildPolicies(validated.policies, { ...options, policyChecks: releaseChecks(previousOutput) });
   const diagnostics: Diagnostic[] = [...validated.diagnostics, ...built.diagnostics];

@@ -42,6 +42,7 @@ export interface Binary {
   lhs: Expr;
   rhs: Expr;
   ignoring?: string[];
+  on?: string[];
   groupLeft?: boolean;
 }
 
@@ -94,7 +95,7 @@ export function num(value: number): NumberLiteral {
   return { kind: 'number', value };
 }
 
-export function bin(op: BinaryOp, lhs: Expr, rhs: Expr, modifiers: { ignoring?: string[]; groupLeft?: boolean } = {}): Binary {
+export function bin(op: BinaryOp, lhs: Expr, rhs: Expr, modifiers: { ignoring?: string[]; on?: string[]; groupLeft?: boolean } = {}): Binary {
   return { kind: 'binary', op, lhs, rhs, ...modifiers };
 }
 
@@ -143,6 +144,7 @@ export function serialize(expr: Expr): string {
     case 'binary': {
       const modifiers = [
         expr.ignoring ? ` ignoring(${expr.ignoring.join(', ')})` : '',
+        expr.on ? ` on(${expr.on.join(', ')})` : '',
         expr.groupLeft ? ' group_left()' : '',
       ].join('');
       return `${operand(expr.lhs)} ${expr.op}${modifiers} ${operand(expr.rhs)}`;

@@ -7,11 +7,13 @@
  * (one sample in all for an unsegmented gate), computed over the last gate interval from the
  * recorded series in records.ts. A limit is violated when a sample is greater than `threshold`.
  * A measurement is inconclusive, and has no sample for that segment, when a version it compares
- * served fewer than `gates.minRequests` requests (observations, for drift) in the interval:
+ * served fewer than the gate's guard (`gate.minRequests`, per segment value; see
+ * src/analysis/gate-schedule.ts) requests (observations, for drift) in the interval:
  * relative limits need both versions, absolute limits only the canary. Inconclusive is neither a
  * pass nor a failure: Argo counts it against `inconclusiveLimit`, and an alert stays silent.
  */
 import type { DriftGate, ErrorRateGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
+import { rolloutAborted } from './argo-rollouts-metrics.js';
 import { ISTIO_VERSION_LABEL } from './istio.js';
 import { bin, call, eq, num, selector, sumBy, type Expr } from './promql.js';
 import { BUCKET_LABEL, driftSeries, errorRatioSeries, latencySeries, requestsSeries } from './records.js';
@@ -47,14 +49,17 @@ export function violation(limit: GateLimit, versions: VersionPair): Expr {
 /**
  * The candidate gets no requests while stable gets enough to judge: traffic is not reaching the
  * canary (a route, subset or label mismatch), so a quiet canary must not pass for a healthy one.
+ * Except after an abort, when a silent canary is the rollback working: Argo's `rollout_info`
+ * says so (where Prometheus does not scrape the controller the alert behaves as before).
  */
 export function canarySilence(policy: ResolvedPolicy, versions: VersionPair): Expr {
   const requests = requestsSeries(policy, null);
-  return bin(
+  const silent = bin(
     'unless',
     bin('>=', pick(requests, ISTIO_VERSION_LABEL, versions.stable, []), num(policy.gates.minRequests)),
     bin('>', pick(requests, ISTIO_VERSION_LABEL, versions.canary, []), num(0)),
   );
+  return bin('unless', silent, rolloutAborted(policy), { on: [] });
 }
 
 function limitsOf(policy: ResolvedPolicy, gate: Gate): GateLimit[] {
@@ -145,7 +150,7 @@ function halfTerm(p: Expr, pc: Expr, ps: Expr): Expr {
 function guarded(policy: ResolvedPolicy, gate: Gate, versions: VersionPair, relative: boolean, measurement: Expr): Expr {
   const [series, label] =
     gate.metric === 'drift' ? [driftSeries(policy, gate, 'count'), gate.versionLabel] : [requestsSeries(policy, gate.segment), ISTIO_VERSION_LABEL];
-  const enough = (version: string): Expr => bin('>=', pick(series, label, version, segments(gate)), num(policy.gates.minRequests));
+  const enough = (version: string): Expr => bin('>=', pick(series, label, version, segments(gate)), num(gate.minRequests));
   const withCanary = bin('and', measurement, enough(versions.canary));
   return relative ? bin('and', withCanary, enough(versions.stable)) : withCanary;
 }

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
+import type { ProfileSource } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import { editPolicy, type PolicyEdit } from './edit-policy.js';
 
@@ -11,8 +12,8 @@ export type ActionResult =
   | { ok: true; text: string; servingAfter: number; summary: string; policyName: string; namespace: string; owners: string[]; warnings: Diagnostic[] }
   | { ok: false; message: string; diagnostics: Diagnostic[] };
 
-export function runReleaseAction(file: string, bytes: Uint8Array, edit: PolicyEdit): ActionResult {
-  const before = validateSources([{ file, bytes }]);
+export function runReleaseAction(file: string, bytes: Uint8Array, edit: PolicyEdit, profile: ProfileSource | null = null): ActionResult {
+  const before = validateSources([{ file, bytes }], profile);
   const current = before.policies[0];
   if (!current || hasErrors(before.diagnostics)) {
     return { ok: false, message: `${file} does not validate as it is; fix it before a ${edit.action}`, diagnostics: before.diagnostics };
@@ -21,7 +22,7 @@ export function runReleaseAction(file: string, bytes: Uint8Array, edit: PolicyEd
   if ('refusal' in edited) return { ok: false, message: edited.refusal, diagnostics: [] };
   // The decoder drops a byte-order mark; the file keeps the one it had.
   const outcome = hasByteOrderMark(bytes) ? { ...edited, text: `\uFEFF${edited.text}` } : edited;
-  const after = validateSources([{ file, bytes: new TextEncoder().encode(outcome.text) }]);
+  const after = validateSources([{ file, bytes: new TextEncoder().encode(outcome.text) }], profile);
   if (after.policies.length === 0 || hasErrors(after.diagnostics)) {
     return { ok: false, message: `the ${edit.action} would leave ${file} invalid, so it was not made`, diagnostics: after.diagnostics };
   }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, open, rename, readFile, rm } from 'node:fs/promises';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { UsageError } from '../load/discover.js';
+import { readProfileFile } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import type { PolicyEdit } from './edit-policy.js';
 import { planBaseFor } from './git.js';
@@ -36,16 +37,18 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
   let file: string;
   let bytes: Uint8Array;
   let mode: number;
+  let profile;
   let to: number | null = null;
   try {
     file = await findPolicyFile(positionals[0]!, values.policies);
+    profile = await readProfileFile('.');
     const info = await lstat(file).catch(() => undefined);
     if (!info) return usageError(action, `${file}: no such file`);
     if (info.isSymbolicLink()) return usageError(action, `${file} is a symbolic link; edit the file it points to, inside the repository`);
     mode = info.mode & 0o777;
     bytes = new Uint8Array(await readFile(file));
     if (values.to !== undefined) {
-      const current = validateSources([{ file, bytes }]).policies[0]?.policy;
+      const current = validateSources([{ file, bytes }], profile).policies[0]?.policy;
       to = versionArgument(values.to, current?.versions.info ?? {});
     }
   } catch (error) {
@@ -53,7 +56,7 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     throw error;
   }
   const edit: PolicyEdit = action === 'rollback' ? { action, to } : { action };
-  const result = runReleaseAction(file, bytes, edit);
+  const result = runReleaseAction(file, bytes, edit, profile);
   if (!result.ok) {
     if (result.diagnostics.length > 0) process.stdout.write(formatDiagnostics(result.diagnostics, 'human'));
     process.stderr.write(`modelgate ${action}: ${result.message}\n`);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { compile } from '../compile/compile.js';
 import type { BuildResult } from '../compile/build.js';
 import { parseHeader } from '../emit/header.js';
+import { PROFILE_FILE } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import { filesAtCommit, resolveCommit } from './git.js';
 import { planChange, type Plan } from './plan.js';
@@ -34,7 +35,10 @@ export async function planWorkspace(options: WorkspaceOptions): Promise<Workspac
     previousOutput: (file) => parseHeader(baseOutput.get(file) ?? '')?.body ?? null,
   });
   if (build.internalError || build.diagnostics.some((d) => d.severity === 'error')) return { ok: false, build };
-  const basePolicies = validateSources([...basePolicyFiles].map(([file, text]) => ({ file, bytes: new TextEncoder().encode(text) }))).policies;
+  // The base's policies as the base compiled them: with the base's platform profile.
+  const baseProfileText = (await filesAtCommit(baseCommit, PROFILE_FILE, cwd)).get(PROFILE_FILE);
+  const baseProfile = baseProfileText === undefined ? null : { file: PROFILE_FILE, bytes: new TextEncoder().encode(baseProfileText) };
+  const basePolicies = validateSources([...basePolicyFiles].map(([file, text]) => ({ file, bytes: new TextEncoder().encode(text) })), baseProfile).policies;
   const plan = planChange({
     outDir,
     policies: build.policies.map((p) => p.policy),

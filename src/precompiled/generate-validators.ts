@@ -7,9 +7,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PRECOMPILED_STRICT_VALIDATORS } from '../check/crd-schemas.js';
 import { POLICY_VALIDATOR } from '../validate/policy-schema.js';
+import { profileSchemaDocument } from '../validate/profile-schema.js';
 import { precompiledSource } from './precompiled-validator.js';
 
-for (const validator of [POLICY_VALIDATOR, ...PRECOMPILED_STRICT_VALIDATORS.values()]) {
+for (const validator of [POLICY_VALIDATOR, profileSchemaDocument.precompiled, ...PRECOMPILED_STRICT_VALIDATORS.values()]) {
   const unfit = validator.precompilable?.();
   if (unfit) {
     // Without the file the schema is compiled at run time: slower, never different.

@@ -1,3 +1,5 @@
+import type { Platform } from './platform.js';
+
 /**
  * The resolved policy: defaults applied, units turned into numbers. This is the one typed
  * model every target, analysis and command reads; nothing downstream looks at raw YAML.
@@ -18,6 +20,8 @@ export interface ResolvedPolicy {
   gates: GatesSpec;
   rollback: RollbackSpec;
   dashboard: { enabled: boolean; folder: string | null };
+  /** The cluster it is compiled for: the repository's platform profile, resolved. */
+  platform: Platform;
 }
 
 export interface ModelSpec {
@@ -84,7 +88,14 @@ export interface TrafficSpec {
   sticky: { header: string; idAlphabet: 'decimal' | 'hex' } | null;
   cohorts: Cohort[];
   /** Metric labels Istio sets from request headers, for per-segment gates. */
-  segments: Array<{ label: string; header: string }>;
+  segments: Segment[];
+}
+
+export interface Segment {
+  label: string;
+  header: string;
+  /** Share of the model's traffic the smallest judged value of the label carries (0–100). */
+  minSharePercent: number;
 }
 
 export interface ShadowSpec {
@@ -113,6 +124,12 @@ interface GateCommon {
   forSeconds: number;
   severity: 'critical' | 'warning' | 'info';
   runbook: string | null;
+  /**
+   * Requests (observations, for drift) each compared version must serve in one window, per
+   * segment value, for a sample to count: `gates.minRequests` when the policy sets it, otherwise
+   * what this gate needs at the step it is first judged (src/analysis/gate-schedule.ts).
+   */
+  minRequests: number;
 }
 
 export interface LatencyGate extends GateCommon {
@@ -123,6 +140,8 @@ export interface LatencyGate extends GateCommon {
   maxIncreasePercent: number | null;
   /** Absolute ceiling in milliseconds; null if none. */
   maxMs: number | null;
+  /** Stable's usual value of this percentile in milliseconds, to centre histogram buckets on; null if unknown. */
+  expectedMs: number | null;
 }
 
 export interface ErrorRateGate extends GateCommon {
@@ -149,6 +168,8 @@ export type Gate = LatencyGate | ErrorRateGate | DriftGate;
 export interface GatesSpec {
   intervalSeconds: number;
   failureLimit: number;
+  /** Inconclusive measurements tolerated per gate limit; null: derived per gate (gate-schedule.ts). */
+  inconclusiveLimit: number | null;
   /** Requests each version must serve in one measurement window for it to count. */
   minRequests: number;
   /** true when minRequests came from the policy, false when modelgate chose it. */

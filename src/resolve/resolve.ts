@@ -10,11 +10,12 @@ import type {
   VersionInfo,
 } from './policy.js';
 import { parseDurationSeconds, parsePercent, parsePercentagePoints, parseWeight } from './units.js';
-import { derivedMinRequests } from '../analysis/power.js';
+import { DEFAULT_SEGMENT_SHARE_PERCENT, derivedMinRequests } from '../analysis/power.js';
+import { derivedGateMinRequests, FLOOR_MIN_REQUESTS } from '../analysis/gate-schedule.js';
+import { DEFAULT_PLATFORM, type Platform } from './platform.js';
 
 export const DEFAULTS = {
   namespace: 'default',
-  image: 'tensorflow/serving:2.14.1',
   replicas: 2,
   grpcPort: 8500,
   restPort: 8501,
@@ -26,7 +27,7 @@ export const DEFAULTS = {
   scaleDownDelaySeconds: 10 * 60,
   intervalSeconds: 5 * 60,
   failureLimit: 2,
-  minRequests: 100,
+  minRequests: FLOOR_MIN_REQUESTS,
   significance: 0.05,
   power: 0.8,
   baselineErrorRatePercent: 0.5,
@@ -42,20 +43,25 @@ const MAX_MIN_REQUESTS = 1_000_000_000;
 /* The raw document, as the schema guarantees it. */
 type Raw = Record<string, any>;
 
-export function resolvePolicy(data: unknown, source: { file: string; sha256: string }): ResolvedPolicy {
-  const policy = resolveWithoutDerived(data, source);
+export function resolvePolicy(data: unknown, source: { file: string; sha256: string }, platform: Platform = DEFAULT_PLATFORM): ResolvedPolicy {
+  const policy = resolveWithoutDerived(data, source, platform);
   // The guard the power analysis asks for, so a window too thin to judge reads as inconclusive.
   if (!policy.gates.minRequestsExplicit) {
-    const derived = derivedMinRequests(policy) ?? 0;
     // A gate tight enough to need more than any policy may write (an effect so small its square
     // underflows needs infinitely many) gets the largest guard: it stays inconclusive, which
     // schedule-power reports, instead of compiling `>= +Inf` into PromQL.
-    policy.gates.minRequests = Math.max(DEFAULTS.minRequests, Number.isFinite(derived) ? Math.min(derived, MAX_MIN_REQUESTS) : MAX_MIN_REQUESTS);
+    policy.gates.minRequests = Math.max(DEFAULTS.minRequests, boundedGuard(derivedMinRequests(policy) ?? 0));
+    // Each gate's own guard, sized for the smallest sample it judges at the step it starts.
+    for (const gate of policy.gates.checks) gate.minRequests = boundedGuard(derivedGateMinRequests(policy, gate));
   }
   return policy;
 }
 
-function resolveWithoutDerived(data: unknown, source: { file: string; sha256: string }): ResolvedPolicy {
+function boundedGuard(requests: number): number {
+  return Number.isFinite(requests) ? Math.min(requests, MAX_MIN_REQUESTS) : MAX_MIN_REQUESTS;
+}
+
+function resolveWithoutDerived(data: unknown, source: { file: string; sha256: string }, platform: Platform): ResolvedPolicy {
   const doc = data as Raw;
   const spec = doc.spec as Raw;
   const model = spec.model as Raw;
@@ -86,11 +92,11 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       name: model.name,
       basePath: model.basePath,
       platform: 'tensorflow',
-      image: model.image ?? DEFAULTS.image,
+      image: model.image ?? platform.defaultImage,
       replicas: model.replicas ?? DEFAULTS.replicas,
       grpcPort: model.ports?.grpc ?? DEFAULTS.grpcPort,
       restPort: model.ports?.rest ?? DEFAULTS.restPort,
-      resources: { cpu: model.resources?.cpu ?? null, memory: model.resources?.memory ?? null },
+      resources: { cpu: model.resources?.cpu ?? platform.defaultResources.cpu, memory: model.resources?.memory ?? platform.defaultResources.memory },
       warmup: model.warmup
         ? { requests: model.warmup.requests ?? null, pauseSeconds: duration(model.warmup.pause) }
         : null,
@@ -122,7 +128,11 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
         : null,
       sticky: traffic.sticky ? { header: traffic.sticky.header, idAlphabet: traffic.sticky.idAlphabet ?? 'hex' } : null,
       cohorts: ((traffic.cohorts ?? []) as Raw[]).map(resolveCohort),
-      segments: ((traffic.segments ?? []) as Raw[]).map((segment) => ({ label: segment.label, header: segment.header })),
+      segments: ((traffic.segments ?? []) as Raw[]).map((segment) => ({
+        label: segment.label,
+        header: segment.header,
+        minSharePercent: segment.minShare ? parsePercent(segment.minShare)! : DEFAULT_SEGMENT_SHARE_PERCENT,
+      })),
     },
     shadow: spec.shadow
       ? {
@@ -147,6 +157,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
     gates: {
       intervalSeconds,
       failureLimit: gates.failureLimit ?? DEFAULTS.failureLimit,
+      inconclusiveLimit: gates.inconclusiveLimit ?? null,
       minRequests: gates.minRequests ?? DEFAULTS.minRequests,
       minRequestsExplicit: gates.minRequests !== undefined,
       significance: gates.significance ?? DEFAULTS.significance,
@@ -154,10 +165,11 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       baselineErrorRatePercent: gates.baselineErrorRate ? parsePercent(gates.baselineErrorRate)! : DEFAULTS.baselineErrorRatePercent,
       strict: gates.strict ?? false,
       runbook: defaultRunbook,
-      checks: (gates.checks ?? defaultChecks()).map((check: Raw) => resolveGate(check, intervalSeconds, defaultRunbook)),
+      checks: (gates.checks ?? defaultChecks()).map((check: Raw) => resolveGate(check, intervalSeconds, defaultRunbook, gates.minRequests ?? DEFAULTS.minRequests)),
     },
     rollback: { automatic: rollback.automatic ?? true, toVersion: rollbackTo },
     dashboard: { enabled: spec.dashboard?.enabled ?? true, folder: spec.dashboard?.folder ?? null },
+    platform,
   };
 }
 
@@ -180,8 +192,9 @@ export function defaultGateName(check: Raw): string {
   }
 }
 
-function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string | null): Gate {
+function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string | null, minRequests: number): Gate {
   const common = {
+    minRequests,
     name: (check.name as string | undefined) ?? defaultGateName(check),
     segment: (check.segment as string | undefined) ?? null,
     forSeconds: duration(check.for) ?? intervalSeconds,
@@ -197,6 +210,7 @@ function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string
         percentile: check.percentile ?? DEFAULTS.latencyPercentile,
         maxIncreasePercent: relative ? DEFAULTS.latencyMaxIncreasePercent : check.maxIncrease ? parsePercent(check.maxIncrease)! : null,
         maxMs: check.max ? duration(check.max)! * 1000 : null,
+        expectedMs: check.expected ? Number((duration(check.expected)! * 1000).toPrecision(12)) : null,
       };
     }
     case 'errorRate': {

@@ -11,6 +11,7 @@ import { gatesConsistent } from './gates-consistent.js';
 import { headerNames } from './header-names.js';
 import { hostValid } from './host-valid.js';
 import { kubernetesNames } from './kubernetes-names.js';
+import { latencyResolution } from './latency-resolution.js';
 import { noBidiControls } from './no-bidi-controls.js';
 import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
 import { ownersValid } from './owners-valid.js';
@@ -40,6 +41,7 @@ export const rules: readonly Rule[] = [
   stepHolds,
   durationsInRange,
   schedulePower,
+  latencyResolution,
   gateNamesUnique,
   gatesConsistent,
   segmentDeclared,

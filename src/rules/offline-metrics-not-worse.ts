@@ -1,7 +1,8 @@
 /**
  * Offline evaluation is the cheapest gate: a candidate whose recorded offline metric is worse
  * than stable's by more than the tolerance should not reach users (issue 9). A check whose metric
- * is not recorded for both versions cannot be judged and is flagged as such.
+ * is not recorded for both versions cannot be judged and is flagged with the check's own
+ * severity: a missing number must not turn an error check into a warning.
  */
 import type { Rule } from './rule.js';
 
@@ -24,7 +25,7 @@ export const offlineMetricsNotWorse: Rule = {
       if (missing.length > 0) {
         report({
           path,
-          severity: 'warning',
+          severity: check.severity,
           message: `offline metric \`${check.metric}\` is not recorded for version ${missing.join(' and ')}, so this check cannot run`,
           hint: `add it under \`versions.info."${missing[0]}".offlineMetrics\``,
         });

@@ -1,21 +1,20 @@
 /**
  * One gate limit's measurement over one window, computed the way the recording rules and gate
  * queries compute it in Prometheus (src/gates/records.ts, src/gates/queries.ts): one value per
- * segment value, absent where a compared version served fewer than `gates.minRequests`.
+ * segment value, absent where a compared version served fewer than the gate's guard.
  */
 import { DRIFT_PSEUDO_COUNT } from '../gates/records.js';
 import type { GateLimit } from '../gates/queries.js';
-import type { ResolvedPolicy } from '../resolve/policy.js';
 import type { Counts } from './trace.js';
 
 export type Window = Record<'stable' | 'candidate', Map<string | null, Counts>>;
 
 /** Values by segment value (null for an unsegmented gate), after the minimum-request guard. */
-export function measure(policy: ResolvedPolicy, limit: GateLimit, window: Window, latencyBucketsMs: number[]): Map<string | null, number> {
+export function measure(limit: GateLimit, window: Window, latencyBucketsMs: number[]): Map<string | null, number> {
   const out = new Map<string | null, number>();
   for (const [segment, canary] of window.candidate) {
     const stable = window.stable.get(segment);
-    const enough = (c: Counts | undefined): boolean => c !== undefined && observations(limit, c) >= policy.gates.minRequests;
+    const enough = (c: Counts | undefined): boolean => c !== undefined && observations(limit, c) >= limit.gate.minRequests;
     if (!enough(canary) || (limit.relative && !enough(stable))) continue;
     out.set(segment, value(limit, canary, stable!, latencyBucketsMs));
   }

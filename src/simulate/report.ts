@@ -31,7 +31,7 @@ function ending(e: Ending): string {
     case 'aborted':
       return `aborted at minute ${e.minute} by gate ${e.limit} (${e.failures} failed measurements)`;
     case 'held-inconclusive':
-      return `held inconclusive at minute ${e.minute}: gate ${e.limit} had ${e.inconclusive} measurements with too little traffic`;
+      return `paused, waiting for a human at minute ${e.minute}: gate ${e.limit} had ${e.inconclusive} measurements with too little traffic (more than its inconclusiveLimit)`;
     case 'held-manual':
       return `waiting for manual promotion at minute ${e.minute} (step ${e.stepIndex + 1})`;
     case 'unfinished':

@@ -1,18 +1,22 @@
 /**
  * Replay a scenario through a policy's rollout, minute by minute, with the semantics of what
  * modelgate compiles:
- * - Analysis (src/targets/argo-analysis.ts): starts with the first canary step and, after an
- *   `initialDelay` of one interval, measures every gate limit every `interval` over the last one. A measurement fails
- *   when any value exceeds the threshold, succeeds when there are values and none does, and is
- *   inconclusive when the guard left none. More than `failureLimit` failures abort the rollout
- *   (the canary weight drops to 0); more than `failureLimit` inconclusive ones (its
- *   `inconclusiveLimit`) pause it for a person. At the same minute a measurement comes before a
- *   step change. Reaching the final step completes the rollout and ends the analysis.
+ * - Analysis (src/targets/argo-analysis.ts): starts with the first canary step; each gate limit
+ *   is first measured one interval into the step its schedule starts at (src/analysis/gate-schedule.ts),
+ *   then every `interval`, over the last one. A measurement fails when any value exceeds the
+ *   threshold, succeeds when there are values and none does, and is inconclusive when the guard
+ *   left none. Counters are totals over the run (`metricEnding` below): more than `failureLimit`
+ *   failures abort the rollout (the canary weight drops to 0); more than the metric's
+ *   `inconclusiveLimit` inconclusive ones pause it, waiting for a person. At the same minute a
+ *   measurement comes before a step change. Reaching the final step completes the rollout and
+ *   ends the analysis.
  * - Alerts (src/targets/prometheus.ts): evaluated every minute on the same series, whatever the
- *   rollout does; an alert fires once its condition has held for the gate's `for`.
+ *   rollout does; an alert fires once its condition has held for the gate's `for`. The
+ *   silent-canary alert stays quiet once the rollout is aborted (Argo's `rollout_info` phase).
  */
 import { ALERT_CANARY_SILENT, alertName } from '../names.js';
-import { gateLimits } from '../gates/queries.js';
+import { gateSchedule, inconclusiveLimit } from '../analysis/gate-schedule.js';
+import { gateLimits, type GateLimit } from '../gates/queries.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { measure, type Window } from './measure.js';
 import type { Scenario } from './scenario.js';
@@ -67,7 +71,14 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
   const limits = gateLimits(policy);
   const interval = minutes(policy.gates.intervalSeconds);
   const analysisStart = phases.find((p) => p.kind === 'step')!.startMinute;
-  const counts = new Map(limits.map((l) => [l.id, { failed: 0, inconclusive: 0 }]));
+  const metrics = limits.map((limit) => ({
+    limit,
+    // The metric's initialDelay (argo-analysis.ts): one interval into the step it starts at.
+    firstMinute: analysisStart + minutes(gateSchedule(policy, limit.gate)?.offsetSeconds ?? 0) + interval,
+    inconclusiveLimit: inconclusiveLimit(policy, limit.gate),
+    failed: 0,
+    inconclusive: 0,
+  }));
   const trace: Minute[] = [];
   const measurements: Measurement[] = [];
   const alerts = new Alerts(policy, scenario);
@@ -82,17 +93,19 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
   });
 
   for (let t = 0; t <= scenario.minutes; t++) {
-    if (ending === null && t > analysisStart && (t - analysisStart) % interval === 0) {
-      for (const limit of limits) {
-        const values = measure(policy, limit, windowAt(t, limit.gate.segment !== null && limit.gate.segment === scenario.segments?.label), scenario.latencyBucketsMs);
-        const verdict = [...values.values()].some((v) => v > limit.threshold) ? 'failed' : values.size > 0 && [...values.values()].every((v) => v <= limit.threshold) ? 'successful' : 'inconclusive';
+    if (ending === null) {
+      for (const metric of metrics) {
+        if (t < metric.firstMinute || (t - metric.firstMinute) % interval !== 0) continue;
+        const { limit } = metric;
+        const values = measure(limit, windowAt(t, limit.gate.segment !== null && limit.gate.segment === scenario.segments?.label), scenario.latencyBucketsMs);
+        const verdict = [...values.values()].some((v) => v > limit.threshold) ? 'failed' : values.size > 0 ? 'successful' : 'inconclusive';
         measurements.push({ minute: t, limit: limit.id, verdict, values: Object.fromEntries([...values].map(([k, v]) => [k ?? '', v])) });
-        const count = counts.get(limit.id)!;
-        if (verdict === 'failed' && ++count.failed > policy.gates.failureLimit) ending ??= { kind: 'aborted', minute: t, limit: limit.id, failures: count.failed };
-        if (verdict === 'inconclusive' && ++count.inconclusive > policy.gates.failureLimit) ending ??= { kind: 'held-inconclusive', minute: t, limit: limit.id, inconclusive: count.inconclusive };
+        if (verdict === 'failed') metric.failed++;
+        if (verdict === 'inconclusive') metric.inconclusive++;
+        ending = worse(ending, metricEnding(metric, policy.gates.failureLimit, t));
       }
     }
-    alerts.evaluate(t, (bySegment) => windowAt(t, bySegment));
+    alerts.evaluate(t, (bySegment) => windowAt(t, bySegment), ending?.kind === 'aborted');
     if (ending === null) {
       while (phases[phaseIndex]!.endMinute !== null && phases[phaseIndex]!.endMinute! <= t) phaseIndex++;
       const phase = phases[phaseIndex]!;
@@ -116,6 +129,34 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
   };
 }
 
+interface MetricCounters {
+  limit: GateLimit;
+  inconclusiveLimit: number;
+  /** Totals over the run, as Argo keeps them (MetricResult.Failed, .Inconclusive), not consecutive. */
+  failed: number;
+  inconclusive: number;
+}
+
+/**
+ * A metric's phase once a measurement is counted, as Argo Rollouts assesses it
+ * (analysis/analysis.go `assessMetricFailureInconclusiveOrError`): failed > failureLimit is
+ * Failed, then inconclusive > inconclusiveLimit is Inconclusive, overriding it. A completed metric
+ * ends the run (utils/analysis/helpers.go `IsTerminating`); the Rollout aborts on a Failed run and
+ * pauses with `InconclusiveAnalysis` on an Inconclusive one, until a person resumes it
+ * (rollout/analysis.go `reconcileBackgroundAnalysisRun`).
+ */
+function metricEnding(metric: MetricCounters, failureLimit: number, minute: number): Ending | null {
+  if (metric.inconclusive > metric.inconclusiveLimit) return { kind: 'held-inconclusive', minute, limit: metric.limit.id, inconclusive: metric.inconclusive };
+  if (metric.failed > failureLimit) return { kind: 'aborted', minute, limit: metric.limit.id, failures: metric.failed };
+  return null;
+}
+
+/** The run takes its worst metric's phase; Failed is worse than Inconclusive (helpers.go `analysisStatusOrder`). */
+function worse(current: Ending | null, next: Ending | null): Ending | null {
+  if (current === null) return next;
+  return next?.kind === 'aborted' && current.kind !== 'aborted' ? next : current;
+}
+
 function stepOutcomes(phases: Phase[], ending: Ending): StepOutcome[] {
   return phases.flatMap((phase): StepOutcome[] => {
     if (phase.kind !== 'step' || phase.startMinute > ending.minute) return [];
@@ -134,15 +175,16 @@ class Alerts {
 
   constructor(private readonly policy: ResolvedPolicy, private readonly scenario: Scenario) {}
 
-  evaluate(t: number, windowAt: (bySegment: boolean) => Window): void {
+  /** `aborted`: Argo's `rollout_info{phase="Abort"}` is present, which silences the silence alert. */
+  evaluate(t: number, windowAt: (bySegment: boolean) => Window, aborted: boolean): void {
     const active: Array<{ alert: string; segment: string | null; forMinutes: number }> = [];
     for (const limit of gateLimits(this.policy)) {
       const bySegment = limit.gate.segment !== null && limit.gate.segment === this.scenario.segments?.label;
-      for (const [segment, value] of measure(this.policy, limit, windowAt(bySegment), this.scenario.latencyBucketsMs)) {
+      for (const [segment, value] of measure(limit, windowAt(bySegment), this.scenario.latencyBucketsMs)) {
         if (value > limit.threshold) active.push({ alert: alertName(limit.id), segment, forMinutes: minutes(limit.gate.forSeconds) });
       }
     }
-    if (this.canarySilent(windowAt(false))) active.push({ alert: ALERT_CANARY_SILENT, segment: null, forMinutes: minutes(this.policy.gates.intervalSeconds) });
+    if (!aborted && this.canarySilent(windowAt(false))) active.push({ alert: ALERT_CANARY_SILENT, segment: null, forMinutes: minutes(this.policy.gates.intervalSeconds) });
     const firing: string[] = [];
     const seen = new Set<string>();
     for (const { alert, segment, forMinutes } of active) {

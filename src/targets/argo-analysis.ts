@@ -6,16 +6,12 @@
 import { analysisArgs, analysisTemplateName, LABEL_MANAGED_BY, MANAGED_BY } from '../names.js';
 import { formatNumber, serialize } from '../gates/promql.js';
 import { gateLimits, type GateLimit, type VersionPair } from '../gates/queries.js';
+import { gateSchedule, inconclusiveLimit } from '../analysis/gate-schedule.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 import type { Target } from './target.js';
 
 export const ANALYSIS_TEMPLATE_FILE = 'argo/analysistemplate.yaml';
-/**
- * The policy language has no Prometheus address, so every template points at the Service the
- * Prometheus Operator creates for a Prometheus in `monitoring` (kube-prometheus' layout).
- */
-export const PROMETHEUS_ADDRESS = 'http://prometheus-operated.monitoring.svc:9090';
 
 /** The versions as Argo template placeholders, filled from the Rollout's analysis args. */
 export function argoVersions(policy: ResolvedPolicy): VersionPair {
@@ -55,18 +51,22 @@ export function analysisTemplate(policy: ResolvedPolicy): object {
  */
 function metric(policy: ResolvedPolicy, limit: GateLimit): object {
   const threshold = formatNumber(limit.threshold);
+  // The analysis starts with the first canary step. A gate whose smallest sample cannot reach its
+  // guard there waits for the step that can (gate-schedule.ts); without a delay its first window
+  // would also end as the step begins, before the candidate served anyone. Either way the
+  // measurement would be inconclusive, spending the allowance for nothing. With no such step
+  // `schedule-power` rejects the policy, so the offset-0 fallback is never shipped.
+  const offsetSeconds = gateSchedule(policy, limit.gate)?.offsetSeconds ?? 0;
   return {
     name: limit.id,
-    // The first window would otherwise end as the step begins, before the candidate served anyone:
-    // an inconclusive measurement every rollout, spending the inconclusive allowance for nothing.
-    initialDelay: formatDuration(policy.gates.intervalSeconds),
+    initialDelay: formatDuration(offsetSeconds + policy.gates.intervalSeconds),
     interval: formatDuration(policy.gates.intervalSeconds),
     failureLimit: policy.gates.failureLimit,
-    // As tolerant of missing data as of failures; past that the rollout pauses for a person
-    // instead of advancing on measurements it never got.
-    inconclusiveLimit: policy.gates.failureLimit,
+    // Past this many windows with too little traffic the rollout pauses for a person instead of
+    // advancing on measurements it never got.
+    inconclusiveLimit: inconclusiveLimit(policy, limit.gate),
     successCondition: `len(result) > 0 && all(result, {# <= ${threshold}})`,
     failureCondition: `any(result, {# > ${threshold}})`,
-    provider: { prometheus: { address: PROMETHEUS_ADDRESS, query: serialize(limit.measurement(argoVersions(policy))) } },
+    provider: { prometheus: { address: policy.platform.prometheus.url, query: serialize(limit.measurement(argoVersions(policy))) } },
   };
 }

@@ -22,6 +22,7 @@ import {
   tfservingVersionFile,
   virtualServiceName,
 } from '../names.js';
+import { ANNOTATION_HISTOGRAM_BUCKETS, histogramBucketsAnnotation, latencyBucketsMs } from '../gates/latency-buckets.js';
 import type { ResolvedPolicy, VersionInfo } from '../resolve/policy.js';
 import { canarySteps, firstUserTrafficStep, managedRoutes } from '../routing/steps.js';
 import { readinessProbe, warmupNote } from '../routing/warmup.js';
@@ -99,6 +100,8 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
   const version = templateVersion(policy);
   const { cpu, memory } = policy.model.resources;
   const amounts = { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+  // Latency buckets dense around the expected percentile, so the latency gate resolves its threshold.
+  const buckets = latencyBucketsMs(policy);
   return {
     metadata: {
       labels: {
@@ -106,6 +109,7 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
         [LABEL_VERSION]: String(version),
         'app.kubernetes.io/version': String(version),
       },
+      ...(buckets ? { annotations: { [ANNOTATION_HISTOGRAM_BUCKETS]: histogramBucketsAnnotation(buckets) } } : {}),
     },
     spec: {
       containers: [

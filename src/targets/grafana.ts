@@ -1,9 +1,11 @@
 /**
  * Grafana: the policy's dashboard as a JSON file (for import or file provisioning) and as a
  * ConfigMap for the Grafana Helm chart's dashboard sidecar (kiwigrid/k8s-sidecar), which loads every
- * ConfigMap carrying the label `grafana_dashboard` (any value) and, with
- * `sidecar.dashboards.folderAnnotation: grafana_folder`, files it under the annotated folder.
- * The ConfigMap lives in the policy's namespace: the sidecar must search it (`searchNamespace`).
+ * ConfigMap carrying the label `sidecar.dashboards.label` (any value) and, with
+ * `sidecar.dashboards.folderAnnotation`, files it under the annotated folder. Label, annotation and
+ * namespace come from the platform profile: by default the sidecar watches only its own
+ * namespace, so the profile names it; without one the ConfigMap lives in the policy's namespace
+ * and the sidecar must search it (`searchNamespace`).
  */
 import { dashboard, dashboardUid } from '../dashboard/dashboard.js';
 import { serializeJson } from '../emit/serialize.js';
@@ -13,11 +15,10 @@ import type { Target } from './target.js';
 
 export const GRAFANA_DASHBOARD_FILE = 'grafana/dashboard.json';
 export const GRAFANA_CONFIGMAP_FILE = 'grafana/dashboard-configmap.yaml';
-export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
-export const GRAFANA_FOLDER_ANNOTATION = 'grafana_folder';
 
+/** In the profile's shared Grafana namespace two policies may share a name, so there the namespace is part of it. */
 export function dashboardConfigMapName(policy: ResolvedPolicy): string {
-  return `${policy.name}-dashboard`;
+  return policy.platform.grafana.namespace === null ? `${policy.name}-dashboard` : `${policy.namespace}-${policy.name}-dashboard`;
 }
 
 export const grafanaTarget: Target = {
@@ -26,14 +27,15 @@ export const grafanaTarget: Target = {
     if (!policy.dashboard.enabled) return [];
     const model = dashboard(policy);
     const folder = policy.dashboard.folder;
+    const grafana = policy.platform.grafana;
     const configMap = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {
         name: dashboardConfigMapName(policy),
-        namespace: policy.namespace,
-        labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [GRAFANA_DASHBOARD_LABEL]: '1' },
-        ...(folder === null ? {} : { annotations: { [GRAFANA_FOLDER_ANNOTATION]: folder } }),
+        namespace: grafana.namespace ?? policy.namespace,
+        labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [grafana.dashboardLabel]: '1' },
+        ...(folder === null ? {} : { annotations: { [grafana.folderAnnotation]: folder } }),
       },
       // The sidecar writes each key as a file into one shared folder: the uid keeps the name unique.
       // serializeJson is what emit writes for dashboard.json, so both carry the same bytes.

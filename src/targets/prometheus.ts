@@ -26,7 +26,8 @@ export const prometheusTarget: Target = {
     const object = {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
-      metadata: { name: prometheusRuleName(policy), namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+      // The profile's labels are what the Prometheus `ruleSelector` picks rules by; ours come last so they cannot be overridden.
+      metadata: { name: prometheusRuleName(policy), namespace: policy.namespace, labels: { ...policy.platform.prometheus.ruleLabels, [LABEL_MANAGED_BY]: MANAGED_BY } },
       spec: { groups },
     };
     return [

@@ -2,7 +2,8 @@
  * What a schema node accepts, in the words a data scientist would use: "a duration like 30s,
  * 5m or 1h30m", not `must match pattern "^([0-9]+(ms|s|m|h|d))+$"`.
  */
-import { defName, resolveRef, type SchemaNode } from './policy-schema.js';
+import type { SchemaDocument, SchemaNode } from './json-schema.js';
+import { policySchemaDocument } from './policy-schema.js';
 
 /** Phrases for the schema's named value types; keys are `$defs` names. */
 const NAMED: Record<string, string> = {
@@ -30,16 +31,16 @@ const PATTERNS: Record<string, string> = {
   '^[a-zA-Z_][a-zA-Z0-9_]*$': 'a Prometheus label name (letters, digits and `_`; not starting with a digit)',
 };
 
-export function describeExpected(node: SchemaNode): string {
-  const named = defName(node);
+export function describeExpected(node: SchemaNode, document: SchemaDocument = policySchemaDocument): string {
+  const named = document.defName(node);
   if (named && NAMED[named]) return NAMED[named];
   if (typeof node.$ref === 'string') {
-    const target = resolveRef(node.$ref);
-    if (target) return describeExpected(target);
+    const target = document.resolveRef(node.$ref);
+    if (target) return describeExpected(target, document);
   }
   if ('const' in node) return `\`${String(node.const)}\``;
   if (Array.isArray(node.enum)) return `one of ${node.enum.map((value) => `\`${String(value)}\``).join(', ')}`;
-  if (Array.isArray(node.oneOf)) return (node.oneOf as SchemaNode[]).map(describeExpected).join(' or ');
+  if (Array.isArray(node.oneOf)) return (node.oneOf as SchemaNode[]).map((branch) => describeExpected(branch, document)).join(' or ');
   if (typeof node.pattern === 'string') return PATTERNS[node.pattern] ?? `text matching the pattern ${node.pattern}`;
   switch (node.type) {
     case 'integer':

@@ -1,17 +1,19 @@
 /**
- * Before the schema: is this a ReleasePolicy at all? A Kubernetes manifest, a list or a policy
- * for another language version gets one clear message instead of dozens of schema errors.
+ * Before the schema: is this document the kind expected here at all? A Kubernetes manifest, a list
+ * or a document for another language version gets one clear message instead of dozens of schema errors.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { positionOf, type LoadedPolicy } from '../load/load.js';
-import { API_VERSION, KIND } from './policy-schema.js';
+import type { DocumentKind } from './json-schema.js';
+import { policySchemaDocument } from './policy-schema.js';
 
-export function documentHeaderDiagnostics(source: LoadedPolicy): Diagnostic[] {
+export function documentHeaderDiagnostics(source: LoadedPolicy, expected: DocumentKind = policySchemaDocument.kind): Diagnostic[] {
   const data = source.data;
+  const { apiVersion: API_VERSION, kind: KIND, noun } = expected;
   const at = (path: string[]) => ({ file: source.file, ...positionOf(source, path), severity: 'error' as const });
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     const what = data === null ? 'nothing' : Array.isArray(data) ? 'a list' : `a single ${typeof data} value`;
-    return [{ ...at([]), rule: 'not-a-policy', message: `file holds ${what}, not a policy mapping`, hint: `a policy is a mapping that starts with \`apiVersion: ${API_VERSION}\`` }];
+    return [{ ...at([]), rule: 'not-a-policy', message: `file holds ${what}, not a ${noun} mapping`, hint: `a ${noun} is a mapping that starts with \`apiVersion: ${API_VERSION}\`` }];
   }
   const { apiVersion, kind } = data as Record<string, unknown>;
   const found: Diagnostic[] = [];
@@ -19,7 +21,7 @@ export function documentHeaderDiagnostics(source: LoadedPolicy): Diagnostic[] {
     found.push({ ...at(['apiVersion']), rule: 'unknown-api-version', message: `unknown apiVersion \`${shown(apiVersion)}\``, hint: `this modelgate understands \`apiVersion: ${API_VERSION}\`` });
   }
   if (kind !== undefined && kind !== KIND) {
-    found.push({ ...at(['kind']), rule: 'wrong-kind', message: `kind \`${shown(kind)}\` is not a release policy`, hint: `modelgate reads \`kind: ${KIND}\`; keep other manifests out of the policy folder` });
+    found.push({ ...at(['kind']), rule: 'wrong-kind', message: `kind \`${shown(kind)}\` is not a ${noun === 'policy' ? 'release policy' : noun}`, hint: `modelgate reads \`kind: ${KIND}\`; ${expected.place}` });
   }
   return found;
 }

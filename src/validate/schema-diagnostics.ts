@@ -7,7 +7,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { positionOf, type LoadedPolicy } from '../load/load.js';
 import { describeExpected } from './describe-expected.js';
 import { closestName } from './did-you-mean.js';
-import { policyValidator, type SchemaNode } from './policy-schema.js';
+import type { SchemaDocument, SchemaNode } from './json-schema.js';
+import { policySchemaDocument } from './policy-schema.js';
 
 type Path = Array<string | number>;
 interface Finding {
@@ -16,14 +17,14 @@ interface Finding {
   hint?: string;
 }
 
-export function schemaDiagnostics(source: LoadedPolicy): Diagnostic[] {
-  const validate = policyValidator();
+export function schemaDiagnostics(source: LoadedPolicy, document: SchemaDocument = policySchemaDocument): Diagnostic[] {
+  const validate = document.validator();
   if (validate(source.data)) return [];
   const errors = withoutBranchNoise(validate.errors ?? []);
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const error of errors) {
-    const finding = explain(error, source.data);
+    const finding = explain(error, source.data, document);
     if (!finding) continue;
     const key = `${JSON.stringify(finding.path)}\0${finding.message}`;
     if (seen.has(key)) continue;
@@ -61,14 +62,14 @@ function withoutBranchNoise(errors: ErrorObject[]): ErrorObject[] {
   );
 }
 
-function explain(error: ErrorObject, data: unknown): Finding | undefined {
+function explain(error: ErrorObject, data: unknown, document: SchemaDocument): Finding | undefined {
   const path = toPath(error.instancePath);
   const name = displayName(path);
   const node = (error.parentSchema ?? {}) as SchemaNode;
   const params = error.params as Record<string, any>;
   switch (error.keyword) {
     case 'required':
-      return { path, message: `${name === '' ? 'the policy' : name} is missing \`${params.missingProperty}\``, hint: hintFor(node, params.missingProperty) };
+      return { path, message: `${name === '' ? `the ${document.kind.noun}` : name} is missing \`${params.missingProperty}\``, hint: hintFor(node, params.missingProperty) };
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const allowed = Object.keys((node.properties ?? {}) as object);
@@ -107,9 +108,9 @@ function explain(error: ErrorObject, data: unknown): Finding | undefined {
       return { path, message: `${name} may be at most ${params.limit} characters long` };
     default:
       if (error.propertyName !== undefined) {
-        return { path: [...path, error.propertyName], message: `key \`${error.propertyName}\` in ${name} must be ${describeExpected(node)}` };
+        return { path: [...path, error.propertyName], message: `key \`${error.propertyName}\` in ${name} must be ${describeExpected(node, document)}` };
       }
-      return { path, message: `${name} must be ${describeExpected(node)}`, hint: shownValue(valueAt(data, path)) };
+      return { path, message: `${name} must be ${describeExpected(node, document)}`, hint: shownValue(valueAt(data, path)) };
   }
 }
 

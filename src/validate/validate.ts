@@ -1,13 +1,19 @@
 /**
  * The validate stage: load → is it a policy → JSON Schema → resolve → semantic rules, per policy
- * and across the set. Only policies that came through without an error are handed on.
+ * and across the set. Only policies that came through without an error are handed on. The
+ * platform profile goes through the same load and schema steps first; with an error in it no
+ * policy is handed on, since every one would be compiled for the wrong cluster.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadPolicy, type LoadedPolicy } from '../load/load.js';
+import type { ProfileSource } from '../load/profile-file.js';
+import { DEFAULT_PLATFORM, resolvePlatform, type Platform } from '../resolve/platform.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { resolvePolicy } from '../resolve/resolve.js';
 import { rules } from '../rules/index.js';
 import { documentHeaderDiagnostics } from './document-header.js';
+import type { SchemaDocument } from './json-schema.js';
+import { profileSchemaDocument } from './profile-schema.js';
 import { runRules } from './run-rules.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 
@@ -16,7 +22,13 @@ export interface ValidatedPolicy {
   policy: ResolvedPolicy;
 }
 
-export function validateSources(files: ReadonlyArray<{ file: string; bytes: Uint8Array; link?: true }>): { policies: ValidatedPolicy[]; diagnostics: Diagnostic[] } {
+export function validateSources(
+  files: ReadonlyArray<{ file: string; bytes: Uint8Array; link?: true }>,
+  profile: ProfileSource | null = null,
+): { policies: ValidatedPolicy[]; diagnostics: Diagnostic[] } {
+  const resolvedProfile = validateProfile(profile);
+  if (resolvedProfile.platform === null) return { policies: [], diagnostics: sortDiagnostics(resolvedProfile.diagnostics) };
+  const platform = resolvedProfile.platform;
   const diagnostics: Diagnostic[] = [];
   const shaped: ValidatedPolicy[] = [];
   for (const { file, bytes, link } of files) {
@@ -24,18 +36,31 @@ export function validateSources(files: ReadonlyArray<{ file: string; bytes: Uint
       diagnostics.push({ file, line: 1, column: 1, severity: 'error', rule: 'symlink', message: 'is a symbolic link; modelgate reads policies only from regular files in the repository', hint: 'replace the link with the policy file itself' });
       continue;
     }
-    const loaded = loadPolicy(file, bytes);
-    diagnostics.push(...loaded.diagnostics);
-    if (!loaded.policy) continue;
-    const source = loaded.policy;
-    const header = documentHeaderDiagnostics(source);
-    const structural = header.length > 0 ? header : schemaDiagnostics(source);
-    diagnostics.push(...structural);
-    if (structural.length > 0) continue;
-    shaped.push({ source, policy: resolvePolicy(source.data, { file, sha256: source.sha256 }) });
+    const source = loadShaped(file, bytes, undefined, diagnostics);
+    if (source) shaped.push({ source, policy: resolvePolicy(source.data, { file, sha256: source.sha256 }, platform) });
   }
   const ruleDiagnostics = runRules(rules, shaped);
   diagnostics.push(...ruleDiagnostics);
   const policies = shaped.filter(({ source }) => !hasErrors(ruleDiagnostics.filter((d) => d.file === source.file)));
   return { policies, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The repository's platform, or null (with the reasons) when its profile is not valid. */
+export function validateProfile(profile: ProfileSource | null): { platform: Platform | null; diagnostics: Diagnostic[] } {
+  if (profile === null) return { platform: DEFAULT_PLATFORM, diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const source = loadShaped(profile.file, profile.bytes, profileSchemaDocument, diagnostics);
+  return { platform: source ? resolvePlatform(source.data, profile.file) : null, diagnostics };
+}
+
+/** Load, header and schema: the document when it has the shape its schema describes, else undefined (and why, in `diagnostics`). */
+function loadShaped(file: string, bytes: Uint8Array, document: SchemaDocument | undefined, diagnostics: Diagnostic[]): LoadedPolicy | undefined {
+  const loaded = loadPolicy(file, bytes);
+  diagnostics.push(...loaded.diagnostics);
+  if (!loaded.policy) return undefined;
+  const source = loaded.policy;
+  const header = documentHeaderDiagnostics(source, document?.kind);
+  const structural = header.length > 0 ? header : schemaDiagnostics(source, document);
+  diagnostics.push(...structural);
+  return structural.length > 0 ? undefined : source;
 }

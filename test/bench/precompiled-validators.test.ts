@@ -15,6 +15,7 @@ import { PRECOMPILED_STRICT_VALIDATORS, compileStrictValidator } from '../../src
 import { loadPrecompiled, precompiledSource, type PrecompiledValidator } from '../../src/precompiled/precompiled-validator.js';
 import { targets } from '../../src/targets/index.js';
 import { POLICY_VALIDATOR, compilePolicyValidator, defName, withPolicySchemaNodes } from '../../src/validate/policy-schema.js';
+import { profileSchemaDocument } from '../../src/validate/profile-schema.js';
 import { examplePolicies, repoRoot } from '../gates/example-policies.js';
 
 // The generated code requires ajv's runtime; a node_modules link lets it load from a temp folder.
@@ -52,14 +53,14 @@ function breakages(value: unknown): unknown[] {
   return out;
 }
 
-function expectSameErrors(runtime: ValidateFunction, precompiled: ValidateFunction, inputs: unknown[]): void {
+function expectSameErrors(runtime: ValidateFunction, precompiled: ValidateFunction, inputs: unknown[], nameOf: (node: unknown) => string | undefined = defName): void {
   let invalid = 0;
   for (const input of inputs) {
     const verdict = runtime(input);
     expect(precompiled(input)).toBe(verdict);
     expect(precompiled.errors).toEqual(runtime.errors);
     // Messages read schema nodes by content, and tell a `$defs` entry by identity.
-    precompiled.errors?.forEach((error, i) => expect(defName(error.parentSchema)).toBe(defName(runtime.errors![i]!.parentSchema)));
+    precompiled.errors?.forEach((error, i) => expect(nameOf(error.parentSchema)).toBe(nameOf(runtime.errors![i]!.parentSchema)));
     if (!verdict) invalid++;
   }
   // The breakages must actually exercise the error paths.
@@ -76,6 +77,13 @@ describe('precompiled validators', () => {
     expect(policies.length).toBeGreaterThan(0);
     const inputs = policies.flatMap((file) => breakages(parse(readFileSync(path.join(repoRoot, 'policies', file), 'utf8'))));
     expectSameErrors(compilePolicyValidator(), withPolicySchemaNodes(generatedAndLoaded(POLICY_VALIDATOR)), inputs);
+  });
+
+  it('the platform profile schema: precompilable, and the same verdicts and errors on the example profile and its breakages', () => {
+    expect(profileSchemaDocument.precompiled.precompilable?.()).toBeUndefined();
+    const inputs = breakages(parse(readFileSync(path.join(repoRoot, 'modelgate.config.yaml'), 'utf8')));
+    const precompiled = profileSchemaDocument.withSchemaNodes(generatedAndLoaded(profileSchemaDocument.precompiled));
+    expectSameErrors(profileSchemaDocument.compile(), precompiled, inputs, profileSchemaDocument.defName);
   });
 
   it.each([...PRECOMPILED_STRICT_VALIDATORS])('strict CRD validator for %s: same verdicts and errors on every compiled example object and its breakages', (type, validator) => {

@@ -1,18 +1,31 @@
-/** The example policies in `policies/`, loaded and resolved as `compile` does, for target tests. */
+/** The example policies in `policies/`, loaded and resolved as `compile` does (for the repository's platform profile), for target tests. */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicy } from '../../src/load/load.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { resolvePolicy } from '../../src/resolve/resolve.js';
+import type { Platform } from '../../src/resolve/platform.js';
+import { validateProfile } from '../../src/validate/validate.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+let platform: Platform | undefined;
+
+/** The platform of `modelgate.config.yaml` at the repository root. */
+export function examplePlatform(): Platform {
+  if (platform) return platform;
+  const resolved = validateProfile({ file: 'modelgate.config.yaml', bytes: readFileSync(path.join(repoRoot, 'modelgate.config.yaml')) });
+  if (!resolved.platform) throw new Error(`the example profile does not validate: ${JSON.stringify(resolved.diagnostics)}`);
+  platform = resolved.platform;
+  return platform;
+}
 
 export function examplePolicy(file: string): ResolvedPolicy {
   const bytes = readFileSync(path.join(repoRoot, 'policies', file));
   const loaded = loadPolicy(`policies/${file}`, bytes);
   if (!loaded.policy) throw new Error(`example policy ${file} does not load: ${JSON.stringify(loaded.diagnostics)}`);
-  return resolvePolicy(loaded.policy.data, { file: loaded.policy.file, sha256: loaded.policy.sha256 });
+  return resolvePolicy(loaded.policy.data, { file: loaded.policy.file, sha256: loaded.policy.sha256 }, examplePlatform());
 }
 
 export function examplePolicies(): ResolvedPolicy[] {

@@ -42,7 +42,7 @@ describe('durations-in-range', () => {
   gates:
     interval: 1ms
     checks:
-      - { metric: latency, maxIncrease: 10%, for: 2562047h47m16s }
+      - { metric: latency, maxIncrease: 10%, expected: 100ms, for: 2562047h47m16s }
 `),
     );
   });

@@ -17,7 +17,7 @@ describe('gate-names-unique', () => {
     expectDiagnostics(
       minimalPolicy(`  gates:
     checks:
-      - { metric: latency, name: slo, maxIncrease: 10% }
+      - { metric: latency, name: slo, maxIncrease: 10%, expected: 130ms }
       - { metric: errorRate, name: slo, max: 2% }
 `),
       [{ rule: 'gate-names-unique', line: 17, column: 30 }],

@@ -6,7 +6,7 @@ describe('gates-consistent', () => {
     expectDiagnostics(
       minimalPolicy(`  gates:
     checks:
-      - { metric: latency, percentile: 20, maxIncrease: 10% }
+      - { metric: latency, percentile: 20, maxIncrease: 10%, expected: 20ms }
 `),
       [{ rule: 'gates-consistent', line: 16, column: 28, severity: 'warning', message: 'P20' }],
     );
@@ -98,7 +98,7 @@ spec:
     interval: 5m
     failureLimit: 2
     checks:
-      - { metric: latency, percentile: 99.9, maxIncrease: 10% }
+      - { metric: latency, percentile: 99.9, maxIncrease: 10%, expected: 200ms }
       - { metric: drift, max: 0.1, histogram: demo_score, buckets: [0.1, 0.5, 1] }
 `),
     );

@@ -28,8 +28,11 @@ describe('offline-metrics-not-worse', () => {
     expectDiagnostics(policy('{ metric: logloss, better: lower, tolerance: 0.005 }'), [{ rule: 'offline-metrics-not-worse', line: 13, column: 9, severity: 'warning', message: 'logloss 0.31' }]);
   });
 
-  it('warns when a metric is not recorded for a version', () => {
+  it("reports a metric not recorded for a version with the check's severity: an error check stays an error", () => {
     expectDiagnostics(policy('{ metric: recall, better: higher, severity: error }'), [
+      { rule: 'offline-metrics-not-worse', line: 13, column: 9, severity: 'error', message: 'not recorded for version 1 and 2' },
+    ]);
+    expectDiagnostics(policy('{ metric: recall, better: higher }'), [
       { rule: 'offline-metrics-not-worse', line: 13, column: 9, severity: 'warning', message: 'not recorded for version 1 and 2' },
     ]);
   });
@@ -37,7 +40,7 @@ describe('offline-metrics-not-worse', () => {
   it('does not mistake inherited names like toString or __proto__ for recorded metrics', () => {
     for (const metric of ['toString', 'constructor', '__proto__']) {
       expectDiagnostics(policy(`{ metric: ${metric}, better: higher, severity: error }`), [
-        { rule: 'offline-metrics-not-worse', line: 13, column: 9, severity: 'warning', message: `\`${metric}\` is not recorded for version 1 and 2` },
+        { rule: 'offline-metrics-not-worse', line: 13, column: 9, severity: 'error', message: `\`${metric}\` is not recorded for version 1 and 2` },
       ]);
     }
   });

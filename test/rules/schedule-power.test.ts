@@ -1,17 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { gateSchedule } from '../../src/analysis/gate-schedule.js';
 import { loadPolicy } from '../../src/load/load.js';
 import { resolvePolicy } from '../../src/resolve/resolve.js';
+import { gatesConsistent } from '../../src/rules/gates-consistent.js';
 import { schedulePower } from '../../src/rules/schedule-power.js';
 import { runRules } from '../../src/validate/run-rules.js';
 
-function diagnose(yaml: string) {
+function resolved(yaml: string) {
   const loaded = loadPolicy('policy.yaml', new TextEncoder().encode(yaml));
   if (!loaded.policy) throw new Error(JSON.stringify(loaded.diagnostics));
-  const policy = resolvePolicy(loaded.policy.data, { file: 'policy.yaml', sha256: '' });
-  return runRules([schedulePower], [{ source: loaded.policy, policy }]);
+  return { loaded: loaded.policy, policy: resolvePolicy(loaded.policy.data, { file: 'policy.yaml', sha256: '' }) };
 }
 
-function policy(opts: { rps: number; steps: string; interval: string; extra?: string }): string {
+function diagnose(yaml: string, rules = [schedulePower]) {
+  const { loaded, policy } = resolved(yaml);
+  return runRules(rules, [{ source: loaded, policy }]);
+}
+
+function policy(opts: { rps: number; steps: string; interval: string; extra?: string; checks?: string; traffic?: string }): string {
   return `apiVersion: modelgate.io/v1alpha1
 kind: ReleasePolicy
 metadata:
@@ -22,54 +28,83 @@ spec:
   traffic:
     host: demo.svc
     expectedRps: ${opts.rps}
-  canary:
+${opts.traffic ?? ''}  canary:
     steps:
 ${opts.steps}
       - { weight: 100% }
   gates:
     interval: ${opts.interval}
 ${opts.extra ?? ''}    checks:
-      - { metric: errorRate, maxIncrease: 0.5pp }
-`;
+${opts.checks ?? '      - { metric: errorRate, maxIncrease: 0.5pp }\n'}`;
 }
 
+const TWO_STEPS = '      - { weight: 1%, hold: 30m }\n      - { weight: 10%, hold: 30m }';
+
 describe('schedule-power', () => {
-  it("flags the issue's 5-minute hold at 1% of 200 rps, at the hold, with the minimum that would work", () => {
+  it("rejects the issue's 5-minute hold at 1% of 200 rps: the gate is judged at no step, at the gate, whatever gates.strict says", () => {
     const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 5m }', interval: '5m' }));
     expect(diagnostics).toHaveLength(1);
     const [d] = diagnostics;
-    expect(d).toMatchObject({ rule: 'schedule-power', severity: 'warning', line: 13, column: 23 });
+    expect(d).toMatchObject({ rule: 'schedule-power', severity: 'error', line: 18, column: 9 });
     // ~1,619 needed (unequal arms, stable 99×); 1% of 200 rps for 300 s = 600.
-    expect(d!.message).toMatch(/needs about 1,6\d\d candidate requests/);
-    expect(d!.message).toContain('gives it about 600');
-    expect(d!.message).toContain('from 0.5% to 1%');
-    // 1,619 / 2 rps = 810 s → 14 whole minutes.
-    expect(d!.hint).toContain('`14m`');
+    expect(d!.message).toMatch(/needs 1,6\d\d requests per version in one window/);
+    expect(d!.message).toContain('gives the candidate about 600');
+    expect(d!.message).toContain('pause every rollout');
+  });
+
+  it('rejects a policy guard above what any window gives: every measurement would be inconclusive', () => {
+    const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 1h }', interval: '5m', extra: '    minRequests: 1000\n' }));
+    // Also below what detection needs (~1,619): the low-guard warning comes with it.
+    expect(diagnostics.map((d) => d.severity)).toEqual(['error', 'warning']);
+    expect(diagnostics[0]!.message).toContain('needs 1,000 requests');
+    expect(diagnostics[0]!.message).toContain('about 600');
+  });
+
+  it('measures a gate from the first step that fills its window, and says so at the steps before, with numbers', () => {
+    const text = policy({ rps: 200, steps: TWO_STEPS, interval: '5m' });
+    const { policy: resolvedPolicy } = resolved(text);
+    const gate = resolvedPolicy.gates.checks[0]!;
+    // At 1% a window holds 600 of the ~1,619 needed; at 10% it holds 6,000.
+    expect(gateSchedule(resolvedPolicy, gate)).toEqual({ stepIndex: 1, offsetSeconds: 1800 });
+    const diagnostics = diagnose(text);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', line: 13, column: 23 });
+    expect(diagnostics[0]!.message).toContain('gives it about 600');
+    expect(diagnostics[0]!.message).toContain('measured from step 2 (10%) on');
+    expect(diagnostics[0]!.hint).toContain('`gates.interval: 14m`');
   });
 
   it('is an error under gates.strict', () => {
-    const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 5m }', interval: '5m', extra: '    strict: true\n' }));
+    const diagnostics = diagnose(policy({ rps: 200, steps: TWO_STEPS, interval: '5m', extra: '    strict: true\n' }));
     expect(diagnostics.map((d) => d.severity)).toEqual(['error']);
   });
 
-  it('flags a long enough hold cut into windows too thin to judge, at gates.interval', () => {
-    const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 1h }', interval: '5m' }));
-    expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ line: 16, column: 5 });
-    expect(diagnostics[0]!.message).toContain('every measurement at this step is inconclusive');
-    expect(diagnostics[0]!.hint).toContain('`interval: 14m`');
-  });
-
-  it('calls a window inconclusive when it holds fewer requests than the guard, even a guard below what detection needs', () => {
-    // 1,000 needed is below the ~1,6xx detection needs, and a 5m window at 1% of 200 rps holds 600.
-    const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 1h }', interval: '5m', extra: '    minRequests: 1000\n' }));
-    expect(diagnostics[0]!.message).toContain('gives it about 600');
-    expect(diagnostics[0]!.message).toContain('every measurement at this step is inconclusive');
+  it('gives one hint that satisfies the window, the hold and failureLimit together: following it silences the step', () => {
+    const before = policy({ rps: 200, steps: '      - { weight: 1%, hold: 10m }\n      - { weight: 10%, hold: 30m }', interval: '5m', extra: '    failureLimit: 2\n' });
+    const [finding] = diagnose(before, [schedulePower, gatesConsistent]);
+    const interval = /`gates\.interval: (\w+)`/.exec(finding!.hint!)![1]!;
+    const hold = /`hold: (\w+)` at step 1/.exec(finding!.hint!)![1]!;
+    // 14m windows, three of them (failureLimit + 1) in the hold.
+    expect([interval, hold]).toEqual(['14m', '42m']);
+    const after = before.replace('interval: 5m', `interval: ${interval}`).replace('{ weight: 1%, hold: 10m }', `{ weight: 1%, hold: ${hold} }`);
+    const remaining = diagnose(after, [schedulePower, gatesConsistent]).filter((d) => d.line === 13);
+    expect(remaining).toEqual([]);
   });
 
   it('says an explicit low minRequests lets an underpowered window pass', () => {
     const diagnostics = diagnose(policy({ rps: 200, steps: '      - { weight: 1%, hold: 1h }', interval: '5m', extra: '    minRequests: 100\n' }));
-    expect(diagnostics[0]!.message).toContain('passes on 100 requests');
+    expect(diagnostics.map((d) => d.message).join('\n')).toContain('passes on 100 requests');
+  });
+
+  it('warns at gates.minRequests when it is below what a gate needs, with the number needed, even with traffic to spare', () => {
+    const diagnostics = diagnose(policy({ rps: 20000, steps: '      - { weight: 1%, hold: 30m }', interval: '5m', extra: '    minRequests: 100\n' }));
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: 'warning', line: 17, column: 5 });
+    expect(diagnostics[0]!.message).toMatch(/needs about 1,6\d\d/);
+    expect(diagnostics[0]!.hint).toMatch(/^`minRequests: 16\d\d`/);
+    // At what the test needs, nothing to say.
+    const needed = /minRequests: (\d+)/.exec(diagnostics[0]!.hint!)![1]!;
+    expect(diagnose(policy({ rps: 20000, steps: '      - { weight: 1%, hold: 30m }', interval: '5m', extra: `    minRequests: ${needed}\n` }))).toEqual([]);
   });
 
   it('is silent when traffic suffices, and when expectedRps is unknown', () => {
@@ -77,5 +112,47 @@ describe('schedule-power', () => {
     expect(diagnose(policy({ rps: 2000, steps: '      - { weight: 1%, hold: 5m }', interval: '5m' }))).toEqual([]);
     const unknown = policy({ rps: 200, steps: '      - { weight: 1%, hold: 5m }', interval: '5m' }).replace('    expectedRps: 200\n', '');
     expect(diagnose(unknown)).toEqual([]);
+  });
+
+  describe('segment gates: the smallest value decides', () => {
+    // The issue's case: 300 rps, a per-region gate, ten regions of about 10% each.
+    const segmented = (traffic: string) =>
+      policy({
+        rps: 300,
+        steps: '      - { weight: 1%, hold: 30m }\n      - { weight: 5%, hold: 30m }\n      - { weight: 25%, hold: 1h }',
+        interval: '5m',
+        traffic,
+        checks: '      - { metric: errorRate, name: region-errors, maxIncrease: 1pp, segment: region }\n',
+      });
+
+    it('sizes the guard and the first measured step for the default 10% share, and reports the steps before with numbers', () => {
+      const text = segmented('    segments: [{ label: region, header: x-region }]\n');
+      const { policy: p } = resolved(text);
+      const gate = p.gates.checks[0]!;
+      // 10% of 1% of 300 rps × 300 s = 90 requests per window; 10% of 5% gives 450, 10% of 25% 2,250.
+      // The 1pp test needs ~490 at 5% (ratio 19): the gate starts at 25%, with a guard of what it needs there.
+      expect(gateSchedule(p, gate)).toEqual({ stepIndex: 2, offsetSeconds: 3600 });
+      expect(gate.minRequests).toBeGreaterThan(450);
+      expect(gate.minRequests).toBeLessThanOrEqual(2250);
+      const diagnostics = diagnose(text);
+      expect(diagnostics.map((d) => d.line)).toEqual([14, 15]);
+      expect(diagnostics[0]!.message).toContain('in each `region` value');
+      expect(diagnostics[0]!.message).toContain('gives it about 90 (10% of 1% of 300 rps)');
+      expect(diagnostics[0]!.message).toContain('measured from step 3 (25%) on');
+      expect(diagnostics[0]!.hint).toContain('larger `minShare` for `region`');
+    });
+
+    it('a declared share moves the first measured step', () => {
+      const { policy: p } = resolved(segmented('    segments: [{ label: region, header: x-region, minShare: 40% }]\n'));
+      // 40% of 5% of 300 rps × 300 s = 1,800 per window.
+      expect(gateSchedule(p, p.gates.checks[0]!)).toEqual({ stepIndex: 1, offsetSeconds: 1800 });
+    });
+
+    it('a share no step can judge is an error naming the share', () => {
+      const diagnostics = diagnose(segmented('    segments: [{ label: region, header: x-region, minShare: 1% }]\n'));
+      const error = diagnostics.find((d) => d.severity === 'error')!;
+      expect(error.message).toContain('smallest `region` value (1% of traffic) about 225');
+      expect(error.hint).toContain('`traffic.segments[].minShare`');
+    });
   });
 });

@@ -32,7 +32,15 @@ it('an unsafe TF Serving label move is refused after a run killed between the re
   await rename(out, previousDir(out));
   const file = join(root, 'policies', 'fraud-detector.yaml');
   const text = await readFile(file, 'utf8');
-  await writeFile(file, text.replace('    candidate: 42\n', '    candidate: 43\n').replace('    previous: [40, 39]\n', '    previous: [42, 40, 39]\n'));
+  // Version 43 records the offline metrics the policy's error check needs, so only the label order is wrong.
+  const info43 = '      "43": { offlineMetrics: { auc: 0.95, recall_at_1pct_fpr: 0.66 } }\n';
+  await writeFile(
+    file,
+    text
+      .replace('    candidate: 42\n', '    candidate: 43\n')
+      .replace('    previous: [40, 39]\n', '    previous: [42, 40, 39]\n')
+      .replace(/( {6}"42": .*\n)/, `$1${info43}`),
+  );
 
   expect(await run([join(root, 'policies'), '--out', out])).toBe(1);
   expect(stdout).toContain('error [tfserving-label-order]');

@@ -19,6 +19,13 @@ describe('modelgate simulate', () => {
     expect(output()).toContain('step 2 at 5% (minute 92–122): aborted');
   });
 
+  it('says "paused, waiting for a human" where Argo would pause on inconclusive measurements, and exits 1', async () => {
+    const output = capture();
+    const code = await run(['policies/fraud-detector.yaml', '--metrics', 'policies/scenarios/fraud-detector/traffic-drop.json']);
+    expect(code).toBe(1);
+    expect(output()).toContain('fraud-detector: paused, waiting for a human at minute 122: gate latency-p99 had 4 measurements with too little traffic');
+  });
+
   it('prints JSON without the raw trace, and exits 0 on completion', async () => {
     const output = capture();
     expect(await run(['policies/fraud-detector.yaml', '--metrics', 'policies/scenarios/fraud-detector/healthy.json', '--format', 'json'])).toBe(0);

@@ -3,6 +3,7 @@
  * each version served, minute by minute, and at chosen minutes the alerts `simulate` says fire.
  */
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL, serviceMatchers } from '../../src/gates/istio.js';
+import { rolloutAborted } from '../../src/gates/argo-rollouts-metrics.js';
 import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
@@ -48,7 +49,14 @@ function inputSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Sim
       for (const [series, increment] of seriesOf(policy, scenario, version, segment, cell.counts)) add(series, minute, increment);
     }
   });
-  return [...cumulative].map(([series, values]) => ({ series, values: values.join(' ') }));
+  const series = [...cumulative].map(([series, values]) => ({ series, values: values.join(' ') }));
+  // Argo's controller exports rollout_info{phase="Abort"} from the abort on.
+  const ending = simulation.ending;
+  if (ending.kind === 'aborted') {
+    const minutes = simulation.trace.length + 1;
+    series.push({ series: serialize(rolloutAborted(policy)), values: Array.from({ length: minutes }, (_, m) => (m < ending.minute ? '_' : '1')).join(' ') });
+  }
+  return series;
 }
 
 function seriesOf(policy: ResolvedPolicy, scenario: Scenario, version: string, segment: Matcher[], counts: Counts): Array<[string, number]> {

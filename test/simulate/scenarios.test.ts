@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/simulate/scenario.js';
+import { simulate } from '../../src/simulate/simulate.js';
 import { policyNamed, runShipped, shippedScenarios } from './shipped.js';
 
 function run(policy: string, name: string) {
@@ -28,12 +29,9 @@ describe('shipped scenarios', () => {
     expect(result.ending).toEqual({ kind: 'aborted', minute: 102, limit: 'latency-p99', failures: 2 });
     expect(result.steps.map((s) => s.outcome)).toEqual(['advanced', 'aborted']);
     // Alerts look every minute: the window ending at 93 already holds a regressed minute, so the
-    // alert is pending from 93 and fires after `for: 5m`. After the abort the canary serves nothing:
-    // its windows are empty from 107, and the silence alert fires 5m later.
-    expect(result.alerts).toEqual([
-      { alert: 'ModelGateLatencyP99', segment: null, firstFiringMinute: 98 },
-      { alert: 'ModelGateCanarySilent', segment: null, firstFiringMinute: 112 },
-    ]);
+    // alert is pending from 93 and fires after `for: 5m`. After the abort the canary serves nothing,
+    // which is the rollback working: the silence alert stays quiet (Argo reports phase Abort).
+    expect(result.alerts).toEqual([{ alert: 'ModelGateLatencyP99', segment: null, firstFiringMinute: 98 }]);
   });
 
   it('fraud-detector, drift on one segment: the unsegmented drift gate catches it in its first window', () => {
@@ -45,11 +43,26 @@ describe('shipped scenarios', () => {
     expect(first.values['']!).toBeGreaterThan(0.05);
   });
 
-  it('fraud-detector, traffic drop: windows below minRequests are inconclusive, never passed, and the rollout is held', () => {
+  it('fraud-detector, traffic drop: windows below the guard are inconclusive, never passed, and Argo pauses once their total exceeds inconclusiveLimit', () => {
     const result = run('fraud-detector', 'traffic-drop.json');
     // 20 rps × 5% × 300 s = 300 candidate requests per window, far below the derived guard.
-    expect(result.ending).toMatchObject({ kind: 'held-inconclusive', minute: 112, inconclusive: 2 });
+    // inconclusiveLimit is half the six windows of a 30m step: the fourth blind window (107,
+    // 112, 117, 122) pauses the rollout.
+    expect(result.ending).toMatchObject({ kind: 'held-inconclusive', minute: 122, inconclusive: 4 });
     expect(result.measurements.filter((m) => m.minute >= 107).every((m) => m.verdict === 'inconclusive')).toBe(true);
+  });
+
+  it('counts inconclusive measurements as a total over the run, not consecutively, as Argo does', () => {
+    const policy = policyNamed('fraud-detector');
+    const healthy = JSON.parse(shippedScenarios().find((s) => s.policy === 'fraud-detector' && s.name === 'healthy.json')!.text);
+    // Every other 5m window (ending at 102, 112, 122, 132) falls to 20 rps; the ones between are
+    // full. A consecutive count would never pass 1; Argo's total passes 3 at the fourth.
+    const traffic = [{ fromMinute: 0, rps: 1200 }];
+    for (let m = 97; m < 132; m += 10) traffic.push({ fromMinute: m, rps: 20 }, { fromMinute: m + 5, rps: 1200 });
+    const result = simulate(policy, parseScenario(JSON.stringify({ ...healthy, traffic }), policy));
+    const latency = result.measurements.filter((m) => m.limit === 'latency-p99' && m.minute >= 102).map((m) => m.verdict[0]);
+    expect(latency.join('')).toBe('isisisi');
+    expect(result.ending).toMatchObject({ kind: 'held-inconclusive', minute: 132, limit: 'latency-p99', inconclusive: 4 });
   });
 
   it('home-recommender: healthy reaches the manual hold; a latency regression at 5% aborts after failureLimit + 1 failures', () => {
@@ -59,10 +72,10 @@ describe('shipped scenarios', () => {
     expect(slow.ending).toEqual({ kind: 'aborted', minute: 26, limit: 'latency-p99', failures: 3 });
   });
 
-  it('churn-scorer: healthy completes after 12h; a traffic drop holds it inconclusive', () => {
+  it('churn-scorer: healthy completes after 12h; a traffic drop pauses it once half a step is blind', () => {
     expect(run('churn-scorer', 'healthy.json').ending).toEqual({ kind: 'completed', minute: 720 });
     // After the one-hour initial delay, measurements at 60 and 120 pass the guard; the traffic drop
-    // makes 180 and 240 inconclusive, one more than failureLimit 1 allows.
-    expect(run('churn-scorer', 'traffic-drop.json').ending).toMatchObject({ kind: 'held-inconclusive', minute: 240 });
+    // makes 180, 240, … inconclusive, and the seventh exceeds inconclusiveLimit 6 (half of 12 windows).
+    expect(run('churn-scorer', 'traffic-drop.json').ending).toMatchObject({ kind: 'held-inconclusive', minute: 540, inconclusive: 7 });
   });
 });

@@ -40,16 +40,20 @@ spec:
 ${extra}`;
 }
 
-/** Validate one file (`policy.yaml`) or several (`{ 'a.yaml': …, 'b.yaml': … }`). */
-export function diagnosticsFor(input: string | Record<string, string | Uint8Array>): Diagnostic[] {
+/**
+ * Validate one file (`policy.yaml`) or several (`{ 'a.yaml': …, 'b.yaml': … }`), for the
+ * platform `profile` (the text of a `modelgate.config.yaml`) or the default platform.
+ */
+export function diagnosticsFor(input: string | Record<string, string | Uint8Array>, profile?: string): Diagnostic[] {
   const files = typeof input === 'string' ? { 'policy.yaml': input } : input;
   return validateSources(
     Object.entries(files).map(([file, content]) => ({ file, bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content })),
+    profile === undefined ? null : { file: 'modelgate.config.yaml', bytes: new TextEncoder().encode(profile) },
   ).diagnostics;
 }
 
-export function expectDiagnostics(input: string | Record<string, string | Uint8Array>, expected: Expected[]): Diagnostic[] {
-  const diagnostics = diagnosticsFor(input);
+export function expectDiagnostics(input: string | Record<string, string | Uint8Array>, expected: Expected[], profile?: string): Diagnostic[] {
+  const diagnostics = diagnosticsFor(input, profile);
   expect(diagnostics.map(({ rule, line, column }) => ({ rule, line, column }))).toEqual(expected.map(({ rule, line, column }) => ({ rule, line, column })));
   expected.forEach((want, index) => {
     const got = diagnostics[index]!;

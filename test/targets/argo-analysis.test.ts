@@ -5,6 +5,7 @@ import { analysisArgs, analysisTemplateName } from '../../src/names.js';
 import { analysisTemplate, argoAnalysisTarget, argoVersions } from '../../src/targets/argo-analysis.js';
 import { ruleGroups } from '../../src/targets/prometheus.js';
 import { examplePolicy } from '../gates/example-policies.js';
+import { regional } from '../support/regional-policy.js';
 
 type Metric = { name: string; successCondition: string; failureCondition: string; provider: { prometheus: { query: string } } };
 type Template = { metadata: { name: string }; spec: { args: Array<{ name: string }>; metrics: Metric[] } };
@@ -50,6 +51,24 @@ describe('AnalysisTemplate', () => {
     const manual = analysisTemplate({ ...fraud, rollback: { ...fraud.rollback, automatic: false } }) as Template & { spec: { dryRun?: unknown } };
     expect(manual.spec.dryRun).toEqual([{ metricName: '.*' }]);
     expect(manual.spec.metrics.map((m) => m.name)).toEqual(template.spec.metrics.map((m) => m.name));
+  });
+
+  it('starts each gate one interval into the first step that can fill its window, and sizes its inconclusive allowance by step', () => {
+    const metrics = (analysisTemplate(regional()) as { spec: { metrics: Array<{ name: string; initialDelay: string; inconclusiveLimit: number; failureLimit: number }> } }).spec.metrics;
+    const byName = Object.fromEntries(metrics.map((m) => [m.name, m]));
+    // error-rate judges from the 5% step (30m in), region-errors from the 25% step (1h in).
+    expect(byName['error-rate']).toMatchObject({ initialDelay: '35m', inconclusiveLimit: 3, failureLimit: 1 });
+    // From 25% the shortest hold is 1h: twelve 5m windows, half of them tolerated blind.
+    expect(byName['region-errors']).toMatchObject({ initialDelay: '1h5m', inconclusiveLimit: 6 });
+    const fraudMetrics = (template as unknown as { spec: { metrics: Array<{ initialDelay: string; inconclusiveLimit: number }> } }).spec.metrics;
+    expect(fraudMetrics.map((m) => [m.initialDelay, m.inconclusiveLimit])).toEqual(Array(4).fill(['5m', 3]));
+  });
+
+  it('takes inconclusiveLimit from the policy when it sets one', () => {
+    const policy = regional();
+    policy.gates.inconclusiveLimit = 0;
+    const metrics = (analysisTemplate(policy) as { spec: { metrics: Array<{ inconclusiveLimit: number }> } }).spec.metrics;
+    expect(metrics.map((m) => m.inconclusiveLimit)).toEqual([0, 0]);
   });
 
   it('is not generated for a policy at rest', () => {

@@ -40,9 +40,10 @@ describe('argo-rollouts target: pods', () => {
     expect(args).toEqual({ 'stable-version': String(policy.versions.stable), 'canary-version': label });
   });
 
-  it('sets equal requests and limits only when the policy gives resources', () => {
+  it("sets equal requests and limits: the policy's, else the profile's defaults", () => {
     expect(container(fraud).resources).toEqual({ requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } });
-    expect(container(churn)).not.toHaveProperty('resources');
+    expect(container(churn).resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } });
+    expect(container({ ...churn, model: { ...churn.model, resources: { cpu: null, memory: null } } })).not.toHaveProperty('resources');
   });
 
   it('is ready only when the served version reports AVAILABLE on the model status endpoint', () => {
@@ -73,7 +74,9 @@ describe('argo-rollouts target: pods', () => {
       'modelgate.io/candidate-name': '1.4.0-20250405',
       'modelgate.io/candidate-author': 'bo-li',
     });
-    expect(rollout.spec.template.metadata).not.toHaveProperty('annotations');
+    // Provenance changes every release; on the pod template it would restart pods for nothing.
+    // The only pod annotation is the proxy's histogram buckets (latency-buckets.ts).
+    expect(Object.keys(rollout.spec.template.metadata.annotations ?? {})).toEqual(['sidecar.istio.io/statsHistogramBuckets']);
     expect(Object.keys(rolloutOf(steady).metadata.annotations)).toEqual(['modelgate.io/stable-version']);
   });
 

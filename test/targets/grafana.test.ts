@@ -123,7 +123,8 @@ describe('Grafana dashboard', () => {
         const files = grafanaTarget.build(policy);
         const configMap = file(files, GRAFANA_CONFIGMAP_FILE).documents![0] as ConfigMap;
         expect(configMap.data).toEqual({ [`${board.uid}.json`]: serializeBody(file(files, GRAFANA_DASHBOARD_FILE)) });
-        expect(configMap.metadata.namespace).toBe(policy.namespace);
+        // The example profile names the namespace the Grafana sidecar watches.
+        expect(configMap.metadata.namespace).toBe('monitoring');
         expect(configMap.metadata.labels.grafana_dashboard).toBe('1');
       });
 

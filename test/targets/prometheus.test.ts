@@ -33,10 +33,13 @@ describe('Prometheus rules', () => {
     expect(segment.expr).toContain('sum by (merchant_category)');
   });
 
-  it('guards every comparison with the minimum request count of both versions', () => {
-    for (const name of ['ModelGateLatencyP99', 'ModelGateErrorRate', 'ModelGateSegmentErrorRate']) {
-      expect(alert(name).expr, name).toContain(`{destination_version="42"}) >= ${fraud.gates.minRequests}`);
-      expect(alert(name).expr, name).toContain(`{destination_version="41"}) >= ${fraud.gates.minRequests}`);
+  it("guards every comparison with the gate's own minimum request count, for both versions", () => {
+    const guards = new Map(fraud.gates.checks.map((gate) => [gate.name, gate.minRequests]));
+    // Each gate's guard is what its own test needs: the segment gate's 1pp needs fewer than the 0.5pp gate.
+    expect(guards.get('segment-error-rate')).toBeLessThan(guards.get('error-rate')!);
+    for (const [name, gate] of [['ModelGateLatencyP99', 'latency-p99'], ['ModelGateErrorRate', 'error-rate'], ['ModelGateSegmentErrorRate', 'segment-error-rate']] as const) {
+      expect(alert(name).expr, name).toContain(`{destination_version="42"}) >= ${guards.get(gate)}`);
+      expect(alert(name).expr, name).toContain(`{destination_version="41"}) >= ${guards.get(gate)}`);
     }
   });
 

@@ -5,11 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileSources } from '../../src/compile/compile.js';
+import { loadPolicy } from '../../src/load/load.js';
+import { resolvePolicy } from '../../src/resolve/resolve.js';
 import { minimalPolicy } from '../support/rule-harness.js';
 import { repoRoot } from '../support/tools.js';
 
+function policyText(extra: string): string {
+  return minimalPolicy(`  traffic: { host: demo.default.svc.cluster.local, expectedRps: 100 }\n${extra}`).replace('  traffic:\n    host: demo.default.svc.cluster.local\n', '');
+}
+
 function compile(extra: string) {
-  return compileSources([{ file: 'policies/p.yaml', bytes: new TextEncoder().encode(minimalPolicy(`  traffic: { host: demo.default.svc.cluster.local, expectedRps: 100 }\n${extra}`).replace('  traffic:\n    host: demo.default.svc.cluster.local\n', '')) }], {
+  return compileSources([{ file: 'policies/p.yaml', bytes: new TextEncoder().encode(policyText(extra)) }], {
     sourceRoot: repoRoot,
   });
 }
@@ -30,21 +36,24 @@ describe('numbers past what a consumer can take are diagnostics', () => {
     expect(errors[0]!.message).toMatch(message);
   });
 
-  it('significance and percentile at their bounds compile', () => {
+  it('significance and percentile at their bounds are judged, not crashed on', () => {
     const result = compile('  gates: { significance: 0.000001, checks: [{ metric: latency, percentile: 1, maxIncrease: 10% }, { metric: latency, percentile: 99.99999999999999, maxIncrease: 10% }] }\n');
     expect(result.internalError).toBe(false);
-    expect(result.policies).toHaveLength(1);
+    // No schedule can give a 99.99999999999999th percentile its sample: schedule-power says so.
+    expect(new Set(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.rule))).toEqual(new Set(['schedule-power']));
   });
 });
 
 describe('a gate too tight to ever measure', () => {
-  it('gets the largest request guard instead of +Inf in its queries', () => {
-    const result = compile('  gates: { checks: [{ metric: drift, max: 1.5e-323, histogram: scores, buckets: [0.5, 1] }] }\n');
+  it('is reported by schedule-power, and its guard is the largest one instead of +Inf', () => {
+    const extra = '  gates: { checks: [{ metric: drift, max: 1.5e-323, histogram: scores, buckets: [0.5, 1] }] }\n';
+    const result = compile(extra);
     expect(result.internalError).toBe(false);
-    expect(result.policies).toHaveLength(1);
-    const rules = [...result.files].find(([file]) => file.endsWith('/prometheus/rules.yaml'))![1];
-    expect(rules).not.toMatch(/>= \+Inf/);
-    expect(rules).toContain('>= 1000000000');
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.rule)).toEqual(['schedule-power']);
+    const source = loadPolicy('p.yaml', new TextEncoder().encode(policyText(extra))).policy!;
+    const resolved = resolvePolicy(source.data, { file: 'p.yaml', sha256: source.sha256 });
+    expect(resolved.gates.checks.map((gate) => gate.minRequests)).toEqual([1_000_000_000]);
+    expect(resolved.gates.minRequests).toBe(1_000_000_000);
   });
 });
 

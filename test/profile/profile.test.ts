@@ -1,0 +1,119 @@
+/**
+ * The platform profile (`modelgate.config.yaml`): validated with positions like a policy, a
+ * default for every field, a policy's own field winning over the profile's, and the cluster facts
+ * the targets used to hard-code now read from it.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/compile/compile.js';
+import { DEFAULT_PLATFORM } from '../../src/resolve/platform.js';
+import { argoAnalysisTarget } from '../../src/targets/argo-analysis.js';
+import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
+import { grafanaTarget } from '../../src/targets/grafana.js';
+import { prometheusTarget } from '../../src/targets/prometheus.js';
+import { validateProfile, validateSources } from '../../src/validate/validate.js';
+import { examplePlatform } from '../gates/example-policies.js';
+import { expectDiagnostics, minimalPolicy } from '../support/rule-harness.js';
+
+const encode = (text: string) => new TextEncoder().encode(text);
+const profile = (spec: string) => `apiVersion: modelgate.io/v1alpha1
+kind: PlatformProfile
+spec:
+${spec}`;
+
+function resolved(policy: string, profileText: string | null) {
+  const result = validateSources([{ file: 'policy.yaml', bytes: encode(policy) }], profileText === null ? null : { file: 'modelgate.config.yaml', bytes: encode(profileText) });
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return result.policies[0]!.policy;
+}
+
+function documentOf(files: ReturnType<typeof prometheusTarget.build>, file: string): any {
+  return files.find((f) => f.path === file)!.documents![0];
+}
+
+describe('platform profile', () => {
+  it('the example profile validates and says what kube-prometheus-stack and the Grafana sidecar select', () => {
+    const platform = examplePlatform();
+    expect(platform.file).toBe('modelgate.config.yaml');
+    expect(platform.prometheus.ruleLabels).toEqual({ release: 'kube-prometheus-stack' });
+    expect(platform.grafana.namespace).toBe('monitoring');
+    expect(platform.gateways.map((g) => g.name)).toEqual(['feed/public-gateway']);
+  });
+
+  it('a mistake in the profile is placed on its line and column, and no policy is handed on', () => {
+    const text = profile(`  prometheus:
+    url: prometheus:9090
+  grafana:
+    namespce: monitoring
+`);
+    const result = validateSources([{ file: 'policy.yaml', bytes: encode(minimalPolicy()) }], { file: 'modelgate.config.yaml', bytes: encode(text) });
+    expect(result.policies).toEqual([]);
+    expect(result.diagnostics.map(({ file, line, column, rule }) => ({ file, line, column, rule }))).toEqual([
+      { file: 'modelgate.config.yaml', line: 5, column: 5, rule: 'schema' },
+      { file: 'modelgate.config.yaml', line: 7, column: 5, rule: 'schema' },
+    ]);
+    expect(result.diagnostics[1]!.hint).toContain('`namespace`');
+  });
+
+  it('another kind in the profile file gets one clear message', () => {
+    expectDiagnostics(minimalPolicy(), [{ rule: 'wrong-kind', line: 2, column: 1, message: 'is not a platform profile' }], 'apiVersion: modelgate.io/v1alpha1\nkind: ReleasePolicy\n');
+  });
+
+  it('without a profile every field has its default, and policies compile as before', () => {
+    expect(validateProfile(null)).toEqual({ platform: DEFAULT_PLATFORM, diagnostics: [] });
+    const policy = resolved(minimalPolicy(), null);
+    expect(policy.platform).toBe(DEFAULT_PLATFORM);
+    expect(policy.model.image).toBe('tensorflow/serving:2.14.1');
+    expect(documentOf(argoAnalysisTarget.build(policy), 'argo/analysistemplate.yaml').spec.metrics[0].provider.prometheus.address).toBe('http://prometheus-operated.monitoring.svc:9090');
+    expect(documentOf(prometheusTarget.build(policy), 'prometheus/prometheusrule.yaml').metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'modelgate' });
+    const configMap = documentOf(grafanaTarget.build(policy), 'grafana/dashboard-configmap.yaml');
+    expect([configMap.metadata.name, configMap.metadata.namespace]).toEqual(['demo-dashboard', 'default']);
+  });
+
+  it('the targets read the cluster facts from the profile', () => {
+    const policy = resolved(
+      minimalPolicy('  dashboard: { folder: Demo }\n'),
+      profile(`  prometheus: { url: "http://prom.obs.svc:9090", ruleLabels: { release: kps } }
+  grafana: { namespace: obs, folderAnnotation: k8s-sidecar-target-directory, dashboardLabel: dashboards }
+`),
+    );
+    expect(documentOf(argoAnalysisTarget.build(policy), 'argo/analysistemplate.yaml').spec.metrics[0].provider.prometheus.address).toBe('http://prom.obs.svc:9090');
+    expect(documentOf(prometheusTarget.build(policy), 'prometheus/prometheusrule.yaml').metadata.labels).toEqual({ release: 'kps', 'app.kubernetes.io/managed-by': 'modelgate' });
+    const configMap = documentOf(grafanaTarget.build(policy), 'grafana/dashboard-configmap.yaml').metadata;
+    // In the shared Grafana namespace the policy's namespace keeps two `demo` policies apart.
+    expect(configMap).toMatchObject({ name: 'default-demo-dashboard', namespace: 'obs', labels: { dashboards: '1' }, annotations: { 'k8s-sidecar-target-directory': 'Demo' } });
+  });
+
+  it('the profile gives image and requests to policies without them; a policy that sets them wins', () => {
+    const text = profile(`  defaultImage: acme/serving:1
+  images: [{ image: acme/serving:1, storageSchemes: [file] }]
+  defaultResources: { cpu: "1", memory: 2Gi }
+`);
+    const container = (policy: ReturnType<typeof resolved>) => documentOf(argoRolloutsTarget.build(policy), 'rollout/rollout.yaml').spec.template.spec.containers[0];
+    const plain = container(resolved(minimalPolicy(), text));
+    expect(plain.image).toBe('acme/serving:1');
+    expect(plain.resources.requests).toEqual({ cpu: '1', memory: '2Gi' });
+    const own = container(resolved(minimalPolicy().replace('    basePath: /models/demo\n', '    basePath: /models/demo\n    image: tensorflow/serving:2.14.1\n    resources: { memory: 8Gi }\n'), text));
+    expect(own.image).toBe('tensorflow/serving:2.14.1');
+    expect(own.resources.requests).toEqual({ cpu: '1', memory: '8Gi' });
+  });
+
+  describe('compile reads modelgate.config.yaml from the repository root', () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'modelgate-profile-'));
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+    it('and reports its mistakes with nothing built', async () => {
+      mkdirSync(path.join(work, 'policies'), { recursive: true });
+      writeFileSync(path.join(work, 'policies', 'demo.yaml'), minimalPolicy());
+      writeFileSync(path.join(work, 'modelgate.config.yaml'), profile('  prometheus: { ruleLabels: { release: kps } }\n'));
+      const good = await compile([path.join(work, 'policies')], { sourceRoot: work });
+      expect(good.files.get('default/demo/prometheus/prometheusrule.yaml')).toContain('release: kps');
+      writeFileSync(path.join(work, 'modelgate.config.yaml'), profile('  prometheus: { ruleLabels: [kps] }\n'));
+      const bad = await compile([path.join(work, 'policies')], { sourceRoot: work });
+      expect(bad.files.size).toBe(0);
+      expect(bad.diagnostics.map((d) => [d.line, d.column, d.rule])).toEqual([[4, 17, 'schema']]);
+    });
+  });
+});
