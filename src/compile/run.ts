@@ -7,8 +7,9 @@
  * old files and one policy's planned files are held at a time, so memory does not grow with the
  * size of the output.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diffTree, type Change } from '../emit/diff.js';
 import { parseHeader } from '../emit/header.js';
@@ -44,9 +45,24 @@ export interface RunResult {
   blocked: string[];
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 /** Options that change output; none yet beyond the header's source name, which the key has. */
 const OUTPUT_OPTIONS = '';
+
+/**
+ * The compiler as it is on disk: the version, and the size and mtime of every file of its code, so
+ * any rebuild (a release, or a developer changing a target without bumping the version) makes
+ * every manifest stale and every policy is built once more. Sizes and mtimes, not contents: the
+ * code is 4 MB and this runs on every compile.
+ */
+function compilerFingerprint(): string {
+  const codeRoot = fileURLToPath(new URL('..', import.meta.url));
+  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const files = (readdirSync(codeRoot, { recursive: true }) as string[]).sort().map((file) => {
+    const stat = statSync(join(codeRoot, file));
+    return stat.isFile() ? `${file} ${stat.size} ${stat.mtimeMs}` : '';
+  });
+  return `${version}\n${fileHash(files.join('\n'))}`;
+}
 
 export async function runCompile(options: RunOptions): Promise<RunResult> {
   const out = resolve(options.outDir);
@@ -60,6 +76,7 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
     const result: RunResult = { diagnostics: [...validated.diagnostics, ...folders.diagnostics], internalError: false, changes: [], written: false, blocked: [] };
     if (hasErrors(result.diagnostics)) return result;
     if (options.mode === 'write') recoverInterruptedWrite(out);
+    const compiler = options.mode === 'write' ? compilerFingerprint() : '';
     const inScope = scopeOf(options.paths.map((path) => relative(sourceRoot, resolve(path))));
     const planned = new Map(folders.assigned.map(({ entry, dir }) => [dir, entry]));
     const keys = [...new Set([...planned.keys(), ...policyFolders(out)])].sort();
@@ -69,7 +86,7 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
       const manifest = manifestOf(existing, folder);
       for (const path of [...existing.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) existing.delete(path);
       const update = entry
-        ? updatePolicyFolder(folder, entry, existing, manifest, { sourceRoot, inScope, mode: options.mode }, result)
+        ? updatePolicyFolder(folder, entry, existing, manifest, { sourceRoot, inScope, mode: options.mode, compiler }, result)
         : updateOrphanFolder(folder, existing, manifest, inScope, result);
       if (update && options.mode === 'write' && !result.internalError && result.blocked.length === 0 && !hasErrors(result.diagnostics)) {
         staged.push(update);
@@ -97,6 +114,8 @@ interface FolderContext {
   sourceRoot: string;
   inScope: (source: string) => boolean;
   mode: 'write' | 'check';
+  /** `compilerFingerprint()`, in write mode. */
+  compiler: string;
 }
 
 function updatePolicyFolder(
@@ -108,7 +127,7 @@ function updatePolicyFolder(
   result: RunResult,
 ): FolderUpdate | null {
   const source = headerSource(entry.source.file, context.sourceRoot);
-  const input = inputKey({ version: VERSION, source, policySha256: entry.source.sha256, options: OUTPUT_OPTIONS });
+  const input = inputKey({ compiler: context.compiler, source, policySha256: entry.source.sha256, options: OUTPUT_OPTIONS });
   // `--check` never trusts the manifest: it is a local cache a pull request could edit.
   if (context.mode === 'write' && manifest?.input === input && asManifestSays(manifest, existing, context.inScope)) return null;
 

@@ -22,12 +22,12 @@ export interface Manifest {
 
 /**
  * Everything a policy's output depends on: the policy's bytes, how headers name it, the
- * modelgate version (targets change between versions) and the options of the run. Targets are
+ * compiler (its version and code) and the options of the run. Targets are
  * pure functions of one policy, so no other policy enters; set-wide rules are re-run on every
  * run and only decide whether anything is written.
  */
-export function inputKey(parts: { version: string; source: string; policySha256: string; options: string }): string {
-  return createHash('sha256').update(JSON.stringify([parts.version, parts.source, parts.policySha256, parts.options])).digest('hex');
+export function inputKey(parts: { compiler: string; source: string; policySha256: string; options: string }): string {
+  return createHash('sha256').update(JSON.stringify([parts.compiler, parts.source, parts.policySha256, parts.options])).digest('hex');
 }
 
 export function fileHash(bytes: Uint8Array | string): string {
