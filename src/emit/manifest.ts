@@ -9,6 +9,15 @@
 import { createHash } from 'node:crypto';
 
 export const MANIFEST_FILE = '.modelgate-manifest';
+/** A file staged beside its place until its folder is committed (src/emit/write.ts). */
+export const STAGED_SUFFIX = '.modelgate-new';
+/** A folder's commit record, present only while a commit is being applied. */
+export const JOURNAL_FILE = '.modelgate-journal';
+
+/** Files modelgate keeps in a policy folder for itself: never output, never hand-written. */
+export function isBookkeeping(name: string): boolean {
+  return name === MANIFEST_FILE || name === JOURNAL_FILE || name.endsWith(STAGED_SUFFIX);
+}
 const FIRST_LINE = '# modelgate manifest: what compile last wrote in this folder (a cache; safe to delete, not for git)';
 
 export interface Manifest {

@@ -6,7 +6,7 @@
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { OutputTreeError } from './tree-error.js';
-import { isBookkeeping } from './write.js';
+import { isBookkeeping } from './manifest.js';
 
 export interface ExistingFile {
   bytes: Buffer;
@@ -80,7 +80,7 @@ function walk(root: string, prefix: string, files: Map<string, ExistingFile>): v
   }
 }
 
-function lstatOrNull(path: string): Stats | null {
+export function lstatOrNull(path: string): Stats | null {
   try {
     return lstatSync(path);
   } catch (error) {

@@ -14,18 +14,13 @@
  * A run that fails before the commit (a hand-written file in the way, a full disk, a read-only
  * folder) removes what it staged and leaves every folder as it was.
  */
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
-import { MANIFEST_FILE } from './manifest.js';
+import { JOURNAL_FILE, MANIFEST_FILE, STAGED_SUFFIX } from './manifest.js';
 import { isSafeOutputPath } from './output-path.js';
+import { lstatOrNull } from './tree.js';
 import { OutputTreeError } from './tree-error.js';
 
-export const STAGED_SUFFIX = '.modelgate-new';
-export const JOURNAL_FILE = '.modelgate-journal';
-/** Files modelgate keeps in a policy folder for itself: never output, never hand-written. */
-export function isBookkeeping(name: string): boolean {
-  return name === MANIFEST_FILE || name === JOURNAL_FILE || name.endsWith(STAGED_SUFFIX);
-}
 
 export interface FolderUpdate {
   /** `namespace/name`, relative to the output root. */
@@ -183,13 +178,4 @@ function writeAtomically(path: string, content: string): void {
 function safeTarget(outDir: string, path: string): string {
   if (!isSafeOutputPath(path)) throw new OutputTreeError(`refusing to write outside the output folder: ${JSON.stringify(path)}`);
   return join(outDir, path);
-}
-
-function lstatOrNull(path: string): Stats | null {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MANIFEST_FILE } from '../../src/emit/manifest.js';
+import { JOURNAL_FILE, MANIFEST_FILE, STAGED_SUFFIX } from '../../src/emit/manifest.js';
 import { readTree } from '../../src/emit/tree.js';
 import { recoverInterruptedWrite } from '../../src/emit/write.js';
 import { repoRoot } from '../support/tools.js';

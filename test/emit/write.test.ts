@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MANIFEST_FILE } from '../../src/emit/manifest.js';
+import { JOURNAL_FILE, MANIFEST_FILE, STAGED_SUFFIX } from '../../src/emit/manifest.js';
 import { readTree } from '../../src/emit/tree.js';
-import { JOURNAL_FILE, STAGED_SUFFIX, assertSafeOutputDir, commitFolder, discardStaged, recoverInterruptedWrite, stageFolder, type FolderUpdate } from '../../src/emit/write.js';
+import { assertSafeOutputDir, commitFolder, discardStaged, recoverInterruptedWrite, stageFolder, type FolderUpdate } from '../../src/emit/write.js';
 
 let root: string;
 let out: string;

@@ -17,6 +17,7 @@ import { lockPath } from '../../src/emit/output-lock.js';
 import { readTree, type ExistingFile } from '../../src/emit/tree.js';
 import { recoverInterruptedWrite } from '../../src/emit/write.js';
 import { FUZZ_SEED, fuzzRuns } from '../support/arbitraries.js';
+import { byFolder } from '../support/output-folders.js';
 import { repoRoot } from '../support/tools.js';
 import { cliMain, requireBuiltCli, runCli } from './run-cli.js';
 
@@ -56,17 +57,6 @@ function differences(a: ReadonlyMap<string, ExistingFile>, b: ReadonlyMap<string
 
 function sameTree(a: ReadonlyMap<string, ExistingFile>, b: ReadonlyMap<string, ExistingFile>): boolean {
   return differences(a, b).length === 0;
-}
-
-/** Each policy folder's files. */
-function byFolder(tree: ReadonlyMap<string, ExistingFile>): Map<string, Map<string, ExistingFile>> {
-  const folders = new Map<string, Map<string, ExistingFile>>();
-  for (const [file, content] of tree) {
-    const folder = file.split('/').slice(0, 2).join('/');
-    if (!folders.has(folder)) folders.set(folder, new Map());
-    folders.get(folder)!.set(file, content);
-  }
-  return folders;
 }
 
 /** Folders that are neither wholly old nor wholly new, or whose manifest does not match them. */

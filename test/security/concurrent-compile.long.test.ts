@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, fileHash, parseManifest } from '../../src/emit/manifest.js';
 import { policyFolders, readTree, type ExistingFile } from '../../src/emit/tree.js';
 import { repoRoot } from '../support/tools.js';
+import { byFolder } from '../support/output-folders.js';
 import { cliMain, requireBuiltCli, runCli } from './run-cli.js';
 
 const POLICIES = 30;
@@ -46,16 +47,6 @@ function reference(dir: string): Map<string, Map<string, ExistingFile>> {
   const run = runCli(['compile', dir, '--out', 'generated'], { cwd: root, timeoutMs: 120_000 });
   expect(run.status, run.stderr).toBe(0);
   return byFolder(readTree(out));
-}
-
-function byFolder(tree: Map<string, ExistingFile>): Map<string, Map<string, ExistingFile>> {
-  const folders = new Map<string, Map<string, ExistingFile>>();
-  for (const [file, content] of tree) {
-    const folder = file.split('/').slice(0, 2).join('/');
-    if (!folders.has(folder)) folders.set(folder, new Map());
-    folders.get(folder)!.set(file, content);
-  }
-  return folders;
 }
 
 const same = (a: Map<string, ExistingFile> | undefined, b: Map<string, ExistingFile> | undefined) =>
