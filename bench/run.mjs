@@ -1,103 +1,151 @@
 /**
- * `npm run bench`: modelgate as users run it — whole processes on synthetic policy sets of
- * 10…10,000 — next to the serialization floor measured in the same run, so each figure is also a
- * ratio that holds when the machine's speed drifts. Prints a table and writes
- * bench/results/<date>-<machine>-<sizes>.json. Medians of several runs.
+ * `npm run bench`: modelgate as users run it — whole processes on synthetic policy sets — next to
+ * the floors (bench/floor.mjs) measured in the same run. Every case reports CPU (user+sys of the
+ * child, from its rusage via /usr/bin/time: it stays within ±15% on a loaded machine where wall
+ * time varies 4×), wall and peak RSS; cases run interleaved, one of each per round, so a burst of
+ * load lands on all of them alike; ratios are medians taken against the floor of the same run.
+ * The load average is recorded before and after. Output goes to tmpfs (/dev/shm) and, for the
+ * fresh compile and its floor, also to the disk beside it.
  *
- *   BENCH_SIZES=10,100,1000,10000   policy-set sizes
- *   BENCH_RUNS=5                    runs per measurement (10,000 policies: at most 2)
+ *   BENCH_SIZES=1000,10000   policy-set sizes (default 1000)
+ *   BENCH_RUNS=3             rounds (10,000: at most 2)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { writePolicySet } from './policy-set.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
 const cli = join(repoRoot, 'dist', 'cli', 'main.js');
 const floorScript = join(benchDir, 'floor.mjs');
-const sizes = (process.env.BENCH_SIZES ?? '10,100,1000,10000').split(',').map(Number);
-const runs = Number(process.env.BENCH_RUNS ?? 5);
+const sizes = (process.env.BENCH_SIZES ?? '1000').split(',').map(Number);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
 const TIME = '/usr/bin/time';
-const haveTime = existsSync(TIME);
+if (!existsSync(TIME)) throw new Error(`${TIME} is needed for the child's CPU time and peak RSS (Debian package 'time')`);
+const SHM = '/dev/shm';
+const tmpfsRoot = existsSync(SHM) ? SHM : tmpdir();
 
-const work = mkdtempSync(join(tmpdir(), 'modelgate-bench-'));
-const rssFile = join(work, 'rss');
+const onTmpfs = mkdtempSync(join(tmpfsRoot, 'modelgate-bench-'));
+const onDisk = mkdtempSync(join(tmpdir(), 'modelgate-bench-'));
+const rusageFile = join(onTmpfs, 'rusage');
 
-/** One whole process: wall ms (spawn to exit) and peak RSS MiB. Fails loudly on a bad exit. */
+/** One whole process: wall, CPU (user+sys) and peak RSS, from the kernel's accounting of the child. */
 function measure(args, cwd, expectStatus = 0) {
-  const nodeArgs = haveTime ? args : ['--import', pathToFileURL(join(benchDir, 'report-rss.mjs')).href, ...args];
-  const [command, commandArgs] = haveTime ? [TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const start = process.hrtime.bigint();
-  const child = spawnSync(command, commandArgs, { cwd, encoding: 'utf8', env: { ...process.env, BENCH_RSS_FILE: rssFile }, maxBuffer: 1 << 30 });
+  const child = spawnSync(TIME, ['-f', '%U %S %M', '-o', rusageFile, process.execPath, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (child.status !== expectStatus) throw new Error(`node ${args.join(' ')} exited ${child.status}\n${child.stderr.slice(0, 2000)}`);
-  const rssMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
-  return { wallMs, rssMiB, stdout: child.stdout };
+  const [user, sys, maxKiB] = readFileSync(rusageFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { wallMs, cpuMs: (user + sys) * 1000, rssMiB: maxKiB / 1024, stdout: child.stdout, stderr: child.stderr };
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
+/** A floor: a bare node start measured now, plus the timed part of floor.mjs. */
+function floor(mode, policies, out, cwd) {
+  const start = measure(['-e', ''], cwd);
+  const work = JSON.parse(measure([floorScript, mode, policies, out], cwd).stdout);
+  return { wallMs: start.wallMs + work.workMs, cpuMs: start.cpuMs + work.workCpuMs, rssMiB: null };
+}
+
+const median = (values) => {
+  const sorted = values.filter((v) => v !== null).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+};
 
-/** Median wall and RSS over `count` runs; `before` resets state outside the clock. */
-function repeat(count, run, before = () => {}) {
-  const samples = [];
-  for (let i = 0; i < count; i++) {
-    before();
-    samples.push(run());
+/**
+ * Run `cases` (name → { floor, run }) interleaved for `rounds` rounds; each sample's ratio is
+ * taken against its floor's sample of the same round.
+ */
+function interleave(policies, rounds, cases) {
+  const samples = new Map(Object.keys(cases).map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, { run }] of Object.entries(cases)) samples.get(name).push(run());
   }
-  return { wallMs: median(samples.map((s) => s.wallMs)), rssMiB: median(samples.map((s) => s.rssMiB)), runs: count };
+  return Object.entries(cases).map(([name, { floor: floorName }]) => {
+    const own = samples.get(name);
+    const base = floorName ? samples.get(floorName) : null;
+    const ratio = (key) => (base ? median(own.map((s, i) => s[key] / base[i][key])) : null);
+    return {
+      name,
+      policies,
+      rounds,
+      cpuMs: median(own.map((s) => s.cpuMs)),
+      wallMs: median(own.map((s) => s.wallMs)),
+      rssMiB: median(own.map((s) => s.rssMiB)),
+      floor: floorName ?? null,
+      cpuRatio: ratio('cpuMs'),
+      wallRatio: ratio('wallMs'),
+      note: own.map((s) => s.note).find(Boolean) ?? null,
+    };
+  });
 }
 
-function floor(count, policies, outDir, cwd) {
-  const startup = repeat(count, () => measure([floorScript, '--startup'], cwd));
-  const work = repeat(count, () => {
-    const result = measure([floorScript, policies, outDir], cwd);
-    return { wallMs: JSON.parse(result.stdout).workMs, rssMiB: result.rssMiB };
-  }, () => rmSync(outDir, { recursive: true, force: true }));
-  return { wallMs: startup.wallMs + work.wallMs, rssMiB: null, runs: count, startupMs: startup.wallMs, workMs: work.wallMs };
-}
+/** `wrote generated/ (N file(s) changed)` → N. */
+const changedFiles = (stderr) => Number(/\((\d+) file\(s\) changed\)/.exec(stderr)?.[1] ?? 0);
 
 const results = [];
-function record(name, policies, measured, floorMs) {
-  const row = { name, policies, ...measured, floorMs, ratio: floorMs ? measured.wallMs / floorMs : null };
-  results.push(row);
-  const rss = row.rssMiB === null ? '' : `${row.rssMiB.toFixed(0)} MiB`;
-  process.stderr.write(`  ${name.padEnd(30)} ${String(policies).padStart(6)}  ${row.wallMs.toFixed(0).padStart(7)} ms  ${rss.padStart(9)}  ${row.ratio ? `${row.ratio.toFixed(2)}× floor` : ''}\n`);
-}
+const show = (rows) => {
+  for (const r of rows) {
+    results.push(r);
+    const ratios = r.cpuRatio === null ? '' : `${r.cpuRatio.toFixed(2)}× CPU  ${r.wallRatio.toFixed(2)}× wall of ${r.floor}`;
+    process.stderr.write(`  ${r.name.padEnd(34)} ${String(r.policies).padStart(6)}  ${r.cpuMs.toFixed(0).padStart(7)} ms CPU ${r.wallMs.toFixed(0).padStart(7)} ms wall ${r.rssMiB === null ? '' : `${r.rssMiB.toFixed(0).padStart(5)} MiB`}  ${ratios}${r.note ? `  (${r.note})` : ''}\n`);
+  }
+};
 
-process.stderr.write(`modelgate bench in ${work} (${haveTime ? '/usr/bin/time' : 'in-process maxRSS'} for peak RSS)\n`);
+const loadBefore = loadavg().map((n) => Number(n.toFixed(2)));
+process.stderr.write(`modelgate bench in ${onTmpfs} (tmpfs) and ${onDisk} (disk); load ${loadBefore.join(' ')}\n`);
 try {
-  const one = join(work, 'single');
-  const [singleFile] = writePolicySet(join(one, 'policies'), 2).slice(1);
-  const bare = repeat(runs, () => measure(['-e', ''], one));
-  record('node start (no modelgate)', 0, bare, null);
-  record('--version', 0, repeat(runs, () => measure([cli, '--version'], one)), bare.wallMs);
-  const singleFloor = floor(runs, join(one, 'policies'), join(one, 'floor-out'), one);
-  record('validate (1 policy)', 1, repeat(runs, () => measure([cli, 'validate', singleFile], one)), singleFloor.wallMs);
+  const one = join(onTmpfs, 'single');
+  const [singleFile] = writePolicySet(join(one, 'policies'), 1);
+  show(
+    interleave(1, runs, {
+      'node start': { run: () => measure(['-e', ''], one) },
+      '--version': { floor: 'node start', run: () => measure([cli, '--version'], one) },
+      'validate (one policy)': { floor: 'node start', run: () => measure([cli, 'validate', singleFile], one) },
+      'compile (one policy, fresh)': { floor: 'node start', run: () => (rmSync(join(one, 'generated'), { recursive: true, force: true }), measure([cli, 'compile', 'policies'], one)) },
+    }),
+  );
 
   for (const size of sizes) {
-    const count = size >= 10000 ? Math.min(runs, 2) : runs;
-    const dir = join(work, String(size));
-    writePolicySet(join(dir, 'policies'), size);
-    const out = join(dir, 'generated');
-    const sizeFloor = floor(count, join(dir, 'policies'), join(dir, 'floor-out'), dir);
-    record('floor (parse+serialize+write)', size, sizeFloor, sizeFloor.wallMs);
-    record('validate', size, repeat(count, () => measure([cli, 'validate', 'policies'], dir)), sizeFloor.wallMs);
-    record('compile (fresh write)', size, repeat(count, () => measure([cli, 'compile', 'policies'], dir), () => rmSync(out, { recursive: true, force: true })), sizeFloor.wallMs);
-    record('compile --check (unchanged)', size, repeat(count, () => measure([cli, 'compile', '--check', 'policies'], dir)), sizeFloor.wallMs);
-    rmSync(dir, { recursive: true, force: true });
+    const rounds = size >= 10000 ? Math.min(runs, 2) : runs;
+    const fast = join(onTmpfs, String(size));
+    const slow = join(onDisk, String(size));
+    for (const dir of [fast, slow]) writePolicySet(join(dir, 'policies'), size);
+    const changing = join(fast, 'policies', `scorer-${String(3).padStart(5, '0')}.yaml`);
+    const fresh = (dir) => (rmSync(join(dir, 'generated'), { recursive: true, force: true }), measure([cli, 'compile', 'policies'], dir));
+    const cases = {
+      'floor: write (tmpfs)': { run: () => (rmSync(join(fast, 'floor-out'), { recursive: true, force: true }), floor('write', 'policies', join(fast, 'floor-out'), fast)) },
+      'compile, fresh (tmpfs)': { floor: 'floor: write (tmpfs)', run: () => fresh(fast) },
+      'floor: read and hash': { run: () => floor('read', 'policies', 'generated', fast) },
+      'compile, nothing changed': { floor: 'floor: read and hash', run: () => measure([cli, 'compile', 'policies'], fast) },
+      'compile --check, up to date': { floor: 'floor: read and hash', run: () => measure([cli, 'compile', '--check', 'policies'], fast) },
+      'compile, one policy changed': {
+        floor: 'floor: read and hash',
+        run: () => {
+          const text = readFileSync(changing, 'utf8');
+          writeFileSync(changing, text.includes('replicas: 1\n') ? text.replace('replicas: 1\n', 'replicas: 2\n') : text.replace('replicas: 2\n', 'replicas: 1\n'));
+          const sample = measure([cli, 'compile', 'policies'], fast);
+          return { ...sample, note: `${changedFiles(sample.stderr)} file(s) written or deleted` };
+        },
+      },
+      validate: { floor: 'floor: read and hash', run: () => measure([cli, 'validate', 'policies'], fast) },
+      'floor: write (disk)': { run: () => (rmSync(join(slow, 'floor-out'), { recursive: true, force: true }), floor('write', 'policies', join(slow, 'floor-out'), slow)) },
+      'compile, fresh (disk)': { floor: 'floor: write (disk)', run: () => fresh(slow) },
+    };
+    show(interleave(size, rounds, cases));
+    rmSync(fast, { recursive: true, force: true });
+    rmSync(slow, { recursive: true, force: true });
   }
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  rmSync(onTmpfs, { recursive: true, force: true });
+  rmSync(onDisk, { recursive: true, force: true });
 }
 
-const date = new Date().toISOString().slice(0, 10);
+const date = new Date().toISOString();
 const machine = {
   hostname: hostname(),
   cores: cpus().length,
@@ -105,17 +153,21 @@ const machine = {
   memoryMiB: Math.round(totalmem() / 2 ** 20),
   node: process.version,
   platform: `${process.platform}-${process.arch}`,
-  loadAverageAtEnd: loadavg().map((n) => Number(n.toFixed(2))),
+  loadAverageBefore: loadBefore,
+  loadAverageAfter: loadavg().map((n) => Number(n.toFixed(2))),
 };
+const fmt = (value, digits = 0) => (value === null ? '–' : value.toFixed(digits));
 const table = [
-  `modelgate bench ${date} — ${machine.cores} cores, ${machine.cpuModel}, ${(machine.memoryMiB / 1024).toFixed(0)} GiB, Node ${machine.node}; median of ${runs} runs (10,000: ≤ 2)`,
+  `modelgate bench ${date.slice(0, 16)}Z — ${machine.cores} cores, ${machine.cpuModel}, ${(machine.memoryMiB / 1024).toFixed(0)} GiB, Node ${machine.node}; load ${machine.loadAverageBefore.join(' ')} → ${machine.loadAverageAfter.join(' ')}; median of ${runs} interleaved rounds (10,000: ≤ 2)`,
   '',
-  '| case | policies | wall ms | peak RSS MiB | × floor |',
-  '|---|---:|---:|---:|---:|',
-  ...results.map((r) => `| ${r.name} | ${r.policies} | ${r.wallMs.toFixed(0)} | ${r.rssMiB === null ? '–' : r.rssMiB.toFixed(0)} | ${r.ratio === null ? '–' : r.ratio.toFixed(2)} |`),
+  '| case | policies | CPU ms | wall ms | peak RSS MiB | × floor (CPU) | × floor (wall) | floor |',
+  '|---|---:|---:|---:|---:|---:|---:|---|',
+  ...results.map(
+    (r) => `| ${r.name}${r.note ? ` (${r.note})` : ''} | ${r.policies} | ${fmt(r.cpuMs)} | ${fmt(r.wallMs)} | ${fmt(r.rssMiB)} | ${fmt(r.cpuRatio, 2)} | ${fmt(r.wallRatio, 2)} | ${r.floor ?? '–'} |`,
+  ),
 ].join('\n');
 process.stdout.write(`\n${table}\n`);
 mkdirSync(join(benchDir, 'results'), { recursive: true });
-const file = join(benchDir, 'results', `${date}-${machine.hostname}-${sizes.join('-')}.json`);
+const file = join(benchDir, 'results', `${date.slice(0, 10)}-${machine.hostname}-${sizes.join('-')}.json`);
 writeFileSync(file, `${JSON.stringify({ date, machine, runs, results, table }, null, 2)}\n`);
 process.stderr.write(`wrote ${file}\n`);

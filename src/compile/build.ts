@@ -51,13 +51,32 @@ export function headerSource(file: string, sourceRoot: string): string {
 
 export function buildPolicies(valid: readonly ValidPolicy[], options: BuildOptions): BuildResult {
   const result: BuildResult = { files: new Map(), policies: [], diagnostics: [], internalError: false };
+  const folders = assignFolders(valid);
+  result.diagnostics.push(...folders.diagnostics);
+  for (const { entry, dir } of folders.assigned) {
+    const built = buildPolicy(entry, dir, options);
+    result.diagnostics.push(...built.diagnostics);
+    if (!built.files) {
+      result.internalError = true;
+      continue;
+    }
+    for (const [path, content] of built.files) result.files.set(path, content);
+    result.policies.push({ ...entry, paths: built.files.map(([path]) => path) });
+  }
+  return result;
+}
+
+/** Each policy's output folder; a second policy claiming a folder is an error, and is dropped. */
+export function assignFolders(valid: readonly ValidPolicy[]): { assigned: Array<{ entry: ValidPolicy; dir: string }>; diagnostics: Diagnostic[] } {
+  const assigned: Array<{ entry: ValidPolicy; dir: string }> = [];
+  const diagnostics: Diagnostic[] = [];
   const folders = new Map<string, string>();
   for (const entry of valid) {
     const { source, policy } = entry;
     const dir = policyDir(policy);
     const claimedBy = folders.get(dir);
     if (claimedBy !== undefined) {
-      result.diagnostics.push({
+      diagnostics.push({
         ...positionOf(source, ['metadata', 'name']),
         file: source.file,
         severity: 'error',
@@ -68,18 +87,20 @@ export function buildPolicies(valid: readonly ValidPolicy[], options: BuildOptio
       continue;
     }
     folders.set(dir, source.file);
-    const policyDiagnostics = (options.policyChecks ?? []).flatMap((check) => check(entry));
-    result.diagnostics.push(...policyDiagnostics);
-    const built = buildOne(entry, dir, options);
-    if ('findings' in built) {
-      result.internalError = true;
-      result.diagnostics.push(...built.findings.map((finding) => internalDiagnostic(source, dir, finding)));
-      continue;
-    }
-    for (const [path, content] of built.files) result.files.set(path, content);
-    result.policies.push({ ...entry, paths: built.files.map(([path]) => path) });
+    assigned.push({ entry, dir });
   }
-  return result;
+  return { assigned, diagnostics };
+}
+
+/**
+ * One policy's files (path relative to the output root → content), with the diagnostics of its
+ * policy checks; `files` is null when a target or output check found a compiler bug.
+ */
+export function buildPolicy(entry: ValidPolicy, dir: string, options: BuildOptions): { files: Array<[string, string]> | null; diagnostics: Diagnostic[] } {
+  const diagnostics = (options.policyChecks ?? []).flatMap((check) => check(entry));
+  const built = buildOne(entry, dir, options);
+  if ('findings' in built) return { files: null, diagnostics: [...diagnostics, ...built.findings.map((finding) => internalDiagnostic(entry.source, dir, finding))] };
+  return { files: built.files, diagnostics };
 }
 
 function buildOne(entry: ValidPolicy, dir: string, options: BuildOptions): { files: Array<[string, string]> } | { findings: OutputFinding[] } {

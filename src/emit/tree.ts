@@ -1,26 +1,64 @@
 /**
  * Read the output folder as it is, without ever following a symlink: a link inside `generated/`
- * could point anywhere, so its presence stops the run instead.
+ * could point anywhere, so its presence stops the run instead. Policy folders are read one at a
+ * time (`readFolder`), so a run never holds more than one folder's old files.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { OutputTreeError } from './tree-error.js';
+import { isBookkeeping } from './manifest.js';
 
 export interface ExistingFile {
   bytes: Buffer;
   mode: number;
 }
 
-/** Every regular file under `root`, keyed by its `/`-separated path relative to `root`. */
-export async function readTree(root: string): Promise<Map<string, ExistingFile>> {
+/**
+ * Every regular file under `root`, keyed by its `/`-separated path relative to `root`: the output
+ * as git and Argo CD see it, so without modelgate's own bookkeeping (manifests, a killed run's
+ * staged files and journals).
+ */
+export function readTree(root: string): Map<string, ExistingFile> {
   const files = new Map<string, ExistingFile>();
-  const stat = await lstatOrNull(root);
-  if (stat === null) return files;
-  if (stat.isSymbolicLink()) throw new OutputTreeError(`${root} is a symbolic link; modelgate writes only into a real directory`);
-  if (!stat.isDirectory()) throw new OutputTreeError(`${root} exists and is not a directory`);
-  walk(root, '', files);
+  if (assertRealFolder(root)) walk(root, '', files);
+  for (const path of [...files.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) files.delete(path);
   return files;
+}
+
+/**
+ * The files of one policy folder (`namespace/name`), keyed relative to `root`; empty when the
+ * folder does not exist.
+ */
+export function readFolder(root: string, folder: string): Map<string, ExistingFile> {
+  const files = new Map<string, ExistingFile>();
+  if (assertRealFolder(join(root, folder))) walk(root, folder, files);
+  return files;
+}
+
+/**
+ * The `namespace/name` folders that exist under `root`. Anything else at those two levels is not
+ * modelgate's and is left alone.
+ */
+export function policyFolders(root: string): string[] {
+  const folders: string[] = [];
+  if (!assertRealFolder(root)) return folders;
+  for (const namespace of readdirSync(root).sort()) {
+    if (!assertRealFolder(join(root, namespace), true)) continue;
+    for (const name of readdirSync(join(root, namespace)).sort()) {
+      if (assertRealFolder(join(root, namespace, name), true)) folders.push(`${namespace}/${name}`);
+    }
+  }
+  return folders;
+}
+
+/** True for a real directory, false when absent (or, with `filesAllowed`, a file); a link throws. */
+function assertRealFolder(path: string, filesAllowed = false): boolean {
+  const stat = lstatOrNull(path);
+  if (stat === null) return false;
+  if (stat.isSymbolicLink()) throw new OutputTreeError(`${path} is a symbolic link; modelgate never follows links in its output folder - replace it with a real file or directory`);
+  if (stat.isDirectory()) return true;
+  if (filesAllowed) return false;
+  throw new OutputTreeError(`${path} exists and is not a directory`);
 }
 
 /**
@@ -34,7 +72,7 @@ function walk(root: string, prefix: string, files: Map<string, ExistingFile>): v
     const full = join(root, relative);
     const stat = lstatSync(full);
     if (stat.isSymbolicLink()) {
-      throw new OutputTreeError(`${full} is a symbolic link; modelgate never follows links in its output folder — replace it with a real file or directory`);
+      throw new OutputTreeError(`${full} is a symbolic link; modelgate never follows links in its output folder - replace it with a real file or directory`);
     }
     if (stat.isDirectory()) walk(root, relative, files);
     else if (stat.isFile()) files.set(relative, { bytes: readFileSync(full), mode: stat.mode & 0o7777 });
@@ -42,9 +80,9 @@ function walk(root: string, prefix: string, files: Map<string, ExistingFile>): v
   }
 }
 
-export async function lstatOrNull(path: string): Promise<Awaited<ReturnType<typeof lstat>> | null> {
+export function lstatOrNull(path: string): Stats | null {
   try {
-    return await lstat(path);
+    return lstatSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

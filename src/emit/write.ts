@@ -1,40 +1,159 @@
 /**
- * Replace the output folder as a whole, so a run's files appear together or not at all, even if
- * the process is killed. The new tree is staged in a sibling folder, then swapped in with two
- * renames; a run killed between them is finished on the next run by `recoverInterruptedWrite`.
+ * Update the output one policy folder at a time, touching only the files modelgate owns: each
+ * folder ends up with its whole old content or its whole new content, even when the run is
+ * killed, and hand-written files and folders beside them keep their bytes, modes, owner, mtime
+ * and links because nothing else is ever moved, copied or rebuilt.
  *
- *   1. write `.<out>.modelgate-staging`     killed here: old tree intact, staging deleted later
- *   2. rename out → `.<out>.modelgate-old`  killed here: out missing; recovery renames old back
- *   3. rename staging → out                 killed after: new tree in place; old deleted later
- *   4. delete old
+ *   stage:   write each new or changed file as `<file>.modelgate-new`    killed: old content;
+ *            (all folders of the run, before any is committed)           the next run removes them
+ *   commit:  per folder, create `.modelgate-journal` (the list of renames,
+ *            deletes and the new manifest) with one rename                  — the commit point
+ *   apply:   rename each staged file into place, delete what is gone,    killed: the next run
+ *            write the manifest, remove the journal                      replays the journal
+ *
+ * A run that fails before the commit (a hand-written file in the way, a full disk, a read-only
+ * folder) removes what it staged and leaves every folder as it was.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep, basename } from 'node:path';
+import { JOURNAL_FILE, MANIFEST_FILE, STAGED_SUFFIX } from './manifest.js';
 import { isSafeOutputPath } from './output-path.js';
-import { lstatOrNull, type ExistingFile } from './tree.js';
+import { lstatOrNull } from './tree.js';
 import { OutputTreeError } from './tree-error.js';
 
-export function stagingDir(outDir: string): string {
-  return join(dirname(resolve(outDir)), `.${basename(resolve(outDir))}.modelgate-staging`);
+
+export interface FolderUpdate {
+  /** `namespace/name`, relative to the output root. */
+  folder: string;
+  /** Paths relative to the output root → new content. */
+  write: Map<string, string>;
+  delete: string[];
+  /** The folder's new manifest, or null when no policy owns the folder any more. */
+  manifest: string | null;
+  /** Folders `stageFolder` had to make, removed again by `discardStaged` when they stay empty. */
+  madeFolders?: string[];
 }
 
-export function previousDir(outDir: string): string {
-  return join(dirname(resolve(outDir)), `.${basename(resolve(outDir))}.modelgate-old`);
+interface Journal {
+  write: string[];
+  delete: string[];
+  manifest: string | null;
 }
 
-/** Bring the output folder back to a whole tree after a run was killed mid-write. */
-export async function recoverInterruptedWrite(outDir: string): Promise<void> {
-  const previous = previousDir(outDir);
-  if (await lstatOrNull(previous)) {
-    if (await lstatOrNull(outDir)) await rm(previous, { recursive: true, force: true });
-    else await rename(previous, outDir);
+/** Write the update's files beside their places; nothing visible changes yet. */
+export function stageFolder(outDir: string, update: FolderUpdate): void {
+  update.madeFolders = [];
+  for (const [path, content] of update.write) {
+    const target = safeTarget(outDir, path);
+    const made = mkdirSync(dirname(target), { recursive: true });
+    if (made !== undefined) update.madeFolders.push(relative(resolve(outDir), made).split(sep).join('/'));
+    const staged = `${target}${STAGED_SUFFIX}`;
+    // A leftover (or a planted link) is removed, never written through: 'wx' refuses anything there.
+    rmSync(staged, { force: true });
+    writeFileSync(staged, content, { flag: 'wx', mode: 0o644 });
+    chmodSync(staged, 0o644);
   }
-  await rm(stagingDir(outDir), { recursive: true, force: true });
+}
+
+/** Remove what `stageFolder` wrote, after a failure before the commit. */
+export function discardStaged(outDir: string, update: FolderUpdate): void {
+  // Committed: the staged files are the journal's to move, now or by the next run's recovery.
+  if (lstatOrNull(join(outDir, update.folder, JOURNAL_FILE))) return;
+  for (const path of update.write.keys()) rmSync(`${safeTarget(outDir, path)}${STAGED_SUFFIX}`, { force: true });
+  const made = update.madeFolders ?? [];
+  const ours = (dir: string) => made.some((top) => dir === top || dir.startsWith(`${top}/`));
+  for (const path of update.write.keys()) {
+    for (let dir = dirname(path); ours(dir); dir = dirname(dir)) {
+      try {
+        rmdirSync(join(outDir, dir));
+      } catch {
+        break;
+      }
+    }
+  }
+}
+
+export function commitFolder(outDir: string, update: FolderUpdate): void {
+  const journal: Journal = { write: [...update.write.keys()], delete: update.delete, manifest: update.manifest };
+  const path = join(outDir, update.folder, JOURNAL_FILE);
+  mkdirSync(dirname(path), { recursive: true });
+  writeAtomically(path, `${JSON.stringify(journal)}\n`);
+  applyJournal(outDir, update.folder, journal);
+}
+
+/** Idempotent: a replay after a kill part-way through finds some steps already done. */
+function applyJournal(outDir: string, folder: string, journal: Journal): void {
+  for (const path of journal.write) {
+    const target = safeTarget(outDir, path);
+    if (lstatOrNull(`${target}${STAGED_SUFFIX}`)?.isFile()) renameSync(`${target}${STAGED_SUFFIX}`, target);
+  }
+  for (const path of journal.delete) {
+    if (lstatOrNull(safeTarget(outDir, path))?.isFile()) unlinkSync(safeTarget(outDir, path));
+  }
+  const manifest = join(outDir, folder, MANIFEST_FILE);
+  if (journal.manifest === null) rmSync(manifest, { force: true });
+  else writeAtomically(manifest, journal.manifest);
+  unlinkSync(join(outDir, folder, JOURNAL_FILE));
+  removeEmptiedFolders(outDir, journal.delete);
 }
 
 /**
- * Refuse an output folder that holds things modelgate must never move: the working directory,
+ * Folders that held only files this update deleted go too (a deleted policy's folder); a folder
+ * that still holds anything, including an empty folder someone made, stays.
+ */
+function removeEmptiedFolders(outDir: string, deleted: readonly string[]): void {
+  const folders = new Set<string>();
+  for (const path of deleted) {
+    for (let dir = dirname(path); dir !== '.'; dir = dirname(dir)) folders.add(dir);
+  }
+  for (const dir of [...folders].sort((a, b) => b.length - a.length)) {
+    try {
+      rmdirSync(join(outDir, dir));
+    } catch {
+      // not empty, or already gone
+    }
+  }
+}
+
+/**
+ * Finish or undo the writes of a run that was killed: a folder with a journal is brought to its
+ * new content, staged files without one are removed. Also brings back an output folder parked by
+ * modelgate versions that swapped the whole tree (`.<out>.modelgate-old`), when it is a real
+ * folder and the output folder is gone; a link there is never followed or moved into place.
+ */
+export function recoverInterruptedWrite(outDir: string): void {
+  const out = resolve(outDir);
+  const parked = join(dirname(out), `.${basename(out)}.modelgate-old`);
+  const parkedStat = lstatOrNull(parked);
+  if (parkedStat) {
+    if (!parkedStat.isDirectory()) throw new OutputTreeError(`${parked} is left from an interrupted run of an older modelgate but is not a folder; move it away`);
+    if (lstatOrNull(out) === null) renameSync(parked, out);
+    else rmSync(parked, { recursive: true, force: true });
+  }
+  const staging = join(dirname(out), `.${basename(out)}.modelgate-staging`);
+  const stagingStat = lstatOrNull(staging);
+  if (stagingStat?.isDirectory()) rmSync(staging, { recursive: true, force: true });
+  const stat = lstatOrNull(out);
+  if (stat?.isDirectory()) recoverUnder(out, '');
+}
+
+function recoverUnder(outDir: string, prefix: string): void {
+  const names = readdirSync(join(outDir, prefix));
+  if (names.includes(JOURNAL_FILE)) {
+    const journal = JSON.parse(readFileSync(join(outDir, prefix, JOURNAL_FILE), 'utf8')) as Journal;
+    applyJournal(outDir, prefix, journal);
+    if (lstatOrNull(join(outDir, prefix)) === null) return;
+  }
+  for (const name of readdirSync(join(outDir, prefix))) {
+    const relativePath = prefix === '' ? name : `${prefix}/${name}`;
+    const stat = lstatSync(join(outDir, relativePath));
+    if (stat.isDirectory()) recoverUnder(outDir, relativePath);
+    else if (stat.isFile() && name.endsWith(STAGED_SUFFIX)) unlinkSync(join(outDir, relativePath));
+  }
+}
+
+/**
+ * Refuse an output folder that holds things modelgate must never touch: the working directory,
  * the policies, a git repository.
  */
 export function assertSafeOutputDir(outDir: string, protectedPaths: readonly string[]): void {
@@ -45,40 +164,18 @@ export function assertSafeOutputDir(outDir: string, protectedPaths: readonly str
       throw new OutputTreeError(`output folder ${outDir} contains ${path}; choose a folder of its own, e.g. --out generated`);
     }
   }
+  if (lstatOrNull(join(out, '.git'))) throw new OutputTreeError(`output folder ${outDir} is a git repository root; choose a folder of its own`);
 }
 
-export async function writeTreeAtomically(outDir: string, tree: ReadonlyMap<string, ExistingFile>): Promise<void> {
-  const out = resolve(outDir);
-  const staging = stagingDir(out);
-  const previous = previousDir(out);
-  await recoverInterruptedWrite(out);
-  const current = await lstatOrNull(out);
-  if (current?.isSymbolicLink()) throw new OutputTreeError(`${outDir} is a symbolic link; modelgate writes only into a real directory`);
-  if (await lstatOrNull(join(out, '.git'))) throw new OutputTreeError(`output folder ${outDir} is a git repository root; choose a folder of its own`);
-
-  writeStaging(staging, tree);
-  if (current) await rename(out, previous);
-  else await mkdir(dirname(out), { recursive: true });
-  await rename(staging, out);
-  await rm(previous, { recursive: true, force: true });
+/** Same folder, then rename: never seen half-written, and a link at `path` is replaced, not followed. */
+function writeAtomically(path: string, content: string): void {
+  const staged = `${path}${STAGED_SUFFIX}`;
+  rmSync(staged, { force: true });
+  writeFileSync(staged, content, { flag: 'wx', mode: 0o644 });
+  renameSync(staged, path);
 }
 
-/**
- * Synchronous, each folder made once: the profile of a 1,000-policy compile (13,750 files) spent
- * its write phase idle, awaiting a thread-pool round trip per mkdir, write and chmod.
- */
-function writeStaging(staging: string, tree: ReadonlyMap<string, ExistingFile>): void {
-  const made = new Set<string>();
-  mkdirSync(staging, { recursive: true });
-  for (const [path, file] of [...tree].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!isSafeOutputPath(path)) throw new OutputTreeError(`refusing to write outside the output folder: ${JSON.stringify(path)}`);
-    const target = join(staging, path);
-    const folder = dirname(target);
-    if (!made.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      made.add(folder);
-    }
-    writeFileSync(target, file.bytes, { flag: 'wx' });
-    chmodSync(target, file.mode);
-  }
+function safeTarget(outDir: string, path: string): string {
+  if (!isSafeOutputPath(path)) throw new OutputTreeError(`refusing to write outside the output folder: ${JSON.stringify(path)}`);
+  return join(outDir, path);
 }

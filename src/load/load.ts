@@ -98,7 +98,8 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
     });
   }
   if (diagnostics.length > 0) return { policy: null, diagnostics };
-  const tagged = firstForeignTag(doc);
+  // Every tag is written with `!`; most policies have none, and the full visit costs 2% of a large validate.
+  const tagged = text.includes('!') ? firstForeignTag(doc) : undefined;
   if (tagged) {
     const { line, col } = lineCounter.linePos(tagged.offset);
     return fail(file, 'yaml-tag', `YAML tag \`${tagged.tag}\` is not part of the policy language`, 'remove the tag; quote the value if it must be text', line, col);

@@ -4,7 +4,6 @@
  * labels the DestinationRule subsets with pod-template hashes. Not a Kubernetes object, so the
  * kustomization leaves it out; the explanation travels with it as a comment.
  */
-import { Document, type Node } from 'yaml';
 import { destinationRuleName, virtualServiceName } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { managedRoutes } from '../routing/steps.js';
@@ -26,7 +25,7 @@ const EXPLANATION = [
 export const argocdTarget: Target = {
   name: 'argocd',
   build(policy) {
-    return [{ path: ARGOCD_PATCH_FILE, kind: 'yaml', documents: [withComment(applicationPatch(policy), EXPLANATION)] }];
+    return [{ path: ARGOCD_PATCH_FILE, kind: 'yaml', documents: [applicationPatch(policy)], comment: EXPLANATION }];
   },
 };
 
@@ -58,10 +57,4 @@ export function applicationPatch(policy: ResolvedPolicy): Record<string, unknown
 /** A JSON string literal is a jq string literal (JSON escapes every `\`, so no `\(` interpolation). */
 function jqString(value: string): string {
   return JSON.stringify(value);
-}
-
-function withComment(value: Record<string, unknown>, comment: string): Node {
-  const node = new Document(value).contents as Node;
-  node.commentBefore = comment;
-  return node;
 }

@@ -15,6 +15,8 @@ export interface OutputFile {
   kind: 'yaml' | 'text' | 'json';
   /** For `yaml`: the documents; for `json`: the single value. */
   documents?: unknown[];
+  /** For `yaml`: a fixed explanation printed above the first document, `#` before each line. Never user text. */
+  comment?: string;
   /** For `text`. */
   text?: string;
 }

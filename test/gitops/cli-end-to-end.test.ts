@@ -50,6 +50,8 @@ async function edit(file: string, from: string | RegExp, to: string): Promise<vo
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'modelgate-e2e-'));
   await cp(path.join(repoRoot, 'policies'), path.join(dir, 'policies'), { recursive: true });
+  // As the README advises: compile's manifests are a local cache, not for git.
+  await cp(path.join(repoRoot, '.gitignore'), path.join(dir, '.gitignore'));
   process.chdir(dir);
   output = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));

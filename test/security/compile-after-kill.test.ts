@@ -1,14 +1,14 @@
 /**
- * A run killed between the two renames of the atomic write leaves `generated/` parked beside its
- * place. The next compile must judge the release against that parked tree (the config TF Serving
- * runs), not against an empty folder: otherwise the label-order safety check silently passes.
+ * modelgate versions that swapped the whole tree, killed between their two renames, left
+ * `generated/` parked beside its place. The next compile must judge the release against that
+ * parked tree (the config TF Serving runs), not against an empty folder: otherwise the
+ * label-order safety check silently passes.
  */
 import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/compile.js';
-import { previousDir } from '../../src/emit/write.js';
 import { repoRoot } from '../support/tools.js';
 
 let root: string;
@@ -29,7 +29,7 @@ it('an unsafe TF Serving label move is refused after a run killed between the re
   const out = join(root, 'generated');
   expect(await run([join(root, 'policies'), '--out', out])).toBe(0);
   // What a SIGKILL between `rename(out, old)` and `rename(staging, out)` leaves behind.
-  await rename(out, previousDir(out));
+  await rename(out, join(root, '.generated.modelgate-old'));
   const file = join(root, 'policies', 'fraud-detector.yaml');
   const text = await readFile(file, 'utf8');
   // Version 43 records the offline metrics the policy's error check needs, so only the label order is wrong.

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { serializeYaml } from '../../src/emit/serialize.js';
+import { serializeBody } from '../../src/emit/serialize.js';
 import { cohortRouteName, ROUTE_STICKY } from '../../src/names.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { applicationPatch, ARGOCD_PATCH_FILE, argocdTarget } from '../../src/targets/argocd.js';
@@ -26,7 +26,7 @@ describe('argocd target', () => {
     const files = argocdTarget.build(recommender);
     expect(files.map((file) => file.path)).toEqual([ARGOCD_PATCH_FILE]);
     expect(kustomization(files).documents).toEqual([expect.objectContaining({ resources: [] })]);
-    const text = serializeYaml(files[0]!.documents!);
+    const text = serializeBody(files[0]!);
     expect(text.startsWith('# Merge into the Argo CD Application')).toBe(true);
     expect(text).toContain('RespectIgnoreDifferences=true');
   });

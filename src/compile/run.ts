@@ -1,0 +1,200 @@
+/**
+ * `compile` and `compile --check` on a folder on disk, one policy folder at a time: read the
+ * folder → (skip when its manifest says the input and files are as last written) → build →
+ * check → compare by content → stage. Nothing is committed until every policy has been built and
+ * checked, so an invalid policy, a compiler bug or a hand-written file in the way writes nothing;
+ * then each staged folder is committed on its own (see `src/emit/write.ts`). Only one folder's
+ * old files and one policy's planned files are held at a time, so memory does not grow with the
+ * size of the output.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diffTree, type Change } from '../emit/diff.js';
+import { parseHeader } from '../emit/header.js';
+import { MANIFEST_FILE, fileHash, inputKey, isBookkeeping, parseManifest, renderManifest, type Manifest } from '../emit/manifest.js';
+import { lockOutput } from '../emit/output-lock.js';
+import { ownershipOf } from '../emit/ownership.js';
+import { scopeOf } from '../emit/scope.js';
+import { policyFolders, readFolder, type ExistingFile } from '../emit/tree.js';
+import { commitFolder, discardStaged, recoverInterruptedWrite, stageFolder, type FolderUpdate } from '../emit/write.js';
+import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { readProfileFile } from '../load/profile-file.js';
+import { validateSources } from '../validate/validate.js';
+import { assignFolders, buildPolicy, headerSource, type ValidPolicy } from './build.js';
+import { releaseChecks } from './release-checks.js';
+
+export interface RunOptions {
+  /** Policy files and folders as the user named them. */
+  paths: readonly string[];
+  outDir: string;
+  mode: 'write' | 'check';
+  /** Said when the run waits for another run's lock. */
+  onWait?: (message: string) => void;
+}
+
+export interface RunResult {
+  diagnostics: Diagnostic[];
+  /** True when a diagnostic is a compiler bug rather than a policy mistake. */
+  internalError: boolean;
+  /** How the output differed from the policies (before this run wrote, when it wrote). */
+  changes: Change[];
+  written: boolean;
+  /** Hand-written files where modelgate would write: nothing was written. */
+  blocked: string[];
+}
+
+
+/**
+ * The compiler as it is on disk: the version, and the size and mtime of every file of its code, so
+ * any rebuild (a release, or a developer changing a target without bumping the version) makes
+ * every manifest stale and every policy is built once more. Sizes and mtimes, not contents: the
+ * code is 4 MB and this runs on every compile.
+ */
+function compilerFingerprint(): string {
+  const codeRoot = fileURLToPath(new URL('..', import.meta.url));
+  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  const files = (readdirSync(codeRoot, { recursive: true }) as string[]).sort().map((file) => {
+    const stat = statSync(join(codeRoot, file));
+    return stat.isFile() ? `${file} ${stat.size} ${stat.mtimeMs}` : '';
+  });
+  return `${version}\n${fileHash(files.join('\n'))}`;
+}
+
+export async function runCompile(options: RunOptions): Promise<RunResult> {
+  const out = resolve(options.outDir);
+  const sourceRoot = dirname(out);
+  // Locked before the policies are read, so the last run to write also read the latest policies.
+  const lock = await lockOutput(out, { onWait: options.onWait, optional: options.mode === 'check' });
+  const staged: FolderUpdate[] = [];
+  try {
+    const files = await readPolicyFiles([...options.paths]);
+    // As `validate` does: an empty policy folder is a mistake in the call, never "every output is
+    // orphaned" (which would delete it all).
+    if (files.length === 0) throw new UsageError(`no policy files (*.yaml, *.yml) in ${options.paths.join(' ')}`);
+    const profile = await readProfileFile(sourceRoot);
+    const validated = validateSources(files, profile);
+    const folders = assignFolders(validated.policies);
+    const result: RunResult = { diagnostics: [...validated.diagnostics, ...folders.diagnostics], internalError: false, changes: [], written: false, blocked: [] };
+    if (hasErrors(result.diagnostics)) return result;
+    if (options.mode === 'write') recoverInterruptedWrite(out);
+    const compiler = options.mode === 'write' ? compilerFingerprint() : '';
+    // The platform profile shapes every policy's output, so its bytes are part of every key.
+    const outputOptions = profile ? `profile ${fileHash(profile.bytes)}` : '';
+    const inScope = scopeOf(options.paths.map((path) => relative(sourceRoot, resolve(path))));
+    const planned = new Map(folders.assigned.map(({ entry, dir }) => [dir, entry]));
+    const keys = [...new Set([...planned.keys(), ...policyFolders(out)])].sort();
+    for (const folder of keys) {
+      const entry = planned.get(folder);
+      const existing = readFolder(out, folder);
+      const manifest = manifestOf(existing, folder);
+      for (const path of [...existing.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) existing.delete(path);
+      const update = entry
+        ? updatePolicyFolder(folder, entry, existing, manifest, { sourceRoot, inScope, mode: options.mode, compiler, outputOptions }, result)
+        : updateOrphanFolder(folder, existing, manifest, inScope, result);
+      if (update && options.mode === 'write' && !result.internalError && result.blocked.length === 0 && !hasErrors(result.diagnostics)) {
+        // Kept until the commit by path only: the content is on disk now, and holding it for
+        // every folder would hold the whole planned output (1.4 GiB peak at 10,000 policies).
+        staged.push({ ...update, write: new Map([...update.write.keys()].map((path) => [path, ''])) });
+        stageFolder(out, update);
+      }
+    }
+    result.changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (options.mode === 'check' || result.internalError || result.blocked.length > 0 || hasErrors(result.diagnostics)) {
+      for (const update of staged.splice(0)) discardStaged(out, update);
+      return result;
+    }
+    while (staged.length > 0) {
+      commitFolder(out, staged[0]!);
+      staged.shift();
+    }
+    result.written = result.changes.length > 0;
+    return result;
+  } finally {
+    for (const update of staged) discardStaged(out, update);
+    lock.release();
+  }
+}
+
+interface FolderContext {
+  sourceRoot: string;
+  inScope: (source: string) => boolean;
+  mode: 'write' | 'check';
+  /** `compilerFingerprint()`, in write mode. */
+  compiler: string;
+  /** What else the output depends on: the platform profile's hash. */
+  outputOptions: string;
+}
+
+function updatePolicyFolder(
+  folder: string,
+  entry: ValidPolicy,
+  existing: Map<string, ExistingFile>,
+  manifest: Manifest | null,
+  context: FolderContext,
+  result: RunResult,
+): FolderUpdate | null {
+  const source = headerSource(entry.source.file, context.sourceRoot);
+  const input = inputKey({ compiler: context.compiler, source, policySha256: entry.source.sha256, options: context.outputOptions });
+  // `--check` never trusts the manifest: it is a local cache a pull request could edit.
+  if (context.mode === 'write' && manifest?.input === input && asManifestSays(manifest, existing, context.inScope)) return null;
+
+  const built = buildPolicy(entry, folder, {
+    sourceRoot: context.sourceRoot,
+    policyChecks: releaseChecks((path) => {
+      const previous = path.startsWith(`${folder}/`) ? existing.get(path) : undefined;
+      return previous ? (parseHeader(previous.bytes.toString('utf8'))?.body ?? null) : null;
+    }),
+  });
+  result.diagnostics.push(...built.diagnostics);
+  if (!built.files) {
+    result.internalError = true;
+    return null;
+  }
+  const plannedFiles = new Map(built.files);
+  const changes = diffTree(plannedFiles, existing, context.inScope);
+  result.changes.push(...changes);
+  result.blocked.push(...changes.filter((change) => change.status === 'hand-written-in-the-way').map((change) => change.path));
+  const files = new Map([...plannedFiles].map(([path, content]) => [path, fileHash(content)]));
+  const manifestText = renderManifest(folder, { input, source, files });
+  if (changes.length === 0 && manifest !== null && renderManifest(folder, manifest) === manifestText) return null;
+  const changed = new Set(changes.map((change) => change.path));
+  return {
+    folder,
+    write: new Map([...plannedFiles].filter(([path]) => changed.has(path))),
+    delete: changes.filter((change) => change.status === 'extra').map((change) => change.path),
+    manifest: manifestText,
+  };
+}
+
+/** A folder no policy of this run makes: modelgate's files from policies in scope are removed. */
+function updateOrphanFolder(folder: string, existing: Map<string, ExistingFile>, manifest: Manifest | null, inScope: (source: string) => boolean, result: RunResult): FolderUpdate | null {
+  const changes = diffTree(new Map(), existing, inScope);
+  result.changes.push(...changes);
+  const manifestInScope = manifest !== null && inScope(manifest.source);
+  if (changes.length === 0 && !manifestInScope) return null;
+  return { folder, write: new Map(), delete: changes.map((change) => change.path), manifest: manifestInScope ? null : manifest && renderManifest(folder, manifest) };
+}
+
+/**
+ * The folder holds exactly the files the manifest lists, byte for byte, and no other file of
+ * modelgate's from a policy in scope (which this run would delete).
+ */
+function asManifestSays(manifest: Manifest, existing: ReadonlyMap<string, ExistingFile>, inScope: (source: string) => boolean): boolean {
+  for (const [path, hash] of manifest.files) {
+    const file = existing.get(path);
+    if (!file || fileHash(file.bytes) !== hash) return false;
+  }
+  for (const path of existing.keys()) {
+    if (manifest.files.has(path)) continue;
+    const ownership = ownershipOf(path, existing);
+    if (ownership.owner === 'modelgate' && inScope(ownership.source)) return false;
+  }
+  return true;
+}
+
+function manifestOf(existing: ReadonlyMap<string, ExistingFile>, folder: string): Manifest | null {
+  const file = existing.get(`${folder}/${MANIFEST_FILE}`);
+  return file ? parseManifest(folder, file.bytes.toString('utf8')) : null;
+}

@@ -1,0 +1,182 @@
+/**
+ * The write path of `compile` (runCompile): one policy folder at a time, skipping what did not
+ * change, touching only modelgate's files, and leaving everything as it was when it cannot finish.
+ */
+import { chmodSync, cpSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCompile } from '../../src/compile/run.js';
+import { MANIFEST_FILE, fileHash, parseManifest } from '../../src/emit/manifest.js';
+import { readTree } from '../../src/emit/tree.js';
+import { OutputTreeError } from '../../src/emit/tree-error.js';
+import { repoRoot } from '../support/tools.js';
+
+let root: string;
+let policies: string;
+let out: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'modelgate-run-'));
+  policies = join(root, 'policies');
+  out = join(root, 'generated');
+  cpSync(join(repoRoot, 'policies'), policies, { recursive: true });
+});
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+const write = (paths = [policies]) => runCompile({ paths, outDir: out, mode: 'write' });
+const check = () => runCompile({ paths: [policies], outDir: out, mode: 'check' });
+/** inode, mode and mtime of every entry under `dir`, bookkeeping included. */
+function stats(dir = out, prefix = ''): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const name of readdirSync(join(dir, prefix)).sort()) {
+    const path = prefix ? `${prefix}/${name}` : name;
+    const stat = lstatSync(join(dir, path));
+    entries.set(path, `${stat.ino} ${stat.mode.toString(8)} ${stat.mtimeMs} ${stat.nlink}`);
+    if (stat.isDirectory()) for (const [child, value] of stats(dir, path)) entries.set(child, value);
+  }
+  return entries;
+}
+function changed(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path)).sort();
+}
+function bumpReplicas(file: string): void {
+  const text = readFileSync(join(policies, file), 'utf8');
+  const bumped = text.replace(/replicas: (\d+)/, (_, n: string) => `replicas: ${Number(n) + 1}`);
+  expect(bumped).not.toBe(text);
+  writeFileSync(join(policies, file), bumped);
+}
+
+describe('runCompile writes only what changed', () => {
+  it('a second run with nothing changed touches no file, and --check agrees', async () => {
+    expect((await write()).written).toBe(true);
+    const before = stats();
+    const again = await write();
+    expect(again.written).toBe(false);
+    expect(again.changes).toEqual([]);
+    expect(changed(before, stats())).toEqual([]);
+    expect((await check()).changes).toEqual([]);
+  });
+
+  it('a one-policy change rewrites only that policy files that changed; other folders keep inode and mtime', async () => {
+    await write();
+    const before = stats();
+    bumpReplicas('fraud-detector.yaml');
+    const result = await write();
+    expect(result.changes.map((c) => c.path)).toEqual(['risk/fraud-detector/rollout/rollout.yaml']);
+    const touched = changed(before, stats());
+    expect(touched.every((path) => path === 'risk/fraud-detector' || path.startsWith('risk/fraud-detector/')), touched.join(', ')).toBe(true);
+    expect(touched).toContain('risk/fraud-detector/rollout/rollout.yaml');
+    expect(touched).not.toContain('risk/fraud-detector/istio/virtualservice.yaml');
+  });
+
+  it('each folder carries a manifest that describes its files as they are on disk', async () => {
+    await write();
+    const tree = readTree(out);
+    for (const folder of ['risk/fraud-detector', 'feed/home-recommender', 'default/churn-scorer', 'search/search-ranker']) {
+      const manifest = parseManifest(folder, readFileSync(join(out, folder, MANIFEST_FILE), 'utf8'));
+      const onDisk = [...tree].filter(([path]) => path.startsWith(`${folder}/`));
+      expect(manifest && [...manifest.files].sort()).toEqual(onDisk.map(([path, file]) => [path, fileHash(file.bytes)]).sort());
+    }
+  });
+
+  it('a file edited by hand is rebuilt even though the policy did not change', async () => {
+    await write();
+    const file = join(out, 'risk/fraud-detector/kustomization.yaml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, `${text}# edit\n`);
+    const result = await write();
+    expect(result.changes).toEqual([{ path: 'risk/fraud-detector/kustomization.yaml', status: 'edited-by-hand' }]);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('a manifest edited to hide a change does not fool --check', async () => {
+    await write();
+    const file = join(out, 'risk/fraud-detector/kustomization.yaml');
+    const forged = `${readFileSync(file, 'utf8')}# edit\n`;
+    writeFileSync(file, forged);
+    const manifestPath = join(out, 'risk/fraud-detector', MANIFEST_FILE);
+    const manifest = readFileSync(manifestPath, 'utf8').replace(/^file [0-9a-f]{64} "kustomization.yaml"$/m, `file ${fileHash(forged)} "kustomization.yaml"`);
+    writeFileSync(manifestPath, manifest);
+    expect((await check()).changes).toEqual([{ path: 'risk/fraud-detector/kustomization.yaml', status: 'edited-by-hand' }]);
+  });
+
+  it('compiling one policy file leaves the output of the others alone; a folder compile removes a deleted policy', async () => {
+    await write();
+    rmSync(join(policies, 'churn-scorer.yaml'));
+    await write([join(policies, 'fraud-detector.yaml')]);
+    expect(readdirSync(join(out, 'default'))).toEqual(['churn-scorer']);
+    const result = await write();
+    expect(result.changes.every((c) => c.status === 'extra' && c.path.startsWith('default/churn-scorer/'))).toBe(true);
+    expect(readdirSync(out).sort()).toEqual(['feed', 'risk', 'search']);
+  });
+
+  it('takes files with the em-dash header of earlier versions as its own and rewrites them in one run', async () => {
+    await write();
+    const fresh = readTree(out);
+    for (const [path, file] of fresh) {
+      const text = file.bytes.toString('utf8');
+      if (text.startsWith('# Generated by modelgate')) writeFileSync(join(out, path), text.replace(' - do not edit.', ' \u2014 do not edit.'));
+    }
+    const result = await runCompile({ paths: [policies], outDir: out, mode: 'write' });
+    expect(result.blocked).toEqual([]);
+    expect(result.changes.length).toBeGreaterThan(0);
+    expect(result.changes.every((change) => change.status === 'outdated')).toBe(true);
+    expect([...readTree(out)].filter(([path, file]) => !fresh.get(path)?.bytes.equals(file.bytes))).toEqual([]);
+  });
+
+  it('refuses to overwrite a hand-written file, writing nothing at all', async () => {
+    await write();
+    bumpReplicas('fraud-detector.yaml');
+    bumpReplicas('churn-scorer.yaml');
+    writeFileSync(join(out, 'risk/fraud-detector/rollout/rollout.yaml'), 'kind: HandMade\n');
+    const files = () => new Map([...stats()].filter(([path]) => !lstatSync(join(out, path)).isDirectory()));
+    const before = files();
+    const result = await write();
+    expect(result.blocked).toEqual(['risk/fraud-detector/rollout/rollout.yaml']);
+    expect(result.written).toBe(false);
+    expect(changed(before, files())).toEqual([]);
+  });
+
+  it('reports a JSON file edited by hand through its sidecar', async () => {
+    await write();
+    const dashboard = join(out, 'risk/fraud-detector/grafana/dashboard.json');
+    writeFileSync(dashboard, '{"a": 2}\n');
+    expect((await check()).changes).toContainEqual({ path: 'risk/fraud-detector/grafana/dashboard.json', status: 'edited-by-hand' });
+  });
+
+  it('refuses a symlinked output folder or a link inside a policy folder, writing nothing', async () => {
+    await write();
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, join(out, 'risk/fraud-detector/istio/link'));
+    bumpReplicas('fraud-detector.yaml');
+    await expect(write()).rejects.toBeInstanceOf(OutputTreeError);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+});
+
+describe('hand-written files and folders under generated/ (issue 17, item 7)', () => {
+  it('keep their modes, mtime, inode and hard links, and empty folders stay, across a compile that rewrites their policy folder', async () => {
+    await write();
+    const folder = join(out, 'risk/fraud-detector');
+    mkdirSync(join(folder, 'notes'));
+    writeFileSync(join(folder, 'notes/mine.md'), 'mine\n');
+    chmodSync(join(folder, 'notes'), 0o700);
+    chmodSync(join(folder, 'notes/mine.md'), 0o600);
+    linkSync(join(folder, 'notes/mine.md'), join(root, 'hard-link.md'));
+    mkdirSync(join(folder, 'istio/empty-by-hand'));
+    mkdirSync(join(out, 'elsewhere-empty'));
+    utimesSync(join(folder, 'notes/mine.md'), 1_000_000, 1_000_000);
+    utimesSync(join(folder, 'notes'), 1_000_000, 1_000_000);
+    const keep = ['risk/fraud-detector/notes', 'risk/fraud-detector/notes/mine.md', 'risk/fraud-detector/istio/empty-by-hand', 'elsewhere-empty'];
+    const before = stats();
+    bumpReplicas('fraud-detector.yaml');
+    rmSync(join(policies, 'churn-scorer.yaml'));
+    expect((await write()).written).toBe(true);
+    const after = stats();
+    for (const path of keep) expect(after.get(path), path).toBe(before.get(path));
+    expect(statSync(join(folder, 'notes/mine.md')).nlink).toBe(2);
+  });
+});
