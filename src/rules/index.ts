@@ -10,6 +10,7 @@ import { gatesConsistent } from './gates-consistent.js';
 import { headerNames } from './header-names.js';
 import { hostValid } from './host-valid.js';
 import { kubernetesNames } from './kubernetes-names.js';
+import { managedRoutesDropTimeouts } from './managed-routes-drop-timeouts.js';
 import { noBidiControls } from './no-bidi-controls.js';
 import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
 import { ownersValid } from './owners-valid.js';
@@ -41,6 +42,7 @@ export const rules: readonly Rule[] = [
   gateNamesUnique,
   gatesConsistent,
   segmentDeclared,
+  managedRoutesDropTimeouts,
   uniquePolicyNames,
   uniqueHosts,
 ];

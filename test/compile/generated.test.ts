@@ -11,7 +11,7 @@ import { repoRoot } from '../support/tools.js';
 describe('generated/', () => {
   it('is up to date with policies/', async () => {
     const result = await compile([resolve(repoRoot, 'policies')], { sourceRoot: repoRoot });
-    expect(result.diagnostics).toEqual([]);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const { changes } = await syncOutput(join(repoRoot, 'generated'), result.files, scopeOf(['policies']), 'check');
     expect(changes, 'run `npx tsc -p . && node dist/cli/main.js compile` from the repository root and commit generated/').toEqual([]);
   });
