@@ -9,10 +9,14 @@ import { readPolicyFiles } from '../load/discover.js';
 import { readProfileFile, type ProfileSource } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import { buildPolicies, type BuildOptions, type BuildResult } from './build.js';
+import { firstDeployAtRest } from './first-deploy-at-rest.js';
 import { tfservingLabelOrder } from './tfserving-label-order.js';
 
 export interface CompileOptions extends Omit<BuildOptions, 'policyChecks'> {
-  /** Content of a file in the output folder (path relative to it), null when absent. */
+  /**
+   * Content of a file in the output folder (path relative to it), null when absent. Without it
+   * there is no base to compare with, so the checks against the running state do not run.
+   */
   previousOutput?: (path: string) => string | null;
   /** The platform profile; compile reads `modelgate.config.yaml` from `sourceRoot` (the repository root) when not given. */
   profile?: ProfileSource | null;
@@ -25,8 +29,9 @@ export async function compile(paths: readonly string[], options: CompileOptions)
 
 export function compileSources(files: Array<{ file: string; bytes: Uint8Array }>, options: CompileOptions): BuildResult {
   const validated = validateSources(files, options.profile ?? null);
-  const previousOutput = options.previousOutput ?? (() => null);
-  const built = buildPolicies(validated.policies, { ...options, policyChecks: [tfservingLabelOrder(previousOutput)] });
+  const previousOutput = options.previousOutput;
+  const policyChecks = previousOutput ? [tfservingLabelOrder(previousOutput), firstDeployAtRest(previousOutput)] : [];
+  const built = buildPolicies(validated.policies, { ...options, policyChecks });
   const diagnostics: Diagnostic[] = [...validated.diagnostics, ...built.diagnostics];
   return { ...built, diagnostics };
 }

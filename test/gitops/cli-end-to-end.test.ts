@@ -50,6 +50,8 @@ async function edit(file: string, from: string | RegExp, to: string): Promise<vo
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'modelgate-e2e-'));
   await cp(path.join(repoRoot, 'policies'), path.join(dir, 'policies'), { recursive: true });
+  // The examples are running already (their Rollouts exist): a new policy may not name a candidate.
+  await cp(path.join(repoRoot, 'generated'), path.join(dir, 'generated'), { recursive: true });
   process.chdir(dir);
   output = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
