@@ -5,8 +5,6 @@
 import type { Gate, ResolvedPolicy } from './resolve/policy.js';
 import { formatDuration } from './resolve/units.js';
 
-export const SUBSET_STABLE = 'stable';
-export const SUBSET_CANARY = 'canary';
 /** The VirtualService route Argo Rollouts shifts weights on. */
 export const ROUTE_PRIMARY = 'primary';
 /** Managed route used during the shadow phase. */
@@ -23,16 +21,47 @@ export const LABEL_APP = 'app';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'modelgate';
 
-/** Kubernetes Service fronting both versions; Istio's `destination_service_name`. */
+/**
+ * Routing mode: Istio HOST-LEVEL traffic splitting (Argo Rollouts `canaryService` /
+ * `stableService`), not subset-level. Callers use one Service, `<policy>`, which is also the
+ * Rollout's `stableService`: Argo pins its selector to the stable ReplicaSet's
+ * `rollouts-pod-template-hash` once that ReplicaSet is available (rollout/service.go
+ * reconcileStableAndCanaryService → ensureSVCTargets), so a caller outside the mesh, which
+ * reaches the ClusterIP directly, only ever gets stable. `<policy>-canary` is the
+ * `canaryService`, pinned to the canary ReplicaSet. The VirtualService (hosts: the callers'
+ * Service) moves weights between those two hosts (istio.go processRoutes matches destinations by
+ * host). Subset-level routing cannot give non-mesh callers a stable-only Service: subsets filter
+ * the endpoints of the DestinationRule's host, so that host must select both versions; and with
+ * canary/stable Services set Argo skips its wait for an available ReplicaSet before switching
+ * subsets (istio.go shouldDelayDestinationRuleUpdate), so the two modes are not combined.
+ */
 export function serviceName(policy: ResolvedPolicy): string {
   return policy.name;
 }
-
-/** Istio objects Argo Rollouts edits; the Rollout names them. */
-export function virtualServiceName(policy: ResolvedPolicy): string {
-  return policy.name;
+export const CANARY_SERVICE_SUFFIX = '-canary';
+/** The Rollout's `canaryService`; `serviceName` is its `stableService`. */
+export function canaryServiceName(policy: ResolvedPolicy): string {
+  return `${policy.name}${CANARY_SERVICE_SUFFIX}`;
 }
-export function destinationRuleName(policy: ResolvedPolicy): string {
+
+/** The name mesh callers resolve: `<service>.<namespace>.svc.cluster.local`. */
+export function serviceFqdn(policy: ResolvedPolicy, service = serviceName(policy)): string {
+  return `${service}.${policy.namespace}.svc.cluster.local`;
+}
+
+/**
+ * Istio's `destination_service_name` for each version's traffic. A client proxy
+ * (`reporter="source"`) reports the host its route chose: stable traffic under `<policy>`, canary
+ * traffic (weighted, header and mirror routes alike) under `<policy>-canary`. A server proxy
+ * (`reporter="destination"`) names the service from the request's authority, which is the
+ * callers' `<policy>` for both. Queries that select one model's traffic match both names.
+ */
+export function reportedServiceNames(policy: ResolvedPolicy): { stable: string; canary: string } {
+  return { stable: serviceName(policy), canary: canaryServiceName(policy) };
+}
+
+/** Istio object Argo Rollouts edits; the Rollout names it. */
+export function virtualServiceName(policy: ResolvedPolicy): string {
   return policy.name;
 }
 

@@ -20,9 +20,7 @@ type ModelClass = { apiVersion: string; kind: string; prototype: object };
 /** Model modules whose schemas we check against. */
 const MODELS = [
   '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService',
-  '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule',
   '@kubernetes-models/istio/networking.istio.io/v1alpha3/VirtualService',
-  '@kubernetes-models/istio/networking.istio.io/v1alpha3/DestinationRule',
   '@kubernetes-models/istio/telemetry.istio.io/v1alpha1/Telemetry',
   '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout',
   '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate',

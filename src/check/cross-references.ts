@@ -1,8 +1,9 @@
 /**
  * Names one object uses must exist in the object they point at, or the controller fails at
- * rollout time: subsets and routes the Rollout names, managed routes its steps use, the
- * analysis template and its arguments, the labels subsets, the Service and the Telemetry
- * select, and the TF Serving config file the pods load.
+ * rollout time (or traffic silently goes elsewhere): the stable and canary Services and the
+ * routes the Rollout names, the hosts its routes send to, the VirtualService hosts covering the
+ * Service callers use, managed routes its steps use, the analysis template and its arguments,
+ * the labels the Services and the Telemetry select, and the TF Serving config file the pods load.
  */
 import type { OutputFile } from '../targets/target.js';
 import type { OutputCheck, OutputFinding } from './check.js';
@@ -32,15 +33,11 @@ function checkRollout(rollout: Json, objects: Located[], report: (message: strin
   const istio = canary.trafficRouting?.istio ?? {};
   const podLabels: Json = rollout.spec?.template?.metadata?.labels ?? {};
 
-  const destinationRule = find(objects, 'DestinationRule', istio.destinationRule?.name);
-  if (!destinationRule) report(`names DestinationRule ${istio.destinationRule?.name}, which is not compiled`);
-  const subsets = new Map<string, Json>((destinationRule?.spec?.subsets ?? []).map((subset: Json) => [subset.name, subset]));
-  for (const key of ['stableSubsetName', 'canarySubsetName']) {
-    const name = istio.destinationRule?.[key];
-    if (destinationRule && !subsets.has(name)) report(`${key} ${name} is not a subset of DestinationRule ${destinationRule.metadata?.name}`);
-  }
-  for (const [name, subset] of subsets) {
-    if (!selects(subset.labels ?? {}, podLabels)) report(`DestinationRule subset ${name} selects labels the Rollout's pods do not carry`);
+  const services = new Map<string, Json>();
+  for (const key of ['stableService', 'canaryService']) {
+    const service = find(objects, 'Service', canary[key]);
+    if (!service) report(`${key} ${canary[key]} is not a compiled Service`);
+    else services.set(canary[key], service);
   }
 
   const virtualService = find(objects, 'VirtualService', istio.virtualService?.name);
@@ -52,10 +49,16 @@ function checkRollout(rollout: Json, objects: Located[], report: (message: strin
   }
   for (const route of httpRoutes) {
     for (const { destination } of route.route ?? []) {
-      if (destinationRule && (destination?.host !== destinationRule.spec?.host || !subsets.has(destination?.subset))) {
-        report(`VirtualService route ${route.name} sends traffic to ${destination?.host}/${destination?.subset}, which DestinationRule ${destinationRule.metadata?.name} does not define`);
+      // Argo tells stable from canary destinations by the host's first label (istio.go getHost).
+      if (!services.has(String(destination?.host ?? '').split('.')[0]!)) {
+        report(`VirtualService route ${route.name} sends traffic to ${destination?.host}, which is neither the stableService nor the canaryService`);
       }
     }
+  }
+  // A mesh client calling the Service is routed by this VirtualService only if a host names it.
+  const namespace = rollout.metadata?.namespace ?? 'default';
+  if (virtualService && canary.stableService && !(virtualService.spec?.hosts ?? []).some((host: string) => coversService(host, canary.stableService, namespace))) {
+    report(`VirtualService ${virtualService.metadata?.name} hosts ${JSON.stringify(virtualService.spec?.hosts ?? [])} do not cover Service ${canary.stableService}.${namespace}.svc.cluster.local, which callers use: their requests bypass every route`);
   }
 
   const managed: string[] = (canary.trafficRouting?.managedRoutes ?? []).map((route: Json) => route.name);
@@ -68,7 +71,7 @@ function checkRollout(rollout: Json, objects: Located[], report: (message: strin
   }
 
   if (canary.analysis) checkAnalysis(canary.analysis, objects, report);
-  checkService(rollout, objects, podLabels, report);
+  checkServices(services, objects, podLabels, report);
   checkConfigFiles(rollout, objects, report);
 }
 
@@ -90,9 +93,10 @@ function checkAnalysis(analysis: Json, objects: Located[], report: (message: str
   }
 }
 
-function checkService(rollout: Json, objects: Located[], podLabels: Json, report: (message: string) => void): void {
-  const service = objects.find((entry) => entry.object.kind === 'Service' && entry.object.metadata?.name === rollout.metadata?.name)?.object;
-  if (service && !selects(service.spec?.selector ?? {}, podLabels)) report(`Service ${service.metadata?.name} selects labels the Rollout's pods do not carry`);
+function checkServices(services: Map<string, Json>, objects: Located[], podLabels: Json, report: (message: string) => void): void {
+  for (const service of services.values()) {
+    if (!selects(service.spec?.selector ?? {}, podLabels)) report(`Service ${service.metadata?.name} selects labels the Rollout's pods do not carry`);
+  }
   // A Telemetry that selects no pod would leave segment labels off the metrics the gates read.
   for (const { object: telemetry } of objects.filter((entry) => entry.object.kind === 'Telemetry')) {
     if (!selects(telemetry.spec?.selector?.matchLabels ?? {}, podLabels)) report(`Telemetry ${telemetry.metadata?.name} selects labels the Rollout's pods do not carry`);
@@ -113,6 +117,17 @@ function checkConfigFiles(rollout: Json, objects: Located[], report: (message: s
       else if (!(file[2]! in (configMap.data ?? {}))) report(`container ${container.name} loads ${file[2]}, which ConfigMap ${configMap.metadata?.name} does not hold`);
     }
   }
+}
+
+/**
+ * Istio reads a VirtualService host without dots as a name in the VirtualService's namespace
+ * (`svc` → `svc.<ns>.svc.cluster.local`); `*.suffix` matches any name ending in `.suffix`.
+ */
+export function coversService(host: string, service: string, namespace: string): boolean {
+  const fqdn = `${service}.${namespace}.svc.cluster.local`;
+  const full = host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`;
+  if (host === '*') return true;
+  return host.startsWith('*.') ? fqdn.endsWith(host.slice(1)) : full === fqdn;
 }
 
 function selects(selector: Json, labels: Json): boolean {

@@ -12,7 +12,10 @@ import { buildPolicies, type BuildOptions, type BuildResult } from './build.js';
 import { releaseChecks } from './release-checks.js';
 
 export interface CompileOptions extends Omit<BuildOptions, 'policyChecks'> {
-  /** Content of a file in the output folder (path relative to it), null when absent. */
+  /**
+   * Content of a file in the output folder (path relative to it), null when absent. Without it
+   * there is no base to compare with, so the checks against the running state do not run.
+   */
   previousOutput?: (path: string) => string | null;
   /** The platform profile; compile reads `modelgate.config.yaml` from `sourceRoot` (the repository root) when not given. */
   profile?: ProfileSource | null;
@@ -25,8 +28,9 @@ export async function compile(paths: readonly string[], options: CompileOptions)
 
 export function compileSources(files: Array<{ file: string; bytes: Uint8Array }>, options: CompileOptions): BuildResult {
   const validated = validateSources(files, options.profile ?? null);
-  const previousOutput = options.previousOutput ?? (() => null);
-  const built = buildPolicies(validated.policies, { ...options, policyChecks: releaseChecks(previousOutput) });
+  const previousOutput = options.previousOutput;
+  const policyChecks = previousOutput ? releaseChecks(previousOutput) : [];
+  const built = buildPolicies(validated.policies, { ...options, policyChecks });
   const diagnostics: Diagnostic[] = [...validated.diagnostics, ...built.diagnostics];
   return { ...built, diagnostics };
 }

@@ -5,9 +5,10 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ValidPolicy } from './build.js';
+import { firstDeployAtRest } from './first-deploy-at-rest.js';
 import { tfservingLabelOrder } from './tfserving-label-order.js';
 
 /** `previousOutput(path)`: a generated file's content below its header, null when absent. */
 export function releaseChecks(previousOutput: (path: string) => string | null): ReadonlyArray<(compiled: ValidPolicy) => Diagnostic[]> {
-  return [tfservingLabelOrder(previousOutput)];
+  return [tfservingLabelOrder(previousOutput), firstDeployAtRest(previousOutput)];
 }

@@ -2,9 +2,9 @@
  * What Istio's standard metrics look like (istio.io/latest/docs/reference/config/metrics): the
  * metric names, the labels they carry, and how one model's traffic is selected from them.
  */
-import { serviceName } from '../names.js';
+import { reportedServiceNames } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
-import { eq, type Matcher } from './promql.js';
+import { eq, escapeRegex, re, type Matcher } from './promql.js';
 
 export const ISTIO_REQUESTS = 'istio_requests_total';
 export const ISTIO_DURATION_BUCKET = 'istio_request_duration_milliseconds_bucket';
@@ -48,7 +48,8 @@ export function serviceMatchers(policy: ResolvedPolicy): Matcher[] {
   return [
     eq('reporter', 'destination'),
     eq('destination_service_namespace', policy.namespace),
-    eq('destination_service_name', serviceName(policy)),
+    // Stable and canary traffic may report different Service names (host-level routing, names.ts).
+    re('destination_service_name', [...new Set(Object.values(reportedServiceNames(policy)))].map(escapeRegex).join('|')),
   ];
 }
 

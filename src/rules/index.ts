@@ -12,6 +12,7 @@ import { headerNames } from './header-names.js';
 import { hostValid } from './host-valid.js';
 import { kubernetesNames } from './kubernetes-names.js';
 import { latencyResolution } from './latency-resolution.js';
+import { managedRoutesDropTimeouts } from './managed-routes-drop-timeouts.js';
 import { noBidiControls } from './no-bidi-controls.js';
 import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
 import { ownersValid } from './owners-valid.js';
@@ -45,6 +46,7 @@ export const rules: readonly Rule[] = [
   gateNamesUnique,
   gatesConsistent,
   segmentDeclared,
+  managedRoutesDropTimeouts,
   uniquePolicyNames,
   uniqueHosts,
 ];

@@ -1,22 +1,22 @@
 /**
- * The Argo Rollout that replaces the model's Deployment, and the Service in front of it.
+ * The Argo Rollout that replaces the model's Deployment, and its two Services: the one callers
+ * use (the Rollout's `stableService`) and the canary one.
  *
  * The pod template serves one TF Serving version (the candidate while there is one, else
- * stable); the stable ReplicaSet is the previous template, as Argo models it. Traffic moves by
- * Istio subsets; the steps come from the policy (see routing/steps.ts).
+ * stable); the stable ReplicaSet is the previous template, as Argo models it. Traffic moves
+ * between the two Services' hosts (host-level routing, see names.ts); the steps come from the
+ * policy (see routing/steps.ts).
  */
 import {
   analysisArgs,
   analysisTemplateName,
-  destinationRuleName,
+  canaryServiceName,
   LABEL_APP,
   LABEL_MANAGED_BY,
   LABEL_VERSION,
   MANAGED_BY,
   ROUTE_PRIMARY,
   serviceName,
-  SUBSET_CANARY,
-  SUBSET_STABLE,
   TFSERVING_CONFIG_DIR,
   tfservingConfigMapName,
   tfservingVersionFile,
@@ -40,7 +40,7 @@ export const argoRolloutsTarget: Target = {
   build(policy) {
     return [
       { path: ROLLOUT_FILE, kind: 'yaml', documents: [rollout(policy)] },
-      { path: SERVICE_FILE, kind: 'yaml', documents: [service(policy)] },
+      { path: SERVICE_FILE, kind: 'yaml', documents: [service(policy, serviceName(policy)), service(policy, canaryServiceName(policy))] },
     ];
   },
 };
@@ -68,11 +68,11 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
       template: podTemplate(policy),
       strategy: {
         canary: {
+          // Argo pins each Service's selector to its ReplicaSet; callers use the stable one.
+          stableService: serviceName(policy),
+          canaryService: canaryServiceName(policy),
           trafficRouting: {
-            istio: {
-              virtualService: { name: virtualServiceName(policy), routes: [ROUTE_PRIMARY] },
-              destinationRule: { name: destinationRuleName(policy), canarySubsetName: SUBSET_CANARY, stableSubsetName: SUBSET_STABLE },
-            },
+            istio: { virtualService: { name: virtualServiceName(policy), routes: [ROUTE_PRIMARY] } },
             ...(managedRoutes(policy).length > 0 ? { managedRoutes: managedRoutes(policy) } : {}),
           },
           ...(hasCandidate
@@ -135,11 +135,12 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
   };
 }
 
-function service(policy: ResolvedPolicy): Record<string, unknown> {
+/** Both select every pod of the model; Argo Rollouts adds the ReplicaSet's pod-template hash. */
+function service(policy: ResolvedPolicy, name: string): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: serviceName(policy), namespace: policy.namespace, labels: { [LABEL_APP]: serviceName(policy), [LABEL_MANAGED_BY]: MANAGED_BY } },
+    metadata: { name, namespace: policy.namespace, labels: { [LABEL_APP]: serviceName(policy), [LABEL_MANAGED_BY]: MANAGED_BY } },
     spec: {
       selector: { [LABEL_APP]: serviceName(policy) },
       // Port names tell Istio the protocol (grpc / http).

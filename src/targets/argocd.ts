@@ -1,23 +1,23 @@
 /**
  * The Argo CD Application patch a user merges so GitOps and Argo Rollouts do not fight: while a
  * rollout runs the controller rewrites the VirtualService weights, inserts its managed routes and
- * labels the DestinationRule subsets with pod-template hashes. Not a Kubernetes object, so the
+ * pins the stable and canary Services' selectors to ReplicaSets (rollout/service.go). Not a Kubernetes object, so the
  * kustomization leaves it out; the explanation travels with it as a comment.
  */
-import { destinationRuleName, virtualServiceName } from '../names.js';
+import { canaryServiceName, serviceName, virtualServiceName } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { managedRoutes } from '../routing/steps.js';
 import type { Target } from './target.js';
 
 export const ARGOCD_PATCH_FILE = 'argocd/ignore-differences.yaml';
 const ISTIO_GROUP = 'networking.istio.io';
-/** Label Argo Rollouts adds to each subset to pin it to one ReplicaSet. */
+/** Selector key Argo Rollouts adds to each Service to pin it to one ReplicaSet. */
 const POD_TEMPLATE_HASH = 'rollouts-pod-template-hash';
 
 const EXPLANATION = [
   ' Merge into the Argo CD Application that syncs this folder.',
   ' Argo Rollouts changes the VirtualService route weights, adds and removes its managed routes,',
-  ' and pins the DestinationRule subsets to ReplicaSets while a rollout runs. Without these',
+  ' and pins the stable and canary Services to ReplicaSets while a rollout runs. Without these',
   ' ignoreDifferences Argo CD shows the app OutOfSync and a self-heal sync would undo the',
   ' controller mid-rollout; RespectIgnoreDifferences keeps a sync from overwriting those fields.',
 ].join('\n');
@@ -41,13 +41,13 @@ export function applicationPatch(policy: ResolvedPolicy): Record<string, unknown
           namespace: policy.namespace,
           jqPathExpressions: ['.spec.http[].route[].weight', ...routeEntries],
         },
-        {
-          group: ISTIO_GROUP,
-          kind: 'DestinationRule',
-          name: destinationRuleName(policy),
+        ...[serviceName(policy), canaryServiceName(policy)].map((name) => ({
+          group: '',
+          kind: 'Service',
+          name,
           namespace: policy.namespace,
-          jqPathExpressions: [`.spec.subsets[].labels[${jqString(POD_TEMPLATE_HASH)}]`],
-        },
+          jqPathExpressions: [`.spec.selector[${jqString(POD_TEMPLATE_HASH)}]`],
+        })),
       ],
       syncPolicy: { syncOptions: ['RespectIgnoreDifferences=true'] },
     },

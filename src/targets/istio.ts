@@ -1,51 +1,49 @@
 /**
- * Istio VirtualService and DestinationRule that Argo Rollouts manages: one named primary route
- * with stable/canary subset destinations (stable 100 at rest; the controller moves the weights),
- * and subsets selected by the app label (the controller adds `rollouts-pod-template-hash`).
+ * The Istio VirtualService Argo Rollouts manages, in host-level mode (see names.ts): one named
+ * primary route with the stable Service and the canary Service as destinations (stable 100 at
+ * rest; the controller moves the weights). Its hosts are the Service callers use, by FQDN, so a
+ * mesh client calling the Service is routed by it, plus the policy's `traffic.host` for callers
+ * through a gateway.
  *
  * networking.istio.io/v1beta1: served by every Istio release Argo Rollouts supports, covered by
  * the schemas of @kubernetes-models/istio (Istio 1.18: v1alpha3/v1beta1) that `crd-schemas`
  * checks against. Istio serves all its versions from one storage schema, so a controller
  * reading v1alpha3 (Argo's default) sees the same object.
  */
-import { destinationRuleName, LABEL_APP, LABEL_MANAGED_BY, MANAGED_BY, ROUTE_PRIMARY, serviceName, SUBSET_CANARY, SUBSET_STABLE, virtualServiceName } from '../names.js';
+import { canaryServiceName, LABEL_APP, LABEL_MANAGED_BY, MANAGED_BY, ROUTE_PRIMARY, serviceFqdn, serviceName, virtualServiceName } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import type { Target } from './target.js';
 
 export const VIRTUAL_SERVICE_FILE = 'istio/virtualservice.yaml';
-export const DESTINATION_RULE_FILE = 'istio/destinationrule.yaml';
 const API_VERSION = 'networking.istio.io/v1beta1';
 
 export const istioTarget: Target = {
   name: 'istio',
   build(policy) {
-    return [
-      { path: VIRTUAL_SERVICE_FILE, kind: 'yaml', documents: [virtualService(policy)] },
-      { path: DESTINATION_RULE_FILE, kind: 'yaml', documents: [destinationRule(policy)] },
-    ];
+    return [{ path: VIRTUAL_SERVICE_FILE, kind: 'yaml', documents: [virtualService(policy)] }];
   },
 };
 
-function metadata(name: string, policy: ResolvedPolicy): Record<string, unknown> {
-  return { name, namespace: policy.namespace, labels: { [LABEL_APP]: serviceName(policy), [LABEL_MANAGED_BY]: MANAGED_BY } };
+/** The VirtualService's hosts: the callers' Service by FQDN, then `traffic.host` when it is another name. */
+export function virtualServiceHosts(policy: ResolvedPolicy): string[] {
+  return [...new Set([serviceFqdn(policy), policy.traffic.host])];
 }
 
 function virtualService(policy: ResolvedPolicy): Record<string, unknown> {
   const { gateways, timeoutSeconds, retries } = policy.traffic;
-  const host = serviceName(policy);
   return {
     apiVersion: API_VERSION,
     kind: 'VirtualService',
-    metadata: metadata(virtualServiceName(policy), policy),
+    metadata: { name: virtualServiceName(policy), namespace: policy.namespace, labels: { [LABEL_APP]: serviceName(policy), [LABEL_MANAGED_BY]: MANAGED_BY } },
     spec: {
-      hosts: [policy.traffic.host],
+      hosts: virtualServiceHosts(policy),
       ...(gateways.length > 0 ? { gateways } : {}),
       http: [
         {
           name: ROUTE_PRIMARY,
           route: [
-            { destination: { host, subset: SUBSET_STABLE }, weight: 100 },
-            { destination: { host, subset: SUBSET_CANARY }, weight: 0 },
+            { destination: { host: serviceName(policy) }, weight: 100 },
+            { destination: { host: canaryServiceName(policy) }, weight: 0 },
           ],
           ...(timeoutSeconds !== null ? { timeout: protoDuration(timeoutSeconds) } : {}),
           ...(retries
@@ -57,22 +55,6 @@ function virtualService(policy: ResolvedPolicy): Record<string, unknown> {
               }
             : {}),
         },
-      ],
-    },
-  };
-}
-
-function destinationRule(policy: ResolvedPolicy): Record<string, unknown> {
-  const selector = { [LABEL_APP]: serviceName(policy) };
-  return {
-    apiVersion: API_VERSION,
-    kind: 'DestinationRule',
-    metadata: metadata(destinationRuleName(policy), policy),
-    spec: {
-      host: serviceName(policy),
-      subsets: [
-        { name: SUBSET_STABLE, labels: selector },
-        { name: SUBSET_CANARY, labels: selector },
       ],
     },
   };

@@ -10,7 +10,7 @@ import { compile, objectOfKind } from '../support/compiled-objects.js';
 describe('crd-schemas', () => {
   it('knows the Istio and Argo kinds modelgate emits', () => {
     const types = [...strictValidators().keys()];
-    for (const type of ['networking.istio.io/v1beta1/VirtualService', 'networking.istio.io/v1beta1/DestinationRule', 'argoproj.io/v1alpha1/Rollout', 'argoproj.io/v1alpha1/AnalysisTemplate']) {
+    for (const type of ['networking.istio.io/v1beta1/VirtualService', 'argoproj.io/v1alpha1/Rollout', 'argoproj.io/v1alpha1/AnalysisTemplate']) {
       expect(types).toContain(type);
     }
   });
@@ -40,10 +40,10 @@ describe('crd-schemas', () => {
     expect(messages.some((message) => message.includes('/metadata: unknown field "label"'))).toBe(true);
   });
 
-  it('rejects a wrongly typed value in a DestinationRule', () => {
+  it('rejects a wrongly typed value in a VirtualService', () => {
     const policy = examplePolicy('churn-scorer.yaml');
     const files = compile(policy);
-    objectOfKind(files, 'DestinationRule').spec.subsets[0].labels = ['app'];
+    objectOfKind(files, 'VirtualService').spec.hosts = 'churn-scorer';
     expect(crdSchemasCheck.check(policy, files)).toHaveLength(1);
   });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crdSchemasCheck } from '../../src/check/crd-schemas.js';
-import { crossReferencesCheck } from '../../src/check/cross-references.js';
+import { coversService, crossReferencesCheck } from '../../src/check/cross-references.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { targets } from '../../src/targets/index.js';
 import type { OutputFile } from '../../src/targets/target.js';
@@ -25,9 +25,14 @@ describe('cross-references', () => {
   it('names the Rollout and its file in a finding', () => {
     const policy = examplePolicy('fraud-detector.yaml');
     const files = compile(policy);
-    objectOfKind(files, 'Rollout').spec.strategy.canary.trafficRouting.istio.destinationRule.canarySubsetName = 'canery';
+    objectOfKind(files, 'Rollout').spec.strategy.canary.canaryService = 'fraud-detector-canery';
     expect(crossReferencesCheck.check(policy, files)).toEqual([
-      { path: 'rollout/rollout.yaml', object: 'Rollout/fraud-detector', message: 'canarySubsetName canery is not a subset of DestinationRule fraud-detector' },
+      { path: 'rollout/rollout.yaml', object: 'Rollout/fraud-detector', message: 'canaryService fraud-detector-canery is not a compiled Service' },
+      {
+        path: 'rollout/rollout.yaml',
+        object: 'Rollout/fraud-detector',
+        message: 'VirtualService route primary sends traffic to fraud-detector-canary, which is neither the stableService nor the canaryService',
+      },
     ]);
   });
 
@@ -67,12 +72,12 @@ describe('cross-references', () => {
     expect(messages).toContain('analysis names AnalysisTemplate fraud-detector-gates, which is not compiled');
   });
 
-  it('catches subsets and a Service that select labels the pods do not carry', () => {
+  it('catches stable and canary Services that select labels the pods do not carry', () => {
     const messages = messagesAfter('churn-scorer.yaml', (files) => {
       objectOfKind(files, 'Rollout').spec.template.metadata.labels.app = 'churn';
     });
-    expect(messages).toContain('DestinationRule subset stable selects labels the Rollout\'s pods do not carry');
     expect(messages).toContain('Service churn-scorer selects labels the Rollout\'s pods do not carry');
+    expect(messages).toContain('Service churn-scorer-canary selects labels the Rollout\'s pods do not carry');
   });
 
   it('catches a Telemetry that would label no pod', () => {
@@ -82,11 +87,28 @@ describe('cross-references', () => {
     expect(messages).toContain("Telemetry fraud-detector-segments selects labels the Rollout's pods do not carry");
   });
 
-  it('catches a VirtualService destination the DestinationRule does not define', () => {
+  it('catches a VirtualService destination that is neither the stable nor the canary Service', () => {
     const messages = messagesAfter('churn-scorer.yaml', (files) => {
-      objectOfKind(files, 'VirtualService').spec.http[0].route[1].destination.subset = 'candidate';
+      objectOfKind(files, 'VirtualService').spec.http[0].route[1].destination.host = 'churn-scorer-candidate';
     });
-    expect(messages).toEqual(['VirtualService route primary sends traffic to churn-scorer/candidate, which DestinationRule churn-scorer does not define']);
+    expect(messages).toEqual(['VirtualService route primary sends traffic to churn-scorer-candidate, which is neither the stableService nor the canaryService']);
+  });
+
+  it('catches VirtualService hosts that miss the Service callers use (the old home-recommender output)', () => {
+    const messages = messagesAfter('recommender.yaml', (files) => {
+      objectOfKind(files, 'VirtualService').spec.hosts = ['recommender.feed.svc.cluster.local'];
+    });
+    expect(messages).toEqual([
+      'VirtualService home-recommender hosts ["recommender.feed.svc.cluster.local"] do not cover Service home-recommender.feed.svc.cluster.local, which callers use: their requests bypass every route',
+    ]);
+  });
+
+  it('reads VirtualService hosts as Istio does: short names in the namespace, wildcards by suffix', () => {
+    expect(coversService('home-recommender', 'home-recommender', 'feed')).toBe(true);
+    expect(coversService('home-recommender.feed.svc.cluster.local', 'home-recommender', 'feed')).toBe(true);
+    expect(coversService('*.feed.svc.cluster.local', 'home-recommender', 'feed')).toBe(true);
+    expect(coversService('home-recommender.risk.svc.cluster.local', 'home-recommender', 'feed')).toBe(false);
+    expect(coversService('recommender.feed.svc.cluster.local', 'home-recommender', 'feed')).toBe(false);
   });
 
   it('catches a TF Serving config file the mounted ConfigMap does not hold', () => {

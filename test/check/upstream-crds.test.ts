@@ -81,7 +81,7 @@ function validate(policy: ResolvedPolicy): Array<{ type: string; errors: string[
 describe('compiled objects match the upstream CRD schemas (strict)', () => {
   it.each(examplePolicies().map((policy) => [policy.name, policy] as const))('%s', (_name, policy) => {
     const results = validate(policy);
-    expect(results.map((result) => result.type)).toEqual(expect.arrayContaining(['networking.istio.io/v1beta1/VirtualService', 'networking.istio.io/v1beta1/DestinationRule', 'argoproj.io/v1alpha1/Rollout']));
+    expect(results.map((result) => result.type)).toEqual(expect.arrayContaining(['networking.istio.io/v1beta1/VirtualService', 'argoproj.io/v1alpha1/Rollout']));
     expect(results.filter((result) => result.errors.length > 0)).toEqual([]);
   });
 

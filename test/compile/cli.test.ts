@@ -17,6 +17,8 @@ beforeEach(async () => {
   policies = join(root, 'policies');
   out = join(root, 'generated');
   await cp(join(repoRoot, 'policies'), policies, { recursive: true });
+  // The examples are running already (their Rollouts exist): a new policy may not name a candidate.
+  await cp(join(repoRoot, 'generated'), out, { recursive: true });
   stdout = '';
   stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
@@ -47,10 +49,25 @@ describe('modelgate compile', () => {
     expect(stderr).toMatch(/up to date/);
   });
 
+  it('refuses a new policy that names a candidate (no Rollout in the output folder yet), writing nothing', async () => {
+    const text = (await readFile(join(policies, 'churn-scorer.yaml'), 'utf8')).replace('name: churn-scorer', 'name: churn-scorer-eu').replace('churn-scorer.default.svc', 'churn-scorer-eu.default.svc');
+    await writeFile(join(policies, 'churn-scorer-eu.yaml'), text);
+    const before = await snapshot();
+    expect(await compile()).toBe(1);
+    expect(stdout).toContain('[first-deploy-at-rest]');
+    expect(stdout).toContain('a new policy starts at rest on stable; add the candidate in the next change');
+    expect([...(await snapshot())]).toEqual([...before]);
+  });
+
   it('is deterministic: compiling twice gives identical bytes and the second run changes nothing', async () => {
     await compile();
     const first = await snapshot();
     await rm(out, { recursive: true });
+    // Only the running Rollouts stay (so the examples are not new policies); every other file is written afresh.
+    for (const path of [...first.keys()].filter((path) => path.endsWith('/rollout/rollout.yaml'))) {
+      await mkdir(join(out, path, '..'), { recursive: true });
+      await writeFile(join(out, path), first.get(path)!);
+    }
     await compile();
     expect([...(await snapshot())]).toEqual([...first]);
     expect(await compile()).toBe(0);

@@ -10,7 +10,7 @@ import { repoRoot } from '../support/tools.js';
 describe('generated/', () => {
   it('is up to date with policies/', async () => {
     const { diagnostics, changes } = await runCompile({ paths: [resolve(repoRoot, 'policies')], outDir: join(repoRoot, 'generated'), mode: 'check' });
-    expect(diagnostics).toEqual([]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(changes, 'run `npx tsc -p . && node dist/cli/main.js compile` from the repository root and commit generated/').toEqual([]);
   });
 });

@@ -52,6 +52,8 @@ beforeEach(async () => {
   await cp(path.join(repoRoot, 'policies'), path.join(dir, 'policies'), { recursive: true });
   // As the README advises: compile's manifests are a local cache, not for git.
   await cp(path.join(repoRoot, '.gitignore'), path.join(dir, '.gitignore'));
+  // The examples are running already (their Rollouts exist): a new policy may not name a candidate.
+  await cp(path.join(repoRoot, 'generated'), path.join(dir, 'generated'), { recursive: true });
   process.chdir(dir);
   output = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));

@@ -35,7 +35,7 @@ function outputOf({ policy, paths }: (typeof result.policies)[number]): Map<stri
   return new Map(paths.map((path) => [path.slice(prefix.length), result.files.get(path)!]));
 }
 
-if (update && result.diagnostics.length === 0) {
+if (update && result.diagnostics.every((d) => d.severity !== 'error')) {
   for (const name of goldenPolicies()) rmSync(join(goldenRoot, name), { recursive: true });
   for (const compiled of result.policies) {
     for (const [path, text] of outputOf(compiled)) {
@@ -46,8 +46,8 @@ if (update && result.diagnostics.length === 0) {
 }
 
 describe('golden output of policies/', () => {
-  it('compiles every example policy without diagnostics', () => {
-    expect(result.diagnostics).toEqual([]);
+  it('compiles every example policy without errors; fraud-detector is warned that its shadow runs without its timeout', () => {
+    expect(result.diagnostics.map((d) => [d.file.split('/').pop(), d.rule, d.severity])).toEqual([['fraud-detector.yaml', 'managed-routes-drop-timeouts', 'warning']]);
     expect(result.policies.length).toBeGreaterThan(0);
   });
 

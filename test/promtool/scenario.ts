@@ -2,7 +2,8 @@
  * Turns a fixture (traffic per version, in words a reviewer can check) into a `promtool test rules`
  * file: synthetic Istio and score-histogram series for the policy, and the alerts expected.
  */
-import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL, serviceMatchers } from '../../src/gates/istio.js';
+import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
+import { istioSeriesLabels } from '../support/istio-series.js';
 import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
 import type { DriftGate, ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
@@ -83,7 +84,8 @@ function versionSeries(
 function trafficSeries(policy: ResolvedPolicy, labels: Matcher[], traffic: Traffic, steps: number): Array<{ series: string; values: string }> {
   const perStep = (traffic.requestsPerMinute ?? 0) * MINUTES_PER_STEP;
   const errors = (perStep * (traffic.errorPercent ?? 0)) / 100;
-  const base = [...serviceMatchers(policy), ...labels];
+  const version = labels.find((matcher) => matcher.label === ISTIO_VERSION_LABEL)!.value;
+  const base = [...istioSeriesLabels(policy, version), ...labels];
   const counter = (metric: string, extra: Matcher[], increment: number) => ({
     series: serialize(selector(metric, [...base, ...extra])),
     values: `0+${increment}x${steps}`,

@@ -24,6 +24,11 @@ describe('kubernetes-names', () => {
     expectDiagnostics(policy('  name: 2fraud'), [{ rule: 'kubernetes-names', line: 4, column: 3, message: 'must start with a letter' }]);
   });
 
+  it('reports a name with no room for the canary Service `<name>-canary`', () => {
+    expectDiagnostics(policy(`  name: ${'a'.repeat(57)}`), [{ rule: 'kubernetes-names', line: 4, column: 3, message: 'too long for its canary Service', hint: 'at most 56' }]);
+    expectValid(policy(`  name: ${'a'.repeat(56)}`));
+  });
+
   it('accepts lowercase labels', () => {
     expectValid(policy('  name: fraud-detector-2\n  namespace: 2024-risk'));
   });

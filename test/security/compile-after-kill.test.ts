@@ -16,6 +16,8 @@ let stdout: string;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'modelgate-after-kill-'));
   await cp(join(repoRoot, 'policies'), join(root, 'policies'), { recursive: true });
+  // The examples are running already (their Rollouts exist): a new policy may not name a candidate.
+  await cp(join(repoRoot, 'generated'), join(root, 'generated'), { recursive: true });
   stdout = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

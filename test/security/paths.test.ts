@@ -3,7 +3,7 @@
  * outside `generated/`: path-like names are rejected at their field, and symlinks where the
  * atomic write stages or parks a tree are never followed.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ let root: string;
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'modelgate-paths-'));
   mkdirSync(path.join(root, 'policies'));
-  cpSync(path.join(repoRoot, 'policies', 'fraud-detector.yaml'), path.join(root, 'policies', 'fraud-detector.yaml'));
+  // At rest: a new policy with a candidate is refused (first-deploy-at-rest) before any write.
+  writeFileSync(path.join(root, 'policies', 'fraud-detector.yaml'), readFileSync(path.join(repoRoot, 'policies', 'fraud-detector.yaml'), 'utf8').replace('    candidate: 42\n', ''));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

@@ -2,8 +2,9 @@
  * A simulation's trace as a `promtool test rules` file: the Istio and score-histogram counters
  * each version served, minute by minute, and at chosen minutes the alerts `simulate` says fire.
  */
-import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL, serviceMatchers } from '../../src/gates/istio.js';
+import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
 import { rolloutAborted } from '../../src/gates/argo-rollouts-metrics.js';
+import { istioSeriesLabels } from '../support/istio-series.js';
 import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
@@ -60,7 +61,7 @@ function inputSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Sim
 }
 
 function seriesOf(policy: ResolvedPolicy, scenario: Scenario, version: string, segment: Matcher[], counts: Counts): Array<[string, number]> {
-  const istio = [...serviceMatchers(policy), eq(ISTIO_VERSION_LABEL, version), ...segment];
+  const istio = [...istioSeriesLabels(policy, version), eq(ISTIO_VERSION_LABEL, version), ...segment];
   const name = (metric: string, extra: Matcher[]): string => serialize(selector(metric, [...istio, ...extra]));
   const out: Array<[string, number]> = [
     [name(ISTIO_REQUESTS, [eq('response_code', '200')]), counts.requests - counts.errors],

@@ -4,6 +4,7 @@ import { serializeBody } from '../../src/emit/serialize.js';
 import { cohortRouteName, ROUTE_STICKY } from '../../src/names.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { applicationPatch, ARGOCD_PATCH_FILE, argocdTarget } from '../../src/targets/argocd.js';
+import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
 import { istioTarget } from '../../src/targets/istio.js';
 import { kustomization } from '../../src/targets/kustomize.js';
 import { examplePolicy } from '../gates/example-policies.js';
@@ -21,6 +22,10 @@ function istioObject(policy: ResolvedPolicy, kind: string): Json {
   return istioTarget.build(policy).flatMap((file) => file.documents ?? []).find((doc) => (doc as Json).kind === kind) as Json;
 }
 
+function services(policy: ResolvedPolicy): Json[] {
+  return argoRolloutsTarget.build(policy).flatMap((file) => file.documents ?? []).filter((doc) => (doc as Json).kind === 'Service') as Json[];
+}
+
 describe('argocd target', () => {
   it('writes one commented patch that is not a Kubernetes object, so kustomize leaves it out', () => {
     const files = argocdTarget.build(recommender);
@@ -31,11 +36,11 @@ describe('argocd target', () => {
     expect(text).toContain('RespectIgnoreDifferences=true');
   });
 
-  it('names the policy\'s VirtualService and DestinationRule', () => {
-    for (const kind of ['VirtualService', 'DestinationRule']) {
-      const object = istioObject(recommender, kind);
-      expect(ignoreFor(recommender, kind)).toMatchObject({ group: 'networking.istio.io', kind, name: object.metadata.name, namespace: object.metadata.namespace });
-    }
+  it("names the policy's VirtualService and its stable and canary Services", () => {
+    const object = istioObject(recommender, 'VirtualService');
+    expect(ignoreFor(recommender, 'VirtualService')).toMatchObject({ group: 'networking.istio.io', kind: 'VirtualService', name: object.metadata.name, namespace: object.metadata.namespace });
+    const ignored = (applicationPatch(recommender).spec as Json).ignoreDifferences.filter((entry: Json) => entry.kind === 'Service');
+    expect(ignored.map((entry: Json) => [entry.group, entry.name, entry.namespace])).toEqual(services(recommender).map((service) => ['', service.metadata.name, service.metadata.namespace]));
   });
 
   it('ignores each managed route by name, with names written as jq string literals', () => {
@@ -58,7 +63,7 @@ describe('argocd target', () => {
       const live = structuredClone(desired);
       live.spec.http[0].route[0].weight = 75;
       live.spec.http[0].route[1].weight = 25;
-      const toCanary = [{ destination: { host: recommender.name, subset: 'canary' }, weight: 100 }];
+      const toCanary = [{ destination: { host: `${recommender.name}-canary` }, weight: 100 }];
       live.spec.http.unshift(
         { name: cohortRouteName('staff'), match: [{ headers: { 'x-acme-staff': { exact: 'true' } } }], route: toCanary },
         { name: ROUTE_STICKY, match: [{ headers: { 'x-user-id': { regex: '^.*(?:0[012])$' } } }], route: toCanary },
@@ -75,12 +80,15 @@ describe('argocd target', () => {
       expect(normalized(live, expressions)).not.toEqual(normalized(desired, expressions));
     });
 
-    it('a DestinationRule with subsets pinned to ReplicaSets compares equal to Git', () => {
-      const desired = istioObject(recommender, 'DestinationRule');
-      const live = structuredClone(desired);
-      for (const subset of live.spec.subsets) subset.labels['rollouts-pod-template-hash'] = 'abc123';
-      const expressions = ignoreFor(recommender, 'DestinationRule').jqPathExpressions;
-      expect(normalized(live, expressions)).toEqual(normalized(desired, expressions));
+    it('Services whose selectors Argo pinned to ReplicaSets compare equal to Git; another selector change does not', () => {
+      for (const desired of services(recommender)) {
+        const live = structuredClone(desired);
+        live.spec.selector['rollouts-pod-template-hash'] = 'abc123';
+        const expressions = (applicationPatch(recommender).spec as Json).ignoreDifferences.find((entry: Json) => entry.kind === 'Service' && entry.name === desired.metadata.name).jqPathExpressions;
+        expect(normalized(live, expressions)).toEqual(normalized(desired, expressions));
+        live.spec.selector.app = 'other';
+        expect(normalized(live, expressions)).not.toEqual(normalized(desired, expressions));
+      }
     });
   });
 });

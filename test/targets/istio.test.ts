@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { destinationRuleName, ROUTE_PRIMARY, serviceName, SUBSET_CANARY, SUBSET_STABLE, virtualServiceName } from '../../src/names.js';
+import { canaryServiceName, ROUTE_PRIMARY, serviceName, virtualServiceName } from '../../src/names.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
-import { DESTINATION_RULE_FILE, istioTarget, protoDuration, VIRTUAL_SERVICE_FILE } from '../../src/targets/istio.js';
+import { istioTarget, protoDuration, VIRTUAL_SERVICE_FILE } from '../../src/targets/istio.js';
 import { examplePolicies, examplePolicy } from '../gates/example-policies.js';
 
 type Json = Record<string, any>;
 
-function built(policy: ResolvedPolicy): { virtualService: Json; destinationRule: Json } {
+function built(policy: ResolvedPolicy): { virtualService: Json } {
   const files = istioTarget.build(policy);
-  const document = (path: string): Json => files.find((file) => file.path === path)!.documents![0] as Json;
-  return { virtualService: document(VIRTUAL_SERVICE_FILE), destinationRule: document(DESTINATION_RULE_FILE) };
+  expect(files.map((file) => file.path)).toEqual([VIRTUAL_SERVICE_FILE]);
+  return { virtualService: files[0]!.documents![0] as Json };
 }
 
 const cases = examplePolicies().map((policy) => [policy.name, policy] as const);
@@ -18,28 +18,21 @@ describe('istio target', () => {
   it.each(cases)('%s: the primary route sends 100 to stable and 0 to canary, summing to 100', (_name, policy) => {
     const { virtualService } = built(policy);
     const primary = virtualService.spec.http.find((route: Json) => route.name === ROUTE_PRIMARY);
-    const weights = Object.fromEntries(primary.route.map((entry: Json) => [entry.destination.subset, entry.weight]));
-    expect(weights).toEqual({ [SUBSET_STABLE]: 100, [SUBSET_CANARY]: 0 });
+    const weights = Object.fromEntries(primary.route.map((entry: Json) => [entry.destination.host, entry.weight]));
+    // Host-level routing: the destinations are the stable (callers') Service and the canary Service.
+    expect(weights).toEqual({ [serviceName(policy)]: 100, [canaryServiceName(policy)]: 0 });
   });
 
-  it.each(cases)('%s: every destination is a subset of the DestinationRule on the same host', (_name, policy) => {
-    const { virtualService, destinationRule } = built(policy);
-    const subsets = destinationRule.spec.subsets.map((subset: Json) => subset.name);
-    expect(subsets).toEqual([SUBSET_STABLE, SUBSET_CANARY]);
-    for (const route of virtualService.spec.http) {
-      for (const { destination } of route.route) {
-        expect(destination.host).toBe(destinationRule.spec.host);
-        expect(subsets).toContain(destination.subset);
-      }
-    }
-    expect(destinationRule.spec.host).toBe(serviceName(policy));
-  });
-
-  it.each(cases)('%s: names and host come from the policy', (_name, policy) => {
-    const { virtualService, destinationRule } = built(policy);
+  it.each(cases)('%s: hosts are the Service callers use, by FQDN, and the policy host for gateway callers', (_name, policy) => {
+    const { virtualService } = built(policy);
     expect(virtualService.metadata).toMatchObject({ name: virtualServiceName(policy), namespace: policy.namespace });
-    expect(destinationRule.metadata).toMatchObject({ name: destinationRuleName(policy), namespace: policy.namespace });
-    expect(virtualService.spec.hosts).toEqual([policy.traffic.host]);
+    const fqdn = `${serviceName(policy)}.${policy.namespace}.svc.cluster.local`;
+    expect(virtualService.spec.hosts).toEqual(policy.traffic.host === fqdn ? [fqdn] : [fqdn, policy.traffic.host]);
+  });
+
+  it('home-recommender: the Service FQDN is a host even though traffic.host names another', () => {
+    // Before: hosts [recommender.feed.svc.cluster.local] while callers use home-recommender.
+    expect(built(examplePolicy('recommender.yaml')).virtualService.spec.hosts).toEqual(['home-recommender.feed.svc.cluster.local', 'recommender.feed.svc.cluster.local']);
   });
 
   it('adds gateways only when the policy names some', () => {
@@ -60,10 +53,5 @@ describe('istio target', () => {
     expect(protoDuration(0.007)).toBe('0.007s');
     expect(protoDuration(90)).toBe('90s');
     expect(protoDuration(0.1 + 0.2)).toBe('0.3s');
-  });
-
-  it('subsets select the app label only (Argo adds the pod-template hash)', () => {
-    const policy = examplePolicy('fraud-detector.yaml');
-    for (const subset of built(policy).destinationRule.spec.subsets) expect(subset.labels).toEqual({ app: serviceName(policy) });
   });
 });
