@@ -55,8 +55,9 @@ function loadedVersions(modelsConfig: string): number[] {
 
 /** Canary weights and pauses of a generated Rollout, as Argo reads them. */
 function rolloutSteps(rolloutYaml: string): string[] {
-  const rollout = parse(rolloutYaml.replace(/^#.*\n/gm, '')) as { spec: { strategy: { canary: { steps: Array<Record<string, any>> } } } };
-  return rollout.spec.strategy.canary.steps.flatMap((step) => (step.setWeight !== undefined ? [`weight ${step.setWeight}`] : step.pause ? [`pause ${step.pause.duration ?? 'manual'}`] : []));
+  const rollout = parse(rolloutYaml.replace(/^#.*\n/gm, '')) as { spec: { strategy: { canary: { steps?: Array<Record<string, any>> } } } };
+  // A Rollout at rest has no steps.
+  return (rollout.spec.strategy.canary.steps ?? []).flatMap((step) => (step.setWeight !== undefined ? [`weight ${step.setWeight}`] : step.pause ? [`pause ${step.pause.duration ?? 'manual'}`] : []));
 }
 
 /** Rows of the PR's "What merging changes" table: field → [before, after, change]. */
@@ -79,27 +80,35 @@ describe.skipIf(!requireBuiltCli())('the README walkthrough, in a new repository
     await github.close();
   });
 
-  it('onboards a model from the README’s minimal policy: validate says what is wrong with the defaults, compile writes its output', async () => {
+  it('onboards a model from the README’s minimal policy at rest, and validate refuses the defaults when the candidate comes', async () => {
     const minimal = /## A policy[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
     mkdirSync(path.join(dir, 'policies'));
     // The README's policy sits in policies/, so its schema line points at ../schemas/.
-    writeFileSync(path.join(dir, 'policies', 'churn-scorer.yaml'), minimal);
+    const file = path.join(dir, 'policies', 'churn-scorer.yaml');
+    writeFileSync(file, minimal);
     const validate = await modelgate(readmeCommand(/`npx modelgate (validate)`/));
-    expect(validate.code).toBe(0);
-    // The README promises this finding for the defaults at 5 requests per second.
-    expect(validate.stdout).toContain('hint: hold at least `10h12m` at 1%');
+    expect(validate.code, validate.stdout).toBe(0);
     expect((await modelgate(['compile'])).code).toBe(0);
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('commit', '-q', '-m', 'onboard churn-scorer');
-    const files = new Map(git('ls-files', '-z').split('\0').filter(Boolean).map((file) => [file, readFileSync(path.join(dir, file), 'utf8')]));
+    const files = new Map(git('ls-files', '-z').split('\0').filter(Boolean).map((name) => [name, readFileSync(path.join(dir, name), 'utf8')]));
     github.seed('main', files);
-    expect(loadedVersions(files.get(CONFIG)!)).toEqual([8, 7]);
+    expect(loadedVersions(files.get(CONFIG)!)).toEqual([7]);
+
+    // The next change adds the candidate; at 5 requests per second the default schedule cannot
+    // judge it, and the README promises this finding.
+    writeFileSync(file, minimal.replace('versions: { stable: 7 }', 'versions: { stable: 7, candidate: 8 }'));
+    const defaults = await modelgate(readmeCommand(/`npx modelgate (validate)`/));
+    expect(defaults.code).toBe(1);
+    expect(defaults.stdout).toContain('needs 3,986 requests per version in one window');
+    expect(defaults.stdout).toContain('hint: `gates.interval: 27m` and `hold: 1h21m` at step 4');
+    writeFileSync(file, minimal);
   });
 
   it('a preload, planned and proposed: the PR says TF Serving loads it and traffic does not move — as the output shows', async () => {
     const file = path.join(dir, 'policies', 'churn-scorer.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('versions: { stable: 7, candidate: 8 }', 'versions: { stable: 7, candidate: 8, preload: [9] }'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('versions: { stable: 7 }', 'versions: { stable: 7, preload: [9] }'));
     expect((await modelgate(readmeCommand(/`npx modelgate (validate)`/))).code).toBe(0);
     const plan = await modelgate(readmeCommand(/`npx modelgate (plan)`/));
     expect(plan.code).toBe(0);
@@ -122,12 +131,23 @@ describe.skipIf(!requireBuiltCli())('the README walkthrough, in a new repository
     expect(propose.stdout + propose.stderr + plan.stdout).not.toContain(TOKEN);
   });
 
-  it('a longer first hold: the PR is titled as hold-only and its one row is the Rollout’s one changed pause', async () => {
+  it('a longer hold on a running canary: the PR is titled as hold-only and its one row is the Rollout’s one changed pause', async () => {
+    // The preload is merged: compiled and committed, so TF Serving loads 9.
+    expect((await modelgate(['compile'])).code).toBe(0);
     git('add', '.');
     git('commit', '-q', '-m', 'preload 9');
-    github.seed('main', new Map(git('ls-files', '-z').split('\0').filter(Boolean).map((file) => [file, readFileSync(path.join(dir, file), 'utf8')])));
+    // 9 is loaded now, so it may become the candidate, with the schedule the churn-scorer example uses at 5 rps.
     const file = path.join(dir, 'policies', 'churn-scorer.yaml');
-    writeFileSync(file, `${readFileSync(file, 'utf8')}  canary:\n    steps:\n      - { weight: 1%, hold: 11h }\n      - { weight: 5%, hold: 30m }\n      - { weight: 25%, hold: 30m }\n      - { weight: 50%, hold: 30m }\n      - { weight: 100% }\n`);
+    const withCandidate = (hold: string) =>
+      `${readFileSync(file, 'utf8').replace(/versions: \{[^}]*\}/, 'versions: { stable: 7, candidate: 9 }').replace(/\n  canary:[\s\S]*$/, '\n')}  canary:\n    steps:\n      - { weight: 50%, hold: ${hold} }\n      - { weight: 100% }\n  gates:\n    interval: 1h\n    failureLimit: 1\n    checks:\n      - { metric: errorRate, max: 2% }\n`;
+    writeFileSync(file, withCandidate('12h'));
+    const ready = await modelgate(['compile']);
+    expect(ready.code, ready.stdout + ready.stderr).toBe(0);
+    git('add', '.');
+    git('commit', '-q', '-m', 'candidate 9');
+    github.seed('main', new Map(git('ls-files', '-z').split('\0').filter(Boolean).map((name) => [name, readFileSync(path.join(dir, name), 'utf8')])));
+
+    writeFileSync(file, withCandidate('13h'));
     const propose = await modelgate(readmeCommand(/`GITHUB_TOKEN=… npx modelgate (propose --repo acme\/models)`/));
     expect(propose.code, propose.stderr).toBe(0);
     const pr = github.pulls.at(-1)!;
@@ -135,8 +155,8 @@ describe.skipIf(!requireBuiltCli())('the README walkthrough, in a new repository
     const stepsAfter = rolloutSteps(github.branchFiles('modelgate/update/default.churn-scorer').get(ROLLOUT)!);
     const changed = stepsBefore.flatMap((step, i) => (step === stepsAfter[i] ? [] : [[step, stepsAfter[i]]]));
     expect(stepsAfter).toHaveLength(stepsBefore.length);
-    expect(changed).toEqual([['pause 30m', 'pause 11h']]);
-    expect(pr.title).toBe('modelgate: default/churn-scorer: hold-only change: step 1 1% for 11h');
-    expect(changeRows(pr.body!)).toEqual({ 'step 1': ['1% for 30m', '1% for 11h', 'longer hold'] });
+    expect(changed).toEqual([['pause 12h', 'pause 13h']]);
+    expect(pr.title).toBe('modelgate: default/churn-scorer: hold-only change: step 1 50% for 13h');
+    expect(changeRows(pr.body!)).toEqual({ 'step 1': ['50% for 12h', '50% for 13h', 'longer hold'] });
   });
 });

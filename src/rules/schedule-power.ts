@@ -17,6 +17,8 @@ export const schedulePower: Rule = {
   description: 'Every timed canary step and measurement window carries enough candidate traffic, in the smallest segment value a gate judges, for each gate to detect its regression, and every gate is judged at some step.',
   severity: 'warning',
   check({ source, policy, report }) {
+    // At rest there is no candidate: no step runs and no gate is measured.
+    if (policy.versions.candidate === null) return;
     const severity = policy.gates.strict ? 'error' : 'warning';
     const explicitChecks = ((source.data as any).spec?.gates?.checks as unknown) !== undefined;
     const schedules = new Map<Gate, GateSchedule | null>(policy.gates.checks.map((gate) => [gate, gateSchedule(policy, gate)]));

@@ -114,6 +114,12 @@ describe('schedule-power', () => {
     expect(diagnose(unknown)).toEqual([]);
   });
 
+  it('is silent for a policy at rest: no candidate, no step runs, no gate is measured', () => {
+    const thin = policy({ rps: 5, steps: '      - { weight: 1%, hold: 5m }', interval: '5m' });
+    expect(diagnose(thin).map((d) => d.severity)).toContain('error');
+    expect(diagnose(thin.replace('versions: { stable: 1, candidate: 2 }', 'versions: { stable: 1 }'))).toEqual([]);
+  });
+
   describe('segment gates: the smallest value decides', () => {
     // The case: 300 rps, a per-region gate, ten regions of about 10% each.
     const segmented = (traffic: string) =>
