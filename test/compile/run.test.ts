@@ -20,6 +20,9 @@ beforeEach(() => {
   policies = join(root, 'policies');
   out = join(root, 'generated');
   cpSync(join(repoRoot, 'policies'), policies, { recursive: true });
+  // The examples are running already: their Rollouts exist, so first-deploy-at-rest lets their
+  // candidates through. Everything else is written by the first compile.
+  cpSync(join(repoRoot, 'generated'), out, { recursive: true, filter: (source) => statSync(source).isDirectory() || source.endsWith('/rollout/rollout.yaml') });
 });
 afterEach(() => {
   rmSync(root, { recursive: true, force: true });
