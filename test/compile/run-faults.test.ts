@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCompile } from '../../src/compile/run.js';
 import { lockPath } from '../../src/emit/output-lock.js';
 import { readTree } from '../../src/emit/tree.js';
+import { seedRunningRollouts } from '../support/running-rollouts.js';
 import { repoRoot } from '../support/tools.js';
 
 const disk = vi.hoisted(() => ({ freeWrites: Infinity, bytesWritten: 0 }));
@@ -32,6 +33,7 @@ beforeEach(() => {
   policies = join(root, 'policies');
   out = join(root, 'generated');
   cpSync(join(repoRoot, 'policies'), policies, { recursive: true });
+  seedRunningRollouts(out);
   disk.freeWrites = Infinity;
   disk.bytesWritten = 0;
 });

@@ -10,6 +10,7 @@ import { runCompile } from '../../src/compile/run.js';
 import { MANIFEST_FILE, fileHash, parseManifest } from '../../src/emit/manifest.js';
 import { readTree } from '../../src/emit/tree.js';
 import { OutputTreeError } from '../../src/emit/tree-error.js';
+import { seedRunningRollouts } from '../support/running-rollouts.js';
 import { repoRoot } from '../support/tools.js';
 
 let root: string;
@@ -20,9 +21,7 @@ beforeEach(() => {
   policies = join(root, 'policies');
   out = join(root, 'generated');
   cpSync(join(repoRoot, 'policies'), policies, { recursive: true });
-  // The examples are running already: their Rollouts exist, so first-deploy-at-rest lets their
-  // candidates through. Everything else is written by the first compile.
-  cpSync(join(repoRoot, 'generated'), out, { recursive: true, filter: (source) => statSync(source).isDirectory() || source.endsWith('/rollout/rollout.yaml') });
+  seedRunningRollouts(out);
 });
 afterEach(() => {
   rmSync(root, { recursive: true, force: true });

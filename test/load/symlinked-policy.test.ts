@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readPolicyFiles } from '../../src/load/discover.js';
+import { seedRunningRollouts } from '../support/running-rollouts.js';
 import { repoRoot } from '../support/tools.js';
 import { requireBuiltCli, runCli } from '../security/run-cli.js';
 
@@ -15,6 +16,7 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'modelgate-symlinked-policy-'));
   cpSync(path.join(repoRoot, 'policies', 'churn-scorer.yaml'), path.join(dir, 'policies', 'churn-scorer.yaml'), { recursive: true });
   cpSync(path.join(repoRoot, 'policies', 'search-ranker.yaml'), path.join(dir, 'policies', 'search-ranker.yaml'));
+  seedRunningRollouts(path.join(dir, 'generated'), ['churn-scorer']);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

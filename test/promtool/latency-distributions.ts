@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { normalCdf, normalQuantile } from '../../src/analysis/distributions.js';
-import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL, serviceMatchers } from '../../src/gates/istio.js';
+import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
 import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
 import type { RuleGroup } from '../../src/targets/prometheus.js';
+import { istioSeriesLabels } from '../support/istio-series.js';
 
 export interface Distribution {
   name: string;
@@ -86,7 +87,7 @@ export function latencyTest(policy: ResolvedPolicy, groups: RuleGroup[], bounds:
 }
 
 function series(policy: ResolvedPolicy, version: string, bounds: number[], d: Distribution, steps: number): Array<{ series: string; values: string }> {
-  const base: Matcher[] = [...serviceMatchers(policy), eq(ISTIO_VERSION_LABEL, version)];
+  const base: Matcher[] = [...istioSeriesLabels(policy, version), eq(ISTIO_VERSION_LABEL, version)];
   const counter = (metric: string, extra: Matcher[], perMinute: number) => ({ series: serialize(selector(metric, [...base, ...extra])), values: `0+${perMinute}x${steps}` });
   return [
     counter(ISTIO_REQUESTS, [eq('response_code', '200')], REQUESTS_PER_MINUTE),

@@ -21,6 +21,8 @@ describe('durations-in-range', () => {
 `).replace('  traffic:\n    host: demo.default.svc.cluster.local\n', ''),
       [
         { rule: 'durations-in-range', line: 14, column: 5, message: 'longer than an Istio timeout can hold (at most 2562047h47m16s)' },
+        // A timeout beside a shadow phase: Argo's mirror route carries no timeout (issue 12).
+        { rule: 'managed-routes-drop-timeouts', line: 14, column: 5, message: 'mirror and header routes' },
         { rule: 'durations-in-range', line: 19, column: 13, message: '3000000h is longer than an Argo Rollouts pause (int32 seconds) can hold (at most 596523h14m7s)' },
         { rule: 'durations-in-range', line: 21, column: 5, message: 'a Prometheus range or an Argo interval' },
       ],

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, fileHash, parseManifest } from '../../src/emit/manifest.js';
 import { policyFolders, readTree, type ExistingFile } from '../../src/emit/tree.js';
+import { seedRunningRollouts } from '../support/running-rollouts.js';
 import { repoRoot } from '../support/tools.js';
 import { byFolder } from '../support/output-folders.js';
 import { cliMain, requireBuiltCli, runCli } from './run-cli.js';
@@ -20,7 +21,8 @@ const PAIRS = 20;
 const root = mkdtempSync(path.join(tmpdir(), 'modelgate-concurrent-'));
 const out = path.join(root, 'generated');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const example = readFileSync(path.join(repoRoot, 'policies', 'fraud-detector.yaml'), 'utf8');
+// At rest (no candidate): these are new policies, which first-deploy-at-rest keeps on stable.
+const example = readFileSync(path.join(repoRoot, 'policies', 'fraud-detector.yaml'), 'utf8').replace('    candidate: 42\n', '');
 
 function writePolicies(dir: string, replicas: number): void {
   mkdirSync(path.join(root, dir), { recursive: true });
@@ -79,6 +81,7 @@ describe.skipIf(!requireBuiltCli())('two modelgate runs at once', () => {
     rmSync(out, { recursive: true, force: true });
     rmSync(path.join(root, 'policies'), { recursive: true, force: true });
     cpSync(path.join(repoRoot, 'policies'), path.join(root, 'policies'), { recursive: true });
+    seedRunningRollouts(out);
     expect(runCli(['compile', 'policies', '--out', 'generated'], { cwd: root, timeoutMs: 120_000 }).status).toBe(0);
     const before = byFolder(readTree(out));
     const runs = await Promise.all([start(['rollback', 'fraud-detector']), start(['compile', 'policies', '--out', 'generated'])]);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliMain, requireBuiltCli, STACK_FRAME } from './run-cli.js';
+import { seedRunningRollouts } from '../support/running-rollouts.js';
 import { repoRoot } from '../support/tools.js';
 
 const NOBODY = 65534;
@@ -43,6 +44,7 @@ function chownTree(path: string): void {
 describe.skipIf(!requireBuiltCli())('a read-only output folder', () => {
   it('exits 2 naming the problem, changes nothing, leaves nothing behind, and does not block the next run', () => {
     cpSync(join(repoRoot, 'policies'), join(root, 'policies'), { recursive: true });
+    seedRunningRollouts(join(root, 'generated'));
     chmodSync(root, 0o755);
     if (asRoot) chownTree(root);
     expect(compile().status).toBe(0);

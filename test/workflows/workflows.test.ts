@@ -196,6 +196,7 @@ describe('the action runs the same checks as validate.yml, on several paths', ()
     const dir = mkdtempSync(path.join(tmpdir(), 'modelgate-action-'));
     cpSync(path.join(repoRoot, 'policies'), path.join(dir, 'policies'), { recursive: true });
     cpSync(path.join(repoRoot, 'generated'), path.join(dir, 'generated'), { recursive: true });
+    cpSync(path.join(repoRoot, 'modelgate.config.yaml'), path.join(dir, 'modelgate.config.yaml'));
     const two = 'policies/fraud-detector.yaml\npolicies/churn-scorer.yaml';
     expect(runAction(dir, { COMMAND: 'check', POLICIES: two }).status).toBe(0);
     const file = path.join(dir, 'policies', 'churn-scorer.yaml');
