@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/compile.js';
 import { readTree } from '../../src/emit/tree.js';
 import { repoRoot } from '../support/tools.js';
+import { candidate43 } from '../support/fraud-detector-edits.js';
 
 let root: string;
 let policies: string;
@@ -144,15 +145,7 @@ describe('modelgate compile and the running TF Serving config', () => {
     const before = await snapshot();
     const file = join(policies, 'fraud-detector.yaml');
     const text = await readFile(file, 'utf8');
-    // Version 43 records the offline metrics the policy's error check needs, so only the label order is wrong.
-    const info43 = '      "43": { offlineMetrics: { auc: 0.95, recall_at_1pct_fpr: 0.66 } }\n';
-    await writeFile(
-      file,
-      text
-        .replace('    candidate: 42\n', '    candidate: 43\n')
-        .replace('    previous: [40, 39]\n', '    previous: [42, 40, 39]\n')
-        .replace(/( {6}"42": .*\n)/, `$1${info43}`),
-    );
+    await writeFile(file, candidate43(text));
     const candidateLine = text.split('\n').indexOf('    candidate: 42') + 1;
 
     expect(await compile()).toBe(1);

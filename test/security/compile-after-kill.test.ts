@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/compile.js';
 import { repoRoot } from '../support/tools.js';
+import { candidate43 } from '../support/fraud-detector-edits.js';
 
 let root: string;
 let stdout: string;
@@ -34,15 +35,7 @@ it('an unsafe TF Serving label move is refused after a run killed between the re
   await rename(out, join(root, '.generated.modelgate-old'));
   const file = join(root, 'policies', 'fraud-detector.yaml');
   const text = await readFile(file, 'utf8');
-  // Version 43 records the offline metrics the policy's error check needs, so only the label order is wrong.
-  const info43 = '      "43": { offlineMetrics: { auc: 0.95, recall_at_1pct_fpr: 0.66 } }\n';
-  await writeFile(
-    file,
-    text
-      .replace('    candidate: 42\n', '    candidate: 43\n')
-      .replace('    previous: [40, 39]\n', '    previous: [42, 40, 39]\n')
-      .replace(/( {6}"42": .*\n)/, `$1${info43}`),
-  );
+  await writeFile(file, candidate43(text));
 
   expect(await run([join(root, 'policies'), '--out', out])).toBe(1);
   expect(stdout).toContain('error [tfserving-label-order]');
