@@ -18,14 +18,15 @@ to wait for a person at a step in every release, write 'hold: manual' on that st
 const HELP = `usage: modelgate pause POLICY [--policies DIR]
 
 Not a policy edit, by design. Prints the kubectl commands that pause and resume POLICY's Argo
-Rollout (POLICY: ${POLICY_ARGUMENT}; names are looked up in DIR, default policies/).
+Rollout (POLICY: ${POLICY_ARGUMENT}; names are looked up in DIR, default policies/ at
+the project root).
 
 ${WHY}
 exit status: 0 printed; 2 no such policy, or usage error.
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const line = readCommandLine<{ policies: string }>('pause', argv, HELP, { policies: { type: 'string', default: 'policies/' } });
+  const line = readCommandLine<{ policies?: string }>('pause', argv, HELP, { policies: { type: 'string' } });
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
   if (positionals.length !== 1) return usageError('pause', `name the policy whose release to pause (${POLICY_ARGUMENT})`);

@@ -2,6 +2,7 @@
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { UsageError } from '../load/discover.js';
+import { enterProjectRoot, PROJECT_ROOT_HELP } from '../load/project-root.js';
 import { GitError, unifiedDiff } from '../gitops/git.js';
 import { pullRequestBody } from '../gitops/pull-request-body.js';
 import { planWorkspace } from '../gitops/workspace-plan.js';
@@ -13,23 +14,27 @@ const HELP = `usage: modelgate plan [PATH…] [--base REF] [--format text|markdo
 Compile the policies (default PATH: policies/) and compare the result with DIR (default:
 generated) at REF (default: HEAD). Prints, per policy, what happens to traffic once the change
 is merged, then the unified diff of the generated files. --format markdown prints the pull
-request description instead. Run from the repository root.
+request description instead.
 
+${PROJECT_ROOT_HELP}
 exit status: 0 planned (changed or not); 1 invalid policies; 2 usage or git error.
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const line = readCommandLine<{ base: string; format: 'text' | 'markdown'; out: string }>(
+  const line = readCommandLine<{ base: string; format: 'text' | 'markdown'; out?: string }>(
     'plan',
     argv,
     HELP,
-    { base: { type: 'string', default: 'HEAD' }, format: { type: 'string', default: 'text' }, out: { type: 'string', default: 'generated' } },
+    { base: { type: 'string', default: 'HEAD' }, format: { type: 'string', default: 'text' }, out: { type: 'string' } },
     { format: ['text', 'markdown'] },
   );
   if (typeof line === 'number') return line;
-  const { values, positionals } = line;
+  const { values } = line;
   try {
-    const planned = await planWorkspace({ base: values.base, outDir: values.out, policyPaths: positionals.length > 0 ? positionals : ['policies/'] });
+    const { typed } = enterProjectRoot(line.positionals);
+    const positionals = line.positionals.map(typed);
+    const outDir = values.out === undefined ? 'generated' : typed(values.out);
+    const planned = await planWorkspace({ base: values.base, outDir, policyPaths: positionals.length > 0 ? positionals : ['policies/'] });
     if (!planned.ok) {
       process.stdout.write(formatDiagnostics(sortDiagnostics(planned.build.diagnostics), 'human'));
       process.stderr.write('modelgate plan: invalid policies; nothing to plan\n');
@@ -41,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (plan.files.length === 0) {
-      process.stdout.write(`no changes: ${values.out}/ at ${values.base} already matches the policies\n`);
+      process.stdout.write(`no changes: ${outDir}/ at ${values.base} already matches the policies\n`);
       return 0;
     }
     for (const entry of plan.policies) {

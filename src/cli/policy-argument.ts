@@ -7,6 +7,7 @@ import { formatDiagnostics } from '../diagnostics/format.js';
 import { loadPolicy } from '../load/load.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { readProfileFile } from '../load/profile-file.js';
+import { enterProjectRoot, POLICY_FOLDER } from '../load/project-root.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { closestName } from '../validate/did-you-mean.js';
 import { validateSources } from '../validate/validate.js';
@@ -14,9 +15,24 @@ import { usageError } from './command-line.js';
 
 export const POLICY_ARGUMENT = 'its file, its name, or namespace/name';
 
+/** Whether the user named the policy by its file rather than by its name. */
+function isPolicyPath(given: string): boolean {
+  return /\.ya?ml$/i.test(given);
+}
+
+/**
+ * Enter the project the policy argument belongs to (from its file, else from `--policies`, else
+ * the working folder); returns the argument and the policy folder as seen from the root.
+ */
+export function enterPolicyProject(given: string, policies: string | undefined): { given: string; policyDir: string; typed: (path: string) => string } {
+  const pointers = [...(isPolicyPath(given) ? [given] : []), ...(policies === undefined ? [] : [policies])];
+  const { typed } = enterProjectRoot(pointers);
+  return { given: isPolicyPath(given) ? typed(given) : given, policyDir: policies === undefined ? `${POLICY_FOLDER}/` : typed(policies), typed };
+}
+
 /** The policy file `given` names. */
 export async function findPolicyFile(given: string, policyDir: string): Promise<string> {
-  if (/\.ya?ml$/i.test(given)) return given;
+  if (isPolicyPath(given)) return given;
   const known: Array<{ file: string; name: string; qualified: string }> = [];
   for (const { file, bytes } of await readPolicyFiles([policyDir])) {
     const data = loadPolicy(file, bytes).policy?.data as { metadata?: { name?: unknown; namespace?: unknown } } | undefined;
@@ -35,13 +51,15 @@ export async function findPolicyFile(given: string, policyDir: string): Promise<
 }
 
 /**
- * The one policy a command acts on, validated; or, after saying why on stderr, the exit code
- * (2: no such policy, or it does not validate, so the command cannot act on it).
+ * The one policy a command acts on, validated, once in its project (see `enterPolicyProject`); or,
+ * after saying why on stderr, the exit code (2: no project, no such policy, or it does not
+ * validate, so the command cannot act on it).
  */
-export async function validNamedPolicy(command: string, given: string, policyDir: string): Promise<ResolvedPolicy | number> {
+export async function validNamedPolicy(command: string, typedGiven: string, typedPolicies: string | undefined): Promise<ResolvedPolicy | number> {
   let files;
   let profile;
   try {
+    const { given, policyDir } = enterPolicyProject(typedGiven, typedPolicies);
     files = await readPolicyFiles([await findPolicyFile(given, policyDir)]);
     profile = await readProfileFile('.');
   } catch (error) {

@@ -1,7 +1,9 @@
 /** `modelgate propose`: open (or update) the pull request that brings generated/ in line with the policies. */
 import { planBaseFor } from '../gitops/git.js';
 import { proposeAndReport } from '../gitops/propose-command.js';
-import { readCommandLine } from './command-line.js';
+import { UsageError } from '../load/discover.js';
+import { enterProjectRoot, PROJECT_ROOT_HELP } from '../load/project-root.js';
+import { readCommandLine, usageError } from './command-line.js';
 
 const HELP = `usage: modelgate propose [PATH…] [--repo OWNER/NAME] [--base BRANCH] [--out DIR]
 
@@ -17,18 +19,27 @@ environment:
   MODELGATE_GITHUB_TIME_SCALE  multiplies retry, rate-limit and request-spacing waits (default 1;
                      tests use a small value)
 
+${PROJECT_ROOT_HELP}
 exit status: 0 proposed or nothing to propose; 1 invalid policies; 2 usage, git or GitHub error.
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const line = readCommandLine<{ repo?: string; base: string; out: string }>('propose', argv, HELP, {
+  const line = readCommandLine<{ repo?: string; base: string; out?: string }>('propose', argv, HELP, {
     repo: { type: 'string' },
     base: { type: 'string', default: 'main' },
-    out: { type: 'string', default: 'generated' },
+    out: { type: 'string' },
   });
   if (typeof line === 'number') return line;
-  const { values, positionals } = line;
-  const policyPaths = positionals.length > 0 ? positionals : ['policies/'];
+  const { values } = line;
+  let project;
+  try {
+    project = enterProjectRoot(line.positionals);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError('propose', error.message);
+    throw error;
+  }
+  const policyPaths = line.positionals.length > 0 ? line.positionals.map(project.typed) : ['policies/'];
+  const outDir = values.out === undefined ? 'generated' : project.typed(values.out);
   const base = await planBaseFor(values.base, process.cwd());
-  return proposeAndReport({ repository: values.repo, base, baseBranch: values.base, outDir: values.out, policyPaths }, null, 'propose');
+  return proposeAndReport({ repository: values.repo, base, baseBranch: values.base, outDir, policyPaths }, null, 'propose');
 }

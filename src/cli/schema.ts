@@ -6,6 +6,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { policySchemaText } from '../validate/policy-schema.js';
+import { UsageError } from '../load/discover.js';
+import { enterProjectRoot } from '../load/project-root.js';
 import { readCommandLine, usageError } from './command-line.js';
 
 export const SCHEMA_FILE = 'schemas/release-policy.schema.json';
@@ -14,7 +16,7 @@ const HELP = `usage: modelgate schema [--write [--to FILE]]
 
 Print the ReleasePolicy JSON Schema (draft 2020-12) that \`validate\` checks against.
 
-  --write     write it to FILE instead (default: ${SCHEMA_FILE}, where the
+  --write     write it to FILE instead (default: ${SCHEMA_FILE} at the project root, where the
               '# yaml-language-server: $schema=../${SCHEMA_FILE}' line of a policy in
               policies/ points); run it again after upgrading modelgate
   --to FILE   where --write writes
@@ -33,6 +35,15 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const file = values.to ?? SCHEMA_FILE;
+  // The default lands at the project root, where the policies' `../schemas/` line points; outside
+  // any project (an adopter about to create policies/) it lands here.
+  if (values.to === undefined) {
+    try {
+      enterProjectRoot([]);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+    }
+  }
   try {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     // Beside the target, then rename: an editor never reads half a schema.

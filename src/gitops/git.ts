@@ -34,9 +34,12 @@ export async function resolveCommit(ref: string, cwd: string): Promise<string> {
   }
 }
 
-/** Text of every file matching `pathspec` (repository-relative) at `commit`, keyed by repository path. */
+/**
+ * Text of every file matching `pathspec` at `commit`, both relative to `cwd` (the project root,
+ * which in a project nested in a larger repository is not the git root).
+ */
 export async function filesAtCommit(commit: string, pathspec: string, cwd: string): Promise<Map<string, string>> {
-  const listing = await git(['ls-tree', '-r', '-z', '--full-tree', commit, '--', pathspec], cwd);
+  const listing = await git(['ls-tree', '-r', '-z', commit, '--', pathspec], cwd);
   const blobs = listing
     .split('\0')
     .filter((line) => line !== '')

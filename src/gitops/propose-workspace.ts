@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { branchName } from './branch-name.js';
+import { git } from './git.js';
 import { createGitHubClient, type GitHubSettings } from './github-client.js';
 import { propose, type ProposeOutcome } from './propose.js';
 import { pullRequestBody, pullRequestTitle, type ActionNote } from './pull-request-body.js';
@@ -30,6 +31,8 @@ export async function proposeWorkspace(options: ProposeOptions, settings: GitHub
   for (const { file, bytes, link } of localPolicies) if (!link) files.set(repositoryPath(file), new TextDecoder().decode(bytes));
   // Deletions come from the plan: modelgate's own output no policy makes any more, and policy files deleted locally.
   const deleted = new Set([...plan.files.filter((f) => f.status === 'deleted').map((f) => f.path), ...[...basePolicyFiles.keys()].filter((file) => !files.has(file))]);
+  // GitHub stores paths from the git root; a project nested in a larger repository sits below it.
+  const prefix = (await git(['rev-parse', '--show-prefix'], process.cwd())).trim();
   const owners = [...new Set(plan.policies.flatMap((p) => p.policy?.owners ?? p.before?.owners ?? []))].sort();
   const labels: string[] = [LABELS.always, ...(action?.action === 'rollback' ? LABELS.rollback : action ? [action.action] : [])];
   const outcome = await propose(
@@ -38,8 +41,8 @@ export async function proposeWorkspace(options: ProposeOptions, settings: GitHub
       owner: options.owner,
       repo: options.repo,
       base: options.baseBranch,
-      files,
-      managed: (file) => deleted.has(file),
+      files: new Map([...files].map(([file, text]) => [`${prefix}${file}`, text])),
+      managed: (file) => file.startsWith(prefix) && deleted.has(file.slice(prefix.length)),
       branch: branchName(action?.action ?? 'update', plan.policies.length > 0 ? plan.policies.map((p) => p.key) : [...files.keys()].filter((f) => !f.startsWith(`${options.outDir}/`))),
       title: pullRequestTitle(plan, action),
       body: pullRequestBody(plan, action),
@@ -53,8 +56,7 @@ export async function proposeWorkspace(options: ProposeOptions, settings: GitHub
 }
 
 /**
- * The path a commit stores a policy under: relative to the repository root (where `propose`
- * runs), however the user named it — `/abs/repo/policies/a.yaml` is `policies/a.yaml`, or the
+ * The path a policy has in the project: relative to its root (where `propose` runs), however the user named it — `/abs/repo/policies/a.yaml` is `policies/a.yaml`, or the
  * commit would delete the policy and add it again under the absolute path.
  */
 function repositoryPath(file: string): string {

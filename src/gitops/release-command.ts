@@ -13,16 +13,16 @@ import { planBaseFor } from './git.js';
 import { proposeAndReport, proposeTarget } from './propose-command.js';
 import { runReleaseAction } from './release-action.js';
 import { readCommandLine, usageError } from '../cli/command-line.js';
-import { findPolicyFile, POLICY_ARGUMENT, versionArgument } from '../cli/policy-argument.js';
+import { enterPolicyProject, findPolicyFile, POLICY_ARGUMENT, versionArgument } from '../cli/policy-argument.js';
 
 export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string): Promise<number> {
-  const line = readCommandLine<{ to?: string; propose: boolean; repo?: string; base: string; out: string; policies: string }>(action, argv, help, {
+  const line = readCommandLine<{ to?: string; propose: boolean; repo?: string; base: string; out?: string; policies?: string }>(action, argv, help, {
     ...(action === 'rollback' ? { to: { type: 'string' } } : {}),
     propose: { type: 'boolean', default: false },
     repo: { type: 'string' },
     base: { type: 'string', default: 'main' },
-    out: { type: 'string', default: 'generated' },
-    policies: { type: 'string', default: 'policies/' },
+    out: { type: 'string' },
+    policies: { type: 'string' },
   });
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
@@ -39,8 +39,13 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
   let mode: number;
   let profile;
   let to: number | null = null;
+  let policyDir: string;
+  let outDir: string;
   try {
-    file = await findPolicyFile(positionals[0]!, values.policies);
+    const project = enterPolicyProject(positionals[0]!, values.policies);
+    policyDir = project.policyDir;
+    outDir = values.out === undefined ? 'generated' : project.typed(values.out);
+    file = await findPolicyFile(project.given, policyDir);
     profile = await readProfileFile('.');
     const info = await lstat(file).catch(() => undefined);
     if (!info) return usageError(action, `${file}: no such file`);
@@ -64,10 +69,10 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
   }
   await replaceFile(file, result.text, mode);
   process.stdout.write(`${file}: ${result.summary}\n`);
-  const compiled = await (await import('../cli/compile.js')).run([values.policies, '--out', values.out]);
+  const compiled = await (await import('../cli/compile.js')).run([policyDir, '--out', outDir]);
   if (compiled !== 0 || !values.propose) return compiled;
   return proposeAndReport(
-    { repository: values.repo, base: await planBaseFor(values.base, process.cwd()), baseBranch: values.base, outDir: values.out, policyPaths: [values.policies] },
+    { repository: values.repo, base: await planBaseFor(values.base, process.cwd()), baseBranch: values.base, outDir, policyPaths: [policyDir] },
     { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}` },
     action,
   );

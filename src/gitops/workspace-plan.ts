@@ -1,7 +1,7 @@
 /**
  * Plan the working tree against a base commit: compile the policies as they are on disk (with
  * the base's output as the running state), and read the base's output and policies from git.
- * Run from the repository root, as `compile` is.
+ * Runs from the project root (src/load/project-root.ts), as `compile` does.
  */
 import path from 'node:path';
 import { compile } from '../compile/compile.js';

@@ -1,5 +1,5 @@
 /**
- * The platform profile's file: `modelgate.config.yaml` at the repository root, beside
+ * The platform profile's file: `modelgate.config.yaml` at the project root (src/load/project-root.ts), beside
  * `policies/`. Absent is fine (every field has a default); present but unreadable is not.
  */
 import { readFile } from 'node:fs/promises';
