@@ -6,7 +6,6 @@
  * without the generator) is ignored and the caller compiles the schema as before.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, AnySchema, ValidateFunction } from 'ajv';
@@ -45,15 +44,25 @@ export function precompiledSource(validator: PrecompiledValidator): string {
   return `${standaloneCode(ajv, validate)}\n${STAMP}${JSON.stringify(validator.inputsSha256())};\n`;
 }
 
-/** The precompiled validator, or undefined when its file is absent or was made from other inputs. */
+/**
+ * The precompiled validator, or undefined when its file is absent or was made from other inputs.
+ * Required first and its exported stamp compared after (not its text read from disk), so the
+ * bundled action, where the file is part of the bundle and not on disk, finds it the same way.
+ */
 export function loadPrecompiled(validator: PrecompiledValidator): ValidateFunction | undefined {
-  let text: string;
+  const file = fileURLToPath(validator.url);
+  let loaded: ValidateFunction & { inputsSha256?: unknown };
   try {
-    text = readFileSync(validator.url, 'utf8');
+    loaded = require(file) as ValidateFunction & { inputsSha256?: unknown };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(file)) return undefined;
     throw error;
   }
-  if (!text.endsWith(`${STAMP}${JSON.stringify(validator.inputsSha256())};\n`)) return undefined;
-  return require(fileURLToPath(validator.url)) as ValidateFunction;
+  // The action bundle carries its validators inside it, and action/build.mjs refuses to bundle
+  // stale ones; its reprinted code would not reproduce a stamp that hashes function source.
+  if (typeof MODELGATE_BUNDLE !== 'undefined') return loaded;
+  return loaded.inputsSha256 === validator.inputsSha256() ? loaded : undefined;
 }
+
+/** Defined (as true) only inside the action bundle, by action/build.mjs. */
+declare const MODELGATE_BUNDLE: true | undefined;

