@@ -2,6 +2,7 @@
  * Names that more than one target must spell the same way: subsets, routes, labels, services.
  * A target never invents one of these; it imports it from here.
  */
+import { createHash } from 'node:crypto';
 import type { Gate, ResolvedPolicy } from './resolve/policy.js';
 import { formatDuration } from './resolve/units.js';
 
@@ -98,9 +99,9 @@ export function analysisArgs(policy: ResolvedPolicy): Array<{ name: string; valu
 
 /**
  * TF Serving configuration. `models.config` lists every retained version with the stable and
- * canary labels (for label-addressed clients and shared servers). Each Rollout pod serves exactly
- * one version from `version-<N>.config`, so stable and canary pods differ only in that file and
- * their `version` label, and a retained version's file stays present for a rollback.
+ * canary labels, in the shared `<policy>-tfserving` ConfigMap. Each Rollout pod template mounts
+ * its own immutable ConfigMap (see `tfservingTemplateConfigMapName`) holding the one file it
+ * loads, `version-<N>.config`.
  */
 export function tfservingConfigMapName(policy: ResolvedPolicy): string {
   return `${policy.name}-tfserving`;
@@ -109,6 +110,19 @@ export const TFSERVING_CONFIG_DIR = '/etc/modelgate';
 export const TFSERVING_MODELS_FILE = 'models.config';
 export function tfservingVersionFile(version: number): string {
   return `version-${version}.config`;
+}
+
+/**
+ * Name of the immutable ConfigMap one pod template mounts: `<policy>-tfserving-<version>-<hash>`,
+ * the hash taken over its data, as kustomize's configMapGenerator names what it generates. A
+ * ConfigMap's content never changes under a name, so every ReplicaSet keeps reading exactly the
+ * config it started with; and the same content always gets the same name, so the pod template of
+ * a version compiles byte for byte the same whenever that version is served again (a rollback).
+ */
+export function tfservingTemplateConfigMapName(policy: ResolvedPolicy, version: number, data: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
+  const digest = createHash('sha256').update(canonical).digest('hex').slice(0, 10);
+  return `${policy.name}-tfserving-${version}-${digest}`;
 }
 
 /**

@@ -18,8 +18,6 @@ import {
   ROUTE_PRIMARY,
   serviceName,
   TFSERVING_CONFIG_DIR,
-  tfservingConfigMapName,
-  tfservingVersionFile,
   virtualServiceName,
 } from '../names.js';
 import { ANNOTATION_HISTOGRAM_BUCKETS, histogramBucketsAnnotation, latencyBucketsMs } from '../gates/latency-buckets.js';
@@ -27,6 +25,7 @@ import type { ResolvedPolicy, VersionInfo } from '../resolve/policy.js';
 import { canarySteps, firstUserTrafficStep, managedRoutes } from '../routing/steps.js';
 import { readinessProbe, warmupNote } from '../routing/warmup.js';
 import type { Target } from './target.js';
+import { templateConfigFile, templateConfigMap } from './tfserving-template-config.js';
 
 export const ROLLOUT_FILE = 'rollout/rollout.yaml';
 export const SERVICE_FILE = 'rollout/service.yaml';
@@ -119,7 +118,7 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
           args: [
             `--port=${policy.model.grpcPort}`,
             `--rest_api_port=${policy.model.restPort}`,
-            `--model_config_file=${TFSERVING_CONFIG_DIR}/${tfservingVersionFile(version)}`,
+            `--model_config_file=${TFSERVING_CONFIG_DIR}/${templateConfigFile(version)}`,
           ],
           ports: [
             { name: PORT_GRPC, containerPort: policy.model.grpcPort, protocol: 'TCP' },
@@ -130,7 +129,8 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
           volumeMounts: [{ name: CONFIG_VOLUME, mountPath: TFSERVING_CONFIG_DIR, readOnly: true }],
         },
       ],
-      volumes: [{ name: CONFIG_VOLUME, configMap: { name: tfservingConfigMapName(policy) } }],
+      // By content-hashed name: each ReplicaSet keeps the config it started with.
+      volumes: [{ name: CONFIG_VOLUME, configMap: { name: templateConfigMap(policy, version).metadata.name } }],
     },
   };
 }

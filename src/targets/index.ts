@@ -8,6 +8,7 @@ import { istioTarget } from './istio.js';
 import { istioTelemetryTarget } from './istio-telemetry.js';
 import { prometheusTarget } from './prometheus.js';
 import { tfservingTarget } from './tfserving.js';
+import { tfservingTemplateConfigTarget } from './tfserving-template-config.js';
 
 export const targets: readonly Target[] = [
   istioTarget,
@@ -16,6 +17,7 @@ export const targets: readonly Target[] = [
   argoAnalysisTarget,
   prometheusTarget,
   tfservingTarget,
+  tfservingTemplateConfigTarget,
   argocdTarget,
   grafanaTarget,
 ];

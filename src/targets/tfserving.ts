@@ -1,8 +1,8 @@
 /**
  * TF Serving configuration (protobuf text `ModelServerConfig`): `models.config` loads every
- * retained version with the `stable` and `canary` labels, and one `version-<N>.config` per
- * retained version for the Rollout's single-version pods (see names.ts). All in one ConfigMap, plus
- * `models.config` as a plain file for servers that are not run by the Rollout.
+ * retained version with the `stable` and `canary` labels, in one ConfigMap and as a plain file
+ * for servers that are not run by the Rollout. The Rollout's pods load their own config (see
+ * tfserving-template-config.ts).
  */
 import {
   LABEL_MANAGED_BY,
@@ -11,7 +11,6 @@ import {
   TF_LABEL_STABLE,
   TFSERVING_MODELS_FILE,
   tfservingConfigMapName,
-  tfservingVersionFile,
 } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { field, printMessage, type TextField } from './protobuf-text.js';
@@ -36,9 +35,6 @@ export const tfservingTarget: Target = {
   build(policy) {
     const models = modelsConfigText([modelConfig(policy, policy.versions.retained, versionLabels(policy))]);
     const data: Record<string, string> = { [TFSERVING_MODELS_FILE]: models };
-    for (const version of policy.versions.retained) {
-      data[tfservingVersionFile(version)] = modelsConfigText([modelConfig(policy, [version], [])]);
-    }
     const configMap = {
       apiVersion: 'v1',
       kind: 'ConfigMap',

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { tfservingTarget } from '../../src/targets/tfserving.js';
+import { tfservingTemplateConfigTarget } from '../../src/targets/tfserving-template-config.js';
 import { examplePolicies, examplePolicy, repoRoot } from '../gates/example-policies.js';
 import { requireTool } from '../support/tools.js';
 
@@ -33,10 +34,10 @@ function roundTrip(text: string): string {
 }
 
 function configTexts(policy: ResolvedPolicy): Array<[string, string]> {
-  const files = tfservingTarget.build(policy);
-  const configMap = files.find((f) => f.kind === 'yaml')!.documents![0] as { data: Record<string, string> };
+  const files = [...tfservingTarget.build(policy), ...tfservingTemplateConfigTarget.build(policy)];
+  const configMaps = files.flatMap((f) => (f.kind === 'yaml' ? f.documents! : [])) as Array<{ data: Record<string, string> }>;
   const plain = files.find((f) => f.kind === 'text')!;
-  return [...Object.entries(configMap.data), [plain.path, plain.text!]];
+  return [...configMaps.flatMap((configMap) => Object.entries(configMap.data)), [plain.path, plain.text!]];
 }
 
 describe.skipIf(!protoc)('protoc parses generated TF Serving configs', () => {

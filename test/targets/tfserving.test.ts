@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { tfservingConfigMapName, tfservingVersionFile } from '../../src/names.js';
+import { tfservingConfigMapName } from '../../src/names.js';
 import { escapeProtoString } from '../../src/targets/protobuf-text.js';
 import { isTfServingLabel, modelConfig, TFSERVING_MODELS_TEXT_FILE, tfservingTarget } from '../../src/targets/tfserving.js';
 import { examplePolicy } from '../gates/example-policies.js';
@@ -19,11 +19,9 @@ describe('TF Serving config', () => {
     expect(configMap.data['models.config']).toBe(text);
   });
 
-  it('has one single-version file per retained version, so a rollback target is always mounted', () => {
+  it('holds only models.config in the shared ConfigMap: the Rollout pods read their own', () => {
     expect(configMap.metadata.name).toBe(tfservingConfigMapName(fraud));
-    expect(Object.keys(configMap.data).sort()).toEqual(['models.config', ...fraud.versions.retained.map(tfservingVersionFile)].sort());
-    expect(configMap.data[tfservingVersionFile(40)]).toContain('versions: 40\n');
-    expect(configMap.data[tfservingVersionFile(40)]).not.toContain('version_labels');
+    expect(Object.keys(configMap.data)).toEqual(['models.config']);
   });
 
   it('labels only stable at rest', () => {
