@@ -11,7 +11,7 @@
  *   BENCH_RUNS=3             rounds (10,000: at most 2)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,31 @@ function interleave(policies, rounds, cases) {
   });
 }
 
+/**
+ * The policies' Rollouts as they run before this release: `first-deploy-at-rest` refuses a
+ * candidate for a policy with no Rollout yet, so a "fresh" compile starts from a folder holding
+ * only each policy's running Rollout, as a repository adopting modelgate for live models would.
+ * They come from compiling the same policies at rest (no candidate), outside any measurement.
+ */
+function runningRollouts(dir) {
+  const atRest = join(dir, 'at-rest');
+  mkdirSync(join(atRest, 'policies'), { recursive: true });
+  for (const name of readdirSync(join(dir, 'policies'))) {
+    writeFileSync(join(atRest, 'policies', name), readFileSync(join(dir, 'policies', name), 'utf8').replace(/^ {4}candidate: .*\n/m, ''));
+  }
+  measure([cli, 'compile', 'policies'], atRest);
+  const seed = join(dir, 'running');
+  cpSync(join(atRest, 'generated'), seed, { recursive: true, filter: (source) => statSync(source).isDirectory() || source.endsWith('/rollout/rollout.yaml') });
+  rmSync(atRest, { recursive: true, force: true });
+  return seed;
+}
+
+/** An output folder holding only the running Rollouts (see `runningRollouts`). */
+function seedOutput(dir, seed) {
+  rmSync(join(dir, 'generated'), { recursive: true, force: true });
+  cpSync(seed, join(dir, 'generated'), { recursive: true });
+}
+
 /** `wrote generated/ (N file(s) changed)` → N. */
 const changedFiles = (stderr) => Number(/\((\d+) file\(s\) changed\)/.exec(stderr)?.[1] ?? 0);
 
@@ -101,12 +126,13 @@ process.stderr.write(`modelgate bench in ${onTmpfs} (tmpfs) and ${onDisk} (disk)
 try {
   const one = join(onTmpfs, 'single');
   const [singleFile] = writePolicySet(join(one, 'policies'), 1);
+  const oneSeed = runningRollouts(one);
   show(
     interleave(1, runs, {
       'node start': { run: () => measure(['-e', ''], one) },
       '--version': { floor: 'node start', run: () => measure([cli, '--version'], one) },
       'validate (one policy)': { floor: 'node start', run: () => measure([cli, 'validate', singleFile], one) },
-      'compile (one policy, fresh)': { floor: 'node start', run: () => (rmSync(join(one, 'generated'), { recursive: true, force: true }), measure([cli, 'compile', 'policies'], one)) },
+      'compile (one policy, fresh)': { floor: 'node start', run: () => (seedOutput(one, oneSeed), measure([cli, 'compile', 'policies'], one)) },
     }),
   );
 
@@ -115,8 +141,9 @@ try {
     const fast = join(onTmpfs, String(size));
     const slow = join(onDisk, String(size));
     for (const dir of [fast, slow]) writePolicySet(join(dir, 'policies'), size);
+    const seed = runningRollouts(fast);
     const changing = join(fast, 'policies', `scorer-${String(3).padStart(5, '0')}.yaml`);
-    const fresh = (dir) => (rmSync(join(dir, 'generated'), { recursive: true, force: true }), measure([cli, 'compile', 'policies'], dir));
+    const fresh = (dir) => (seedOutput(dir, seed), measure([cli, 'compile', 'policies'], dir));
     const cases = {
       'floor: write (tmpfs)': { run: () => (rmSync(join(fast, 'floor-out'), { recursive: true, force: true }), floor('write', 'policies', join(fast, 'floor-out'), fast)) },
       'compile, fresh (tmpfs)': { floor: 'floor: write (tmpfs)', run: () => fresh(fast) },

@@ -10,17 +10,19 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diffTree, type Change } from '../emit/diff.js';
 import { parseHeader } from '../emit/header.js';
 import { MANIFEST_FILE, fileHash, inputKey, isBookkeeping, parseManifest, renderManifest, type Manifest } from '../emit/manifest.js';
+import { manifestKey } from '../emit/manifest-key.js';
 import { lockOutput } from '../emit/output-lock.js';
 import { ownershipOf } from '../emit/ownership.js';
 import { scopeOf } from '../emit/scope.js';
 import { policyFolders, readFolder, type ExistingFile } from '../emit/tree.js';
 import { commitFolder, discardStaged, recoverInterruptedWrite, stageFolder, type FolderUpdate } from '../emit/write.js';
-import { readPolicyFiles, UsageError } from '../load/discover.js';
+import { readPolicyFiles, UsageError, type PolicyFile } from '../load/discover.js';
 import { readProfileFile } from '../load/profile-file.js';
+import { setFactsOf } from '../rules/rule.js';
 import { validateSources } from '../validate/validate.js';
 import { assignFolders, buildPolicy, headerSource, type ValidPolicy } from './build.js';
 import { releaseChecks } from './release-checks.js';
@@ -74,25 +76,39 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
     // orphaned" (which would delete it all).
     if (files.length === 0) throw new UsageError(`no policy files (*.yaml, *.yml) in ${options.paths.join(' ')}`);
     const profile = await readProfileFile(sourceRoot);
-    const validated = validateSources(files, profile);
-    const folders = assignFolders(validated.policies);
-    const result: RunResult = { diagnostics: [...validated.diagnostics, ...folders.diagnostics], internalError: false, changes: [], written: false, blocked: [] };
-    if (hasErrors(result.diagnostics)) return result;
     if (options.mode === 'write') recoverInterruptedWrite(out);
-    const compiler = options.mode === 'write' ? compilerFingerprint() : '';
-    // The platform profile shapes every policy's output, so its bytes are part of every key.
-    const outputOptions = profile ? `profile ${fileHash(profile.bytes)}` : '';
     const inScope = scopeOf(options.paths.map((path) => relative(sourceRoot, resolve(path))));
+    const context: FolderContext = {
+      sourceRoot,
+      inScope,
+      mode: options.mode,
+      compiler: compilerFingerprint(),
+      // The platform profile shapes every policy's output, so its bytes are part of every key.
+      outputOptions: profile ? `profile ${fileHash(profile.bytes)}` : '',
+      key: manifestKey(),
+    };
+    const unchanged = unchangedPolicies(out, files, context);
+    let validated = validateSources(files.filter(({ file }) => !unchanged.has(file)), profile, [...unchanged].map(([file, { manifest }]) => ({ file, facts: manifest.facts })));
+    if (validated.recheck.length > 0) {
+      // An unchanged policy shares a name or host with another: load it, so the finding has its place.
+      for (const file of validated.recheck) unchanged.delete(file);
+      validated = validateSources(files.filter(({ file }) => !unchanged.has(file)), profile, [...unchanged].map(([file, { manifest }]) => ({ file, facts: manifest.facts })));
+    }
+    const folders = assignFolders(validated.policies);
+    const replayed = [...unchanged].flatMap(([file, { manifest }]) => manifest.diagnostics.map((diagnostic) => ({ file, ...diagnostic })));
+    const result: RunResult = { diagnostics: sortDiagnostics([...validated.diagnostics, ...replayed, ...folders.diagnostics]), internalError: false, changes: [], written: false, blocked: [] };
+    if (hasErrors(result.diagnostics)) return result;
+    const skipped = new Set([...unchanged.values()].map(({ folder }) => folder));
     const planned = new Map(folders.assigned.map(({ entry, dir }) => [dir, entry]));
     const keys = [...new Set([...planned.keys(), ...policyFolders(out)])].sort();
     for (const folder of keys) {
+      if (skipped.has(folder)) continue;
       const entry = planned.get(folder);
       const existing = readFolder(out, folder);
-      const manifest = manifestOf(existing, folder);
+      const manifest = manifestOf(existing, folder, context.key);
       for (const path of [...existing.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) existing.delete(path);
-      const update = entry
-        ? updatePolicyFolder(folder, entry, existing, manifest, { sourceRoot, inScope, mode: options.mode, compiler, outputOptions }, result)
-        : updateOrphanFolder(folder, existing, manifest, inScope, result);
+      const ownDiagnostics = entry ? validated.diagnostics.filter((d) => d.file === entry.source.file).map(({ file: _, ...rest }) => rest) : [];
+      const update = entry ? updatePolicyFolder(folder, entry, ownDiagnostics, existing, manifest, context, result) : updateOrphanFolder(folder, existing, manifest, inScope, context.key, result);
       if (update && options.mode === 'write' && !result.internalError && result.blocked.length === 0 && !hasErrors(result.diagnostics)) {
         // Kept until the commit by path only: the content is on disk now, and holding it for
         // every folder would hold the whole planned output (1.4 GiB peak at 10,000 policies).
@@ -117,19 +133,49 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
   }
 }
 
+/**
+ * Policy files (by name as given) whose folder's sealed manifest records this very input and whose
+ * files are on disk as the manifest says: neither loaded nor built again. Only the manifests are
+ * read to find them; a candidate's folder is then read and hashed once.
+ */
+function unchangedPolicies(out: string, files: readonly PolicyFile[], context: FolderContext): Map<string, { folder: string; manifest: Manifest }> {
+  const unchanged = new Map<string, { folder: string; manifest: Manifest }>();
+  if (context.key === null) return unchanged;
+  const bySource = new Map<string, { folder: string; manifest: Manifest } | null>();
+  for (const folder of policyFolders(out)) {
+    const bytes = readManifestFile(out, folder);
+    const manifest = bytes === null ? null : parseManifest(folder, bytes, context.key);
+    if (!manifest?.sealed) continue;
+    // Two folders naming one source: neither is trusted to be the policy's output.
+    bySource.set(manifest.source, bySource.has(manifest.source) ? null : { folder, manifest });
+  }
+  for (const { file, bytes, link } of files) {
+    if (link) continue;
+    const source = headerSource(file, context.sourceRoot);
+    const found = bySource.get(source);
+    if (!found || found.manifest.input !== inputKey({ compiler: context.compiler, source, policySha256: fileHash(bytes), options: context.outputOptions })) continue;
+    const existing = readFolder(out, found.folder);
+    for (const path of [...existing.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) existing.delete(path);
+    if (asManifestSays(found.manifest, existing, context.inScope)) unchanged.set(file, found);
+  }
+  return unchanged;
+}
+
 interface FolderContext {
   sourceRoot: string;
   inScope: (source: string) => boolean;
   mode: 'write' | 'check';
-  /** `compilerFingerprint()`, in write mode. */
   compiler: string;
   /** What else the output depends on: the platform profile's hash. */
   outputOptions: string;
+  /** This machine's manifest key (`manifest-key.ts`); without it no manifest is trusted. */
+  key: Uint8Array | null;
 }
 
 function updatePolicyFolder(
   folder: string,
   entry: ValidPolicy,
+  diagnostics: Manifest['diagnostics'],
   existing: Map<string, ExistingFile>,
   manifest: Manifest | null,
   context: FolderContext,
@@ -137,8 +183,6 @@ function updatePolicyFolder(
 ): FolderUpdate | null {
   const source = headerSource(entry.source.file, context.sourceRoot);
   const input = inputKey({ compiler: context.compiler, source, policySha256: entry.source.sha256, options: context.outputOptions });
-  // `--check` never trusts the manifest: it is a local cache a pull request could edit.
-  if (context.mode === 'write' && manifest?.input === input && asManifestSays(manifest, existing, context.inScope)) return null;
 
   const built = buildPolicy(entry, folder, {
     sourceRoot: context.sourceRoot,
@@ -157,8 +201,8 @@ function updatePolicyFolder(
   result.changes.push(...changes);
   result.blocked.push(...changes.filter((change) => change.status === 'hand-written-in-the-way').map((change) => change.path));
   const files = new Map([...plannedFiles].map(([path, content]) => [path, fileHash(content)]));
-  const manifestText = renderManifest(folder, { input, source, files });
-  if (changes.length === 0 && manifest !== null && renderManifest(folder, manifest) === manifestText) return null;
+  const manifestText = renderManifest(folder, { input, source, facts: setFactsOf(entry.policy), diagnostics, files }, context.key);
+  if (changes.length === 0 && manifest !== null && renderManifest(folder, manifest, context.key) === manifestText) return null;
   const changed = new Set(changes.map((change) => change.path));
   return {
     folder,
@@ -169,12 +213,19 @@ function updatePolicyFolder(
 }
 
 /** A folder no policy of this run makes: modelgate's files from policies in scope are removed. */
-function updateOrphanFolder(folder: string, existing: Map<string, ExistingFile>, manifest: Manifest | null, inScope: (source: string) => boolean, result: RunResult): FolderUpdate | null {
+function updateOrphanFolder(
+  folder: string,
+  existing: Map<string, ExistingFile>,
+  manifest: Manifest | null,
+  inScope: (source: string) => boolean,
+  key: Uint8Array | null,
+  result: RunResult,
+): FolderUpdate | null {
   const changes = diffTree(new Map(), existing, inScope);
   result.changes.push(...changes);
   const manifestInScope = manifest !== null && inScope(manifest.source);
   if (changes.length === 0 && !manifestInScope) return null;
-  return { folder, write: new Map(), delete: changes.map((change) => change.path), manifest: manifestInScope ? null : manifest && renderManifest(folder, manifest) };
+  return { folder, write: new Map(), delete: changes.map((change) => change.path), manifest: manifestInScope ? null : manifest && renderManifest(folder, manifest, key) };
 }
 
 /**
@@ -194,7 +245,15 @@ function asManifestSays(manifest: Manifest, existing: ReadonlyMap<string, Existi
   return true;
 }
 
-function manifestOf(existing: ReadonlyMap<string, ExistingFile>, folder: string): Manifest | null {
+function manifestOf(existing: ReadonlyMap<string, ExistingFile>, folder: string, key: Uint8Array | null): Manifest | null {
   const file = existing.get(`${folder}/${MANIFEST_FILE}`);
-  return file ? parseManifest(folder, file.bytes.toString('utf8')) : null;
+  return file ? parseManifest(folder, file.bytes.toString('utf8'), key) : null;
+}
+
+function readManifestFile(out: string, folder: string): string | null {
+  try {
+    return readFileSync(join(out, folder, MANIFEST_FILE), 'utf8');
+  } catch {
+    return null;
+  }
 }

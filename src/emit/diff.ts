@@ -55,6 +55,6 @@ export function nextTree(
 ): Map<string, ExistingFile> {
   const next = new Map(existing);
   for (const change of changes) if (change.status === 'extra') next.delete(change.path);
-  for (const [path, content] of planned) next.set(path, { bytes: Buffer.from(content, 'utf8'), mode: 0o644 });
+  for (const [path, content] of planned) next.set(path, { bytes: Buffer.from(content, 'utf8') });
   return next;
 }

@@ -138,17 +138,19 @@ export function recoverInterruptedWrite(outDir: string): void {
 }
 
 function recoverUnder(outDir: string, prefix: string): void {
-  const names = readdirSync(join(outDir, prefix));
-  if (names.includes(JOURNAL_FILE)) {
+  let entries = readdirSync(join(outDir, prefix), { withFileTypes: true });
+  if (entries.some((entry) => entry.name === JOURNAL_FILE)) {
     const journal = JSON.parse(readFileSync(join(outDir, prefix, JOURNAL_FILE), 'utf8')) as Journal;
     applyJournal(outDir, prefix, journal);
     if (lstatOrNull(join(outDir, prefix)) === null) return;
+    entries = readdirSync(join(outDir, prefix), { withFileTypes: true });
   }
-  for (const name of readdirSync(join(outDir, prefix))) {
-    const relativePath = prefix === '' ? name : `${prefix}/${name}`;
-    const stat = lstatSync(join(outDir, relativePath));
-    if (stat.isDirectory()) recoverUnder(outDir, relativePath);
-    else if (stat.isFile() && name.endsWith(STAGED_SUFFIX)) unlinkSync(join(outDir, relativePath));
+  for (const entry of entries) {
+    const relativePath = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    // Types from the listing (d_type); lstat only where the file system does not give one.
+    const type = entry.isFile() || entry.isDirectory() || entry.isSymbolicLink() ? entry : lstatSync(join(outDir, relativePath));
+    if (type.isDirectory()) recoverUnder(outDir, relativePath);
+    else if (type.isFile() && entry.name.endsWith(STAGED_SUFFIX)) unlinkSync(join(outDir, relativePath));
   }
 }
 

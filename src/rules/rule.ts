@@ -37,4 +37,21 @@ export interface Rule {
   check?(ctx: PolicyContext): void;
   /** Across all policies of a run (uniqueness of names and hosts). */
   checkAll?(ctx: PolicySetContext): void;
+  /**
+   * For a `checkAll` rule: the key two policies may not share, from the facts a manifest carries.
+   * A run that skips an unchanged policy checks its key against the others' and loads it only
+   * when they collide, so the finding is reported at its place in the file.
+   */
+  setKey?(facts: SetFacts): string;
+}
+
+/** What the set-wide rules read of a policy (kept in each policy folder's manifest). */
+export interface SetFacts {
+  namespace: string;
+  name: string;
+  host: string;
+}
+
+export function setFactsOf(policy: ResolvedPolicy): SetFacts {
+  return { namespace: policy.namespace, name: policy.name, host: policy.traffic.host };
 }

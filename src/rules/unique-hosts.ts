@@ -4,7 +4,7 @@
  * compared as Istio reads them: a short host (no dot) means a service in the VirtualService's own
  * namespace, so `churn-scorer` in namespace `default` is `churn-scorer.default.svc.cluster.local`.
  */
-import type { Rule } from './rule.js';
+import type { Rule, SetFacts } from './rule.js';
 import { reportRepeats } from './repeats.js';
 
 /** Istio's default `--domain` (the Kubernetes cluster domain). */
@@ -21,12 +21,15 @@ export function istioHost(host: string, namespace: string): string {
   return `${host}.${namespace}.svc.${ISTIO_DOMAIN_SUFFIX}`;
 }
 
+const hostKey = ({ host, namespace }: SetFacts): string => istioHost(host, namespace);
+
 export const uniqueHosts: Rule = {
   id: 'unique-hosts',
   description: 'No two policies route the same traffic.host, as Istio resolves it.',
   severity: 'error',
+  setKey: hostKey,
   checkAll(ctx) {
-    reportRepeats(ctx, ({ policy }) => istioHost(policy.traffic.host, policy.namespace), ['spec', 'traffic', 'host'], (key, first) => ({
+    reportRepeats(ctx, hostKey, ['spec', 'traffic', 'host'], (key, first) => ({
       message: `host \`${key}\` is already routed by ${first}`,
       hint: 'each model needs its own host; two VirtualServices for one host conflict in Istio',
     }));

@@ -11,6 +11,7 @@ import { DEFAULT_PLATFORM, resolvePlatform, type Platform } from '../resolve/pla
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { resolvePolicy } from '../resolve/resolve.js';
 import { rules } from '../rules/index.js';
+import { setFactsOf, type SetFacts } from '../rules/rule.js';
 import { documentHeaderDiagnostics } from './document-header.js';
 import type { SchemaDocument } from './json-schema.js';
 import { profileSchemaDocument } from './profile-schema.js';
@@ -22,12 +23,18 @@ export interface ValidatedPolicy {
   policy: ResolvedPolicy;
 }
 
+/**
+ * `known`: policies of the same run that are not loaded (unchanged since a manifest recorded their
+ * set-wide facts). They take part in the set-wide rules by key only; any whose key another policy
+ * shares is returned in `recheck`, to be validated again with its file loaded.
+ */
 export function validateSources(
   files: ReadonlyArray<{ file: string; bytes: Uint8Array; link?: true }>,
   profile: ProfileSource | null = null,
-): { policies: ValidatedPolicy[]; diagnostics: Diagnostic[] } {
+  known: ReadonlyArray<{ file: string; facts: SetFacts }> = [],
+): { policies: ValidatedPolicy[]; diagnostics: Diagnostic[]; recheck: string[] } {
   const resolvedProfile = validateProfile(profile);
-  if (resolvedProfile.platform === null) return { policies: [], diagnostics: sortDiagnostics(resolvedProfile.diagnostics) };
+  if (resolvedProfile.platform === null) return { policies: [], diagnostics: sortDiagnostics(resolvedProfile.diagnostics), recheck: [] };
   const platform = resolvedProfile.platform;
   const diagnostics: Diagnostic[] = [];
   const shaped: ValidatedPolicy[] = [];
@@ -39,10 +46,27 @@ export function validateSources(
     const source = loadShaped(file, bytes, undefined, diagnostics);
     if (source) shaped.push({ source, policy: resolvePolicy(source.data, { file, sha256: source.sha256 }, platform) });
   }
+  const recheck = sharedKeys(shaped, known);
+  if (recheck.length > 0) return { policies: [], diagnostics: [], recheck };
   const ruleDiagnostics = runRules(rules, shaped);
   diagnostics.push(...ruleDiagnostics);
   const policies = shaped.filter(({ source }) => !hasErrors(ruleDiagnostics.filter((d) => d.file === source.file)));
-  return { policies, diagnostics: sortDiagnostics(diagnostics) };
+  return { policies, diagnostics: sortDiagnostics(diagnostics), recheck: [] };
+}
+
+/** The `known` files whose key under a set-wide rule another policy (loaded or known) has too. */
+function sharedKeys(shaped: readonly ValidatedPolicy[], known: ReadonlyArray<{ file: string; facts: SetFacts }>): string[] {
+  if (known.length === 0) return [];
+  const shared = new Set<string>();
+  for (const rule of rules) {
+    if (!rule.setKey) continue;
+    const count = new Map<string, number>();
+    const keyOf = rule.setKey.bind(rule);
+    const keys = [...shaped.map(({ policy }) => keyOf(setFactsOf(policy))), ...known.map(({ facts }) => keyOf(facts))];
+    for (const key of keys) count.set(key, (count.get(key) ?? 0) + 1);
+    known.forEach(({ file }, index) => (count.get(keys[shaped.length + index]!)! > 1 ? shared.add(file) : undefined));
+  }
+  return [...shared].sort();
 }
 
 /** The repository's platform, or null (with the reasons) when its profile is not valid. */

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCompile } from '../../src/compile/run.js';
-import { MANIFEST_FILE, fileHash, parseManifest } from '../../src/emit/manifest.js';
+import { MANIFEST_FILE, fileHash, parseManifest, renderManifest } from '../../src/emit/manifest.js';
+import { manifestKey } from '../../src/emit/manifest-key.js';
 import { readTree } from '../../src/emit/tree.js';
 import { OutputTreeError } from '../../src/emit/tree-error.js';
 import { seedRunningRollouts } from '../support/running-rollouts.js';
@@ -16,14 +17,19 @@ import { repoRoot } from '../support/tools.js';
 let root: string;
 let policies: string;
 let out: string;
+const cacheHome = process.env.XDG_CACHE_HOME;
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'modelgate-run-'));
+  // This machine's manifest key, made fresh for each test.
+  process.env.XDG_CACHE_HOME = join(root, 'cache');
   policies = join(root, 'policies');
   out = join(root, 'generated');
   cpSync(join(repoRoot, 'policies'), policies, { recursive: true });
   seedRunningRollouts(out);
 });
 afterEach(() => {
+  if (cacheHome === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = cacheHome;
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -180,5 +186,64 @@ describe('hand-written files and folders under generated/ (issue 17, item 7)', (
     const after = stats();
     for (const path of keep) expect(after.get(path), path).toBe(before.get(path));
     expect(statSync(join(folder, 'notes/mine.md')).nlink).toBe(2);
+  });
+});
+
+describe('an unchanged policy is taken from its sealed manifest, by compile and --check alike', () => {
+  const fraud = 'risk/fraud-detector';
+  const manifestPath = () => join(out, fraud, MANIFEST_FILE);
+  /** Rewrite the fraud-detector manifest through `edit` and seal it with `key`. */
+  function reseal(edit: (manifest: NonNullable<ReturnType<typeof parseManifest>>) => void, key = manifestKey()): void {
+    const manifest = parseManifest(fraud, readFileSync(manifestPath(), 'utf8'))!;
+    edit(manifest);
+    writeFileSync(manifestPath(), renderManifest(fraud, manifest, key));
+  }
+  const warnings = (result: Awaited<ReturnType<typeof write>>) => result.diagnostics.filter((d) => d.file.endsWith('fraud-detector.yaml')).map((d) => `${d.rule} ${d.line}:${d.column}`);
+
+  it('replays the warnings the manifest recorded instead of loading the policy', async () => {
+    const first = await write();
+    expect(warnings(first).length).toBeGreaterThan(0);
+    expect(warnings(await write())).toEqual(warnings(first));
+    expect(warnings(await check())).toEqual(warnings(first));
+    // The manifest, not the policy, is what an unchanged run reads: a sealed edit of its findings shows.
+    reseal((manifest) => manifest.diagnostics.splice(0, Infinity, { line: 7, column: 3, severity: 'warning', rule: 'from-the-manifest', message: 'recorded' }));
+    expect(warnings(await write())).toEqual(['from-the-manifest 7:3']);
+    expect(warnings(await check())).toEqual(['from-the-manifest 7:3']);
+  });
+
+  it('never trusts a manifest without this machine\'s seal: a forged one hides no stale output from --check or compile', async () => {
+    await write();
+    const rollout = join(out, fraud, 'rollout/rollout.yaml');
+    const old = readFileSync(rollout);
+    bumpReplicas('fraud-detector.yaml');
+    await write();
+    // The forgery: the old Rollout back on disk, and the manifest of the new policy claiming it.
+    writeFileSync(rollout, old);
+    const forge = (key: Uint8Array | null) => reseal((manifest) => manifest.files.set(`${fraud}/rollout/rollout.yaml`, fileHash(old)), key);
+    const stale = [{ path: `${fraud}/rollout/rollout.yaml`, status: 'outdated' }];
+    forge(null);
+    expect((await check()).changes).toEqual(stale);
+    forge(new Uint8Array(32).fill(7));
+    expect((await check()).changes).toEqual(stale);
+    expect((await write()).changes).toEqual(stale);
+    // With this machine's key the same forgery would pass: the seal is what stops it.
+    writeFileSync(rollout, old);
+    forge(manifestKey());
+    expect((await check()).changes).toEqual([]);
+  });
+
+  it('a new policy sharing an unchanged policy\'s host is caught, at the later file\'s line', async () => {
+    await write();
+    // Sorts after fraud-detector.yaml, so the new file is the one reported; and one sorting
+    // before it, so the unchanged file is, at its own line.
+    const text = readFileSync(join(policies, 'fraud-detector.yaml'), 'utf8').replace(/name: fraud-detector\n/, 'name: fraud-twin\n');
+    writeFileSync(join(policies, 'zz-twin.yaml'), text);
+    const later = await check();
+    expect(later.diagnostics.filter((d) => d.rule === 'unique-hosts').map((d) => `${d.file.slice(policies.length + 1)}:${d.line}`)).toEqual(['zz-twin.yaml:33']);
+    rmSync(join(policies, 'zz-twin.yaml'));
+    writeFileSync(join(policies, 'aa-twin.yaml'), text);
+    const earlier = await write();
+    expect(earlier.written).toBe(false);
+    expect(earlier.diagnostics.filter((d) => d.rule === 'unique-hosts').map((d) => `${d.file.slice(policies.length + 1)}:${d.line}`)).toEqual(['fraud-detector.yaml:33']);
   });
 });
