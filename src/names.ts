@@ -89,6 +89,15 @@ export function analysisTemplateName(policy: ResolvedPolicy): string {
   return `${policy.name}-gates`;
 }
 
+/**
+ * The AnalysisTemplate metric judging a gate limit while the candidate only answers mirrored
+ * requests (src/analysis/analysis-metrics.ts); gate names may not end with this suffix.
+ */
+export const SHADOW_METRIC_SUFFIX = '-shadow';
+export function shadowMetricName(limitId: string): string {
+  return `${limitId}${SHADOW_METRIC_SUFFIX}`;
+}
+
 /** Arguments the Rollout passes to the AnalysisTemplate: which versions to compare. */
 export function analysisArgs(policy: ResolvedPolicy): Array<{ name: string; value: string }> {
   return [

@@ -59,8 +59,19 @@ export function canarySteps(policy: ResolvedPolicy): CanaryStep[] {
   return steps;
 }
 
+/**
+ * The step the background analysis starts at (the Rollout's `analysis.startingStep`): the mirror
+ * step when there is a shadow phase, so the gates judge the mirrored requests and a failure aborts
+ * before any user is served (src/analysis/analysis-metrics.ts); otherwise the first step that
+ * sends users' requests to the candidate.
+ */
+export function analysisStartingStep(steps: readonly CanaryStep[]): number {
+  const mirror = steps.findIndex((step) => 'setMirrorRoute' in step);
+  return mirror === -1 ? firstUserTrafficStep(steps) : mirror;
+}
+
 /** Index of the first step that sends users' requests (not mirrors) to the candidate. */
-export function firstUserTrafficStep(steps: readonly CanaryStep[]): number {
+function firstUserTrafficStep(steps: readonly CanaryStep[]): number {
   const index = steps.findIndex((step) => 'setWeight' in step || 'setHeaderRoute' in step);
   return index === -1 ? 0 : index;
 }

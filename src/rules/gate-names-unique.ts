@@ -1,7 +1,9 @@
 /**
  * Gate names become metric, alert and analysis names; two gates with one name (often two
- * unnamed gates of the same metric) would overwrite each other's rules.
+ * unnamed gates of the same metric) would overwrite each other's rules. So would a gate named
+ * like another gate's derived analysis metric (`<gate>-max`, `<limit>-shadow`).
  */
+import { analysisMetrics } from '../analysis/analysis-metrics.js';
 import type { Rule } from './rule.js';
 
 export const gateNamesUnique: Rule = {
@@ -24,5 +26,19 @@ export const gateNamesUnique: Rule = {
         hint: 'give the gate its own `name:`',
       });
     });
+    if (firstIndex.size < policy.gates.checks.length) return;
+    const metricOwner = new Map<string, number>();
+    for (const metric of analysisMetrics(policy)) {
+      const index = policy.gates.checks.indexOf(metric.limit.gate);
+      const owner = metricOwner.get(metric.name);
+      if (owner === undefined) metricOwner.set(metric.name, index);
+      if (owner === undefined || owner === index) continue;
+      const [later, earlier] = owner > index ? [owner, index] : [index, owner];
+      report({
+        path: ['spec', 'gates', 'checks', later, ...(raw[later]?.name !== undefined ? ['name'] : [])],
+        message: `gate \`${policy.gates.checks[later]!.name}\` and check ${earlier + 1} both produce the analysis metric \`${metric.name}\``,
+        hint: 'give the gate a name that does not end in `-max` or `-shadow`',
+      });
+    }
   },
 };

@@ -6,6 +6,11 @@ import type { Ending, Simulation } from './simulate.js';
 
 export function formatSimulation(simulation: Simulation): string {
   const lines = [`${simulation.policy}: ${ending(simulation.ending)}`, '', 'steps:'];
+  const shadow = simulation.shadow;
+  if (shadow) {
+    const served = shadow.outcome === 'advanced' ? '' : ', before any user was served';
+    lines.push(`  shadow, ${shadow.mirrorPercent}% mirrored (minute ${shadow.startMinute}–${shadow.endMinute}): ${shadow.outcome}${served}`);
+  }
   for (const step of simulation.steps) {
     const until = step.endMinute === null ? '' : `–${step.endMinute}`;
     lines.push(`  step ${step.stepIndex + 1} at ${step.weightPercent}% (minute ${step.startMinute}${until}): ${step.outcome}`);

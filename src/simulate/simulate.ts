@@ -1,9 +1,10 @@
 /**
  * Replay a scenario through a policy's rollout, minute by minute, with the semantics of what
  * modelgate compiles:
- * - Analysis (src/targets/argo-analysis.ts): starts with the first canary step; each gate limit
- *   is first measured one interval into the step its schedule starts at (src/analysis/gate-schedule.ts),
- *   then every `interval`, over the last one. A measurement fails when any value exceeds the
+ * - Analysis (src/targets/argo-analysis.ts, src/analysis/analysis-metrics.ts): starts at the
+ *   mirror step when there is a shadow phase, else with the first canary step; each metric is
+ *   first measured after its initial delay, then every `interval` (up to its `count`, for the
+ *   shadow metrics), over the last one. A measurement fails when any value exceeds the
  *   threshold, succeeds when there are values and none does, and is inconclusive when the guard
  *   left none. Counters are totals over the run (`metricEnding` below): more than `failureLimit`
  *   failures abort the rollout (the canary weight drops to 0); more than the metric's
@@ -15,7 +16,7 @@
  *   silent-canary alert stays quiet once the rollout is aborted (Argo's `rollout_info` phase).
  */
 import { ALERT_CANARY_SILENT, alertName } from '../names.js';
-import { gateSchedule, inconclusiveLimit } from '../analysis/gate-schedule.js';
+import { analysisMetrics } from '../analysis/analysis-metrics.js';
 import { gateLimits, type GateLimit } from '../gates/queries.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { measure, type Window } from './measure.js';
@@ -39,6 +40,15 @@ export interface StepOutcome {
   outcome: 'advanced' | 'aborted' | 'held-inconclusive' | 'held-manual' | 'completed' | 'unfinished';
 }
 
+/** The shadow phase, when the policy has one and the rollout reached it. */
+export interface ShadowOutcome {
+  mirrorPercent: number;
+  startMinute: number;
+  endMinute: number;
+  /** `advanced`: the mirror was removed and the canary steps began. */
+  outcome: 'advanced' | 'aborted' | 'held-inconclusive' | 'unfinished';
+}
+
 export type Ending =
   | { kind: 'completed'; minute: number }
   | { kind: 'aborted'; minute: number; limit: string; failures: number }
@@ -56,6 +66,7 @@ export interface AlertFiring {
 export interface Simulation {
   policy: string;
   ending: Ending;
+  shadow: ShadowOutcome | null;
   steps: StepOutcome[];
   measurements: Measurement[];
   alerts: AlertFiring[];
@@ -68,14 +79,16 @@ export interface Simulation {
 export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation {
   if (policy.versions.candidate === null) throw new Error(`policy ${policy.name} has no candidate, so there is no rollout to simulate`);
   const phases = timeline(policy);
-  const limits = gateLimits(policy);
   const interval = minutes(policy.gates.intervalSeconds);
-  const analysisStart = phases.find((p) => p.kind === 'step')!.startMinute;
-  const metrics = limits.map((limit) => ({
-    limit,
-    // The metric's initialDelay (argo-analysis.ts): one interval into the step it starts at.
-    firstMinute: analysisStart + minutes(gateSchedule(policy, limit.gate)?.offsetSeconds ?? 0) + interval,
-    inconclusiveLimit: inconclusiveLimit(policy, limit.gate),
+  // The background run starts at the mirror step when there is one (routing/steps.ts analysisStartingStep).
+  const analysisStart = phases.find((p) => p.kind === 'shadow' || p.kind === 'step')!.startMinute;
+  const metrics: MetricCounters[] = analysisMetrics(policy).map((planned) => ({
+    name: planned.name,
+    limit: planned.limit,
+    firstMinute: analysisStart + minutes(planned.initialDelaySeconds),
+    count: planned.count,
+    inconclusiveLimit: planned.inconclusiveLimit,
+    measured: 0,
     failed: 0,
     inconclusive: 0,
   }));
@@ -96,10 +109,13 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
     if (ending === null) {
       for (const metric of metrics) {
         if (t < metric.firstMinute || (t - metric.firstMinute) % interval !== 0) continue;
+        // A metric that reached its `count` is Successful and measures no more (analysis-metrics.ts).
+        if (metric.count !== null && metric.measured >= metric.count) continue;
+        metric.measured++;
         const { limit } = metric;
         const values = measure(limit, windowAt(t, limit.gate.segment !== null && limit.gate.segment === scenario.segments?.label), scenario.latencyBucketsMs);
         const verdict = [...values.values()].some((v) => v > limit.threshold) ? 'failed' : values.size > 0 ? 'successful' : 'inconclusive';
-        measurements.push({ minute: t, limit: limit.id, verdict, values: Object.fromEntries([...values].map(([k, v]) => [k ?? '', v])) });
+        measurements.push({ minute: t, limit: metric.name, verdict, values: Object.fromEntries([...values].map(([k, v]) => [k ?? '', v])) });
         if (verdict === 'failed') metric.failed++;
         if (verdict === 'inconclusive') metric.inconclusive++;
         ending = worse(ending, metricEnding(metric, policy.gates.failureLimit, t));
@@ -121,6 +137,7 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
   return {
     policy: policy.name,
     ending,
+    shadow: shadowOutcome(phases, ending),
     steps: stepOutcomes(phases, ending),
     measurements,
     alerts: alerts.firings,
@@ -130,8 +147,13 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
 }
 
 interface MetricCounters {
+  /** The AnalysisTemplate metric's name: the limit id, or `<limit>-shadow` during the shadow phase. */
+  name: string;
   limit: GateLimit;
+  firstMinute: number;
+  count: number | null;
   inconclusiveLimit: number;
+  measured: number;
   /** Totals over the run, as Argo keeps them (MetricResult.Failed, .Inconclusive), not consecutive. */
   failed: number;
   inconclusive: number;
@@ -146,8 +168,8 @@ interface MetricCounters {
  * (rollout/analysis.go `reconcileBackgroundAnalysisRun`).
  */
 function metricEnding(metric: MetricCounters, failureLimit: number, minute: number): Ending | null {
-  if (metric.inconclusive > metric.inconclusiveLimit) return { kind: 'held-inconclusive', minute, limit: metric.limit.id, inconclusive: metric.inconclusive };
-  if (metric.failed > failureLimit) return { kind: 'aborted', minute, limit: metric.limit.id, failures: metric.failed };
+  if (metric.inconclusive > metric.inconclusiveLimit) return { kind: 'held-inconclusive', minute, limit: metric.name, inconclusive: metric.inconclusive };
+  if (metric.failed > failureLimit) return { kind: 'aborted', minute, limit: metric.name, failures: metric.failed };
   return null;
 }
 
@@ -155,6 +177,14 @@ function metricEnding(metric: MetricCounters, failureLimit: number, minute: numb
 function worse(current: Ending | null, next: Ending | null): Ending | null {
   if (current === null) return next;
   return next?.kind === 'aborted' && current.kind !== 'aborted' ? next : current;
+}
+
+function shadowOutcome(phases: Phase[], ending: Ending): ShadowOutcome | null {
+  const phase = phases.find((p) => p.kind === 'shadow');
+  if (!phase || phase.startMinute > ending.minute) return null;
+  const base = { mirrorPercent: phase.mirrorPercent, startMinute: phase.startMinute, endMinute: phase.endMinute! };
+  if (ending.minute >= phase.endMinute! || ending.kind === 'completed' || ending.kind === 'held-manual') return { ...base, outcome: 'advanced' };
+  return { ...base, outcome: ending.kind };
 }
 
 function stepOutcomes(phases: Phase[], ending: Ending): StepOutcome[] {

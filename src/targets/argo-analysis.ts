@@ -5,8 +5,8 @@
  */
 import { analysisArgs, analysisTemplateName, LABEL_MANAGED_BY, MANAGED_BY } from '../names.js';
 import { formatNumber, serialize } from '../gates/promql.js';
-import { gateLimits, type GateLimit, type VersionPair } from '../gates/queries.js';
-import { gateSchedule, inconclusiveLimit } from '../analysis/gate-schedule.js';
+import type { VersionPair } from '../gates/queries.js';
+import { analysisMetrics, type AnalysisMetric } from '../analysis/analysis-metrics.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 import type { Target } from './target.js';
@@ -35,7 +35,7 @@ export function analysisTemplate(policy: ResolvedPolicy): object {
     metadata: { name: analysisTemplateName(policy), namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
     spec: {
       args: analysisArgs(policy).map((arg) => ({ name: arg.name })),
-      metrics: gateLimits(policy).map((limit) => metric(policy, limit)),
+      metrics: analysisMetrics(policy).map((planned) => metric(policy, planned)),
       // `rollback.automatic: false`: every gate is still measured and shown, but a failure no
       // longer aborts the rollout; the alerts tell a person to decide.
       ...(policy.rollback.automatic ? {} : { dryRun: [{ metricName: '.*' }] }),
@@ -46,25 +46,22 @@ export function analysisTemplate(policy: ResolvedPolicy): object {
 /**
  * `result` is the query's vector as an array, one value per segment value. No value (too little
  * traffic for the guard) matches neither condition, which Argo records as Inconclusive; so does a
- * NaN, since every comparison with NaN is false. `count` is left unset: the analysis runs in the
- * background for the whole rollout and ends with it, whatever the number of steps.
+ * NaN, since every comparison with NaN is false. A canary metric leaves `count` unset: it runs in
+ * the background for the whole rollout and ends with it, whatever the number of steps. When each
+ * metric starts and stops: src/analysis/analysis-metrics.ts.
  */
-function metric(policy: ResolvedPolicy, limit: GateLimit): object {
+function metric(policy: ResolvedPolicy, planned: AnalysisMetric): object {
+  const { limit } = planned;
   const threshold = formatNumber(limit.threshold);
-  // The analysis starts with the first canary step. A gate whose smallest sample cannot reach its
-  // guard there waits for the step that can (gate-schedule.ts); without a delay its first window
-  // would also end as the step begins, before the candidate served anyone. Either way the
-  // measurement would be inconclusive, spending the allowance for nothing. With no such step
-  // `schedule-power` rejects the policy, so the offset-0 fallback is never shipped.
-  const offsetSeconds = gateSchedule(policy, limit.gate)?.offsetSeconds ?? 0;
   return {
-    name: limit.id,
-    initialDelay: formatDuration(offsetSeconds + policy.gates.intervalSeconds),
+    name: planned.name,
+    initialDelay: formatDuration(planned.initialDelaySeconds),
     interval: formatDuration(policy.gates.intervalSeconds),
+    ...(planned.count !== null ? { count: planned.count } : {}),
     failureLimit: policy.gates.failureLimit,
     // Past this many windows with too little traffic the rollout pauses for a person instead of
     // advancing on measurements it never got.
-    inconclusiveLimit: inconclusiveLimit(policy, limit.gate),
+    inconclusiveLimit: planned.inconclusiveLimit,
     successCondition: `len(result) > 0 && all(result, {# <= ${threshold}})`,
     failureCondition: `any(result, {# > ${threshold}})`,
     provider: { prometheus: { address: policy.platform.prometheus.url, query: serialize(limit.measurement(argoVersions(policy))) } },

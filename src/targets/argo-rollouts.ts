@@ -22,7 +22,7 @@ import {
 } from '../names.js';
 import { ANNOTATION_HISTOGRAM_BUCKETS, histogramBucketsAnnotation, latencyBucketsMs } from '../gates/latency-buckets.js';
 import type { ResolvedPolicy, VersionInfo } from '../resolve/policy.js';
-import { canarySteps, firstUserTrafficStep, managedRoutes } from '../routing/steps.js';
+import { analysisStartingStep, canarySteps, managedRoutes } from '../routing/steps.js';
 import { readinessProbe, warmupNote } from '../routing/warmup.js';
 import type { Target } from './target.js';
 import { templateConfigFile, templateConfigMap } from './tfserving-template-config.js';
@@ -79,7 +79,7 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
                 analysis: {
                   templates: [{ templateName: analysisTemplateName(policy) }],
                   args: analysisArgs(policy),
-                  startingStep: firstUserTrafficStep(steps),
+                  startingStep: analysisStartingStep(steps),
                 },
               }
             : {}),

@@ -33,4 +33,14 @@ describe('gate-names-unique', () => {
 `),
     );
   });
+
+  it('reports a gate named like another gate\'s shadow metric', () => {
+    const policy = minimalPolicy(`  shadow: { mirror: 100%, duration: 30m }
+  gates:
+    checks:
+      - { metric: errorRate, maxIncrease: 0.5pp }
+      - { metric: errorRate, name: error-rate-shadow, max: 2% }
+`);
+    expectDiagnostics(policy, [{ rule: 'gate-names-unique', line: 18, column: 30, message: 'both produce the analysis metric `error-rate-shadow`' }]);
+  });
 });

@@ -19,6 +19,14 @@ describe('modelgate simulate', () => {
     expect(output()).toContain('step 2 at 5% (minute 92–122): aborted');
   });
 
+  it('shows a drift caught in the shadow: aborted during the mirror phase, before any user was served', async () => {
+    const output = capture();
+    expect(await run(['policies/fraud-detector.yaml', '--metrics', 'policies/scenarios/fraud-detector/drift-on-one-segment.json'])).toBe(1);
+    expect(output()).toContain('fraud-detector: aborted at minute 12 by gate score-drift-shadow (2 failed measurements)');
+    expect(output()).toContain('shadow, 100% mirrored (minute 2–62): aborted, before any user was served');
+    expect(output()).not.toContain('step 1 at 1%');
+  });
+
   it('says "paused, waiting for a human" where Argo would pause on inconclusive measurements, and exits 1', async () => {
     const output = capture();
     const code = await run(['policies/fraud-detector.yaml', '--metrics', 'policies/scenarios/fraud-detector/traffic-drop.json']);

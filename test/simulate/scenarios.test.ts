@@ -34,13 +34,32 @@ describe('shipped scenarios', () => {
     expect(result.alerts).toEqual([{ alert: 'ModelGateLatencyP99', segment: null, firstFiringMinute: 98 }]);
   });
 
-  it('fraud-detector, drift on one segment: the unsegmented drift gate catches it in its first window', () => {
+  it('fraud-detector, drift on one segment: the shadow analysis aborts at minute 12, before any user is served', () => {
     const result = run('fraud-detector', 'drift-on-one-segment.json');
-    // Analysis starts with the 1% step at 62; after its one-interval initial delay it measures at 67 and 72.
-    expect(result.ending).toMatchObject({ kind: 'aborted', minute: 72, limit: 'score-drift' });
-    const first = result.measurements.find((m) => m.limit === 'score-drift')!;
-    expect(first.minute).toBe(67);
-    expect(first.values['']!).toBeGreaterThan(0.05);
+    // The background run starts at the mirror step (minute 2, after the warm-up); the shadow
+    // metric measures one interval in, at 7, and again at 12: failureLimit 1 is exceeded there.
+    expect(result.ending).toEqual({ kind: 'aborted', minute: 12, limit: 'score-drift-shadow', failures: 2 });
+    const drift = result.measurements.filter((m) => m.limit === 'score-drift-shadow');
+    expect(drift.map((m) => [m.minute, m.verdict])).toEqual([[7, 'failed'], [12, 'failed']]);
+    expect(drift[0]!.values['']!).toBeGreaterThan(0.05);
+    // No canary step started: the candidate answered only mirrored requests, then nothing.
+    expect(result.steps).toEqual([]);
+    expect(result.shadow).toEqual({ mirrorPercent: 100, startMinute: 2, endMinute: 62, outcome: 'aborted' });
+    const canaryMinutes = result.trace.map((minute) => minute.filter((cell) => cell.role === 'candidate').reduce((n, cell) => n + cell.counts.requests, 0));
+    expect(canaryMinutes.slice(12).every((requests) => requests === 0)).toBe(true);
+  });
+
+  it('fraud-detector, healthy: every shadow metric measures 11 times during the hour and succeeds, then the canary metrics take over', () => {
+    const result = run('fraud-detector', 'healthy.json');
+    const shadow = result.measurements.filter((m) => m.limit.endsWith('-shadow'));
+    expect(new Set(shadow.map((m) => m.limit))).toEqual(new Set(['latency-p99-shadow', 'error-rate-shadow', 'score-drift-shadow', 'segment-error-rate-shadow']));
+    for (const name of new Set(shadow.map((m) => m.limit))) {
+      const own = shadow.filter((m) => m.limit === name);
+      // Mirror from 2 to 62: windows end at 7 … 57, the last strictly before the mirror is removed.
+      expect(own.map((m) => m.minute)).toEqual([7, 12, 17, 22, 27, 32, 37, 42, 47, 52, 57]);
+      expect(own.every((m) => m.verdict === 'successful')).toBe(true);
+    }
+    expect(Math.min(...result.measurements.filter((m) => !m.limit.endsWith('-shadow')).map((m) => m.minute))).toBeGreaterThan(62);
   });
 
   it('fraud-detector, traffic drop: windows below the guard are inconclusive, never passed, and Argo pauses once their total exceeds inconclusiveLimit', () => {

@@ -19,8 +19,10 @@ describe('AnalysisTemplate', () => {
     expect(template.spec.args.map((a) => a.name)).toEqual(analysisArgs(fraud).map((a) => a.name));
   });
 
-  it('has one metric per gate limit, each reading the versions from the args', () => {
-    expect(template.spec.metrics.map((m) => m.name)).toEqual(['latency-p99', 'error-rate', 'score-drift', 'segment-error-rate']);
+  it('has one metric per gate limit, and one more per limit judged in the shadow, each reading the versions from the args', () => {
+    expect(template.spec.metrics.map((m) => m.name)).toEqual([
+      'latency-p99-shadow', 'latency-p99', 'error-rate-shadow', 'error-rate', 'score-drift-shadow', 'score-drift', 'segment-error-rate-shadow', 'segment-error-rate',
+    ]);
     for (const metric of template.spec.metrics) {
       expect(metric.provider.prometheus.query).toContain('{{args.canary-version}}');
       expect(metric.provider.prometheus.query).toContain('{{args.stable-version}}');
@@ -60,8 +62,26 @@ describe('AnalysisTemplate', () => {
     expect(byName['error-rate']).toMatchObject({ initialDelay: '35m', inconclusiveLimit: 3, failureLimit: 1 });
     // From 25% the shortest hold is 1h: twelve 5m windows, half of them tolerated blind.
     expect(byName['region-errors']).toMatchObject({ initialDelay: '1h5m', inconclusiveLimit: 6 });
-    const fraudMetrics = (template as unknown as { spec: { metrics: Array<{ initialDelay: string; inconclusiveLimit: number }> } }).spec.metrics;
-    expect(fraudMetrics.map((m) => [m.initialDelay, m.inconclusiveLimit])).toEqual(Array(4).fill(['5m', 3]));
+    // fraud-detector's run starts at the mirror step: canary metrics wait out the hour of shadow.
+    const fraudMetrics = (template as unknown as { spec: { metrics: Array<{ name: string; initialDelay: string; inconclusiveLimit: number; count?: number }> } }).spec.metrics;
+    const canary = fraudMetrics.filter((m) => !m.name.endsWith('-shadow'));
+    expect(canary.map((m) => [m.initialDelay, m.inconclusiveLimit, m.count])).toEqual(Array(4).fill(['1h5m', 3, undefined]));
+  });
+
+  it('judges the shadow in whole windows that end before the mirror is removed: eleven 5m windows of the hour, five of them tolerated blind', () => {
+    const fraudMetrics = (template as unknown as { spec: { metrics: Array<{ name: string; initialDelay: string; inconclusiveLimit: number; count?: number }> } }).spec.metrics;
+    const shadow = fraudMetrics.filter((m) => m.name.endsWith('-shadow'));
+    expect(shadow.map((m) => [m.initialDelay, m.count, m.inconclusiveLimit])).toEqual(Array(4).fill(['5m', 11, 5]));
+  });
+
+  it('gives no shadow metric to a gate whose guard the mirrored windows cannot fill', () => {
+    const policy = { ...fraud, shadow: { mirrorPercent: 0.1, durationSeconds: 3600 } };
+    // 0.1% of 1,200 rps is 360 requests per 5m window, below the guards sized for the 1% step.
+    const tooFew = gateLimits(policy).filter((limit) => 1200 * 0.001 * 300 * (limit.gate.segment ? 0.15 : 1) < limit.gate.minRequests).map((limit) => `${limit.id}-shadow`);
+    expect(tooFew.length).toBeGreaterThan(0);
+    const names = (analysisTemplate(policy) as Template).spec.metrics.map((m) => m.name);
+    for (const name of tooFew) expect(names).not.toContain(name);
+    expect(names.filter((name) => name.endsWith('-shadow')).length).toBe(gateLimits(policy).length - tooFew.length);
   });
 
   it('takes inconclusiveLimit from the policy when it sets one', () => {

@@ -94,12 +94,13 @@ describe('argo-rollouts target: strategy', () => {
     expect(canary.trafficRouting).not.toHaveProperty('managedRoutes');
   });
 
-  it.each(withCandidate)('%s: analysis uses the gates template and starts with the first user traffic', (_name, policy) => {
+  it.each(withCandidate)('%s: analysis uses the gates template and starts at the mirror step, or else with the first user traffic', (_name, policy) => {
     const { analysis, steps } = rolloutOf(policy).spec.strategy.canary;
     expect(analysis.templates).toEqual([{ templateName: analysisTemplateName(policy) }]);
     expect(analysis.args).toEqual(analysisArgs(policy));
     const first = steps[analysis.startingStep];
-    expect('setWeight' in first || 'setHeaderRoute' in first).toBe(true);
+    if (policy.shadow) expect(first.setMirrorRoute.match).toBeDefined();
+    else expect('setWeight' in first || 'setHeaderRoute' in first).toBe(true);
     expect(steps.slice(0, analysis.startingStep).some((step: Json) => 'setWeight' in step || 'setHeaderRoute' in step)).toBe(false);
   });
 
