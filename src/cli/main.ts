@@ -19,6 +19,7 @@ const commands: Record<string, Command> = {
   abort: { summary: 'edit a policy to remove its candidate; stable keeps serving', load: () => import('./abort.js') },
   pause: { summary: '(not a policy edit) how to hold a running release, and why', load: () => import('./pause.js') },
   simulate: { summary: 'replay a metrics scenario through a policy\'s rollout and gates', load: () => import('./simulate.js') },
+  status: { summary: 'measure a policy\'s gates now with a live Prometheus: values, samples, verdicts', load: () => import('./status.js') },
 };
 
 function usage(): string {

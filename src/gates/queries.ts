@@ -148,9 +148,7 @@ function halfTerm(p: Expr, pc: Expr, ps: Expr): Expr {
 
 /** Keep the measurement only where the compared versions served enough requests (per segment). */
 function guarded(policy: ResolvedPolicy, gate: Gate, versions: VersionPair, relative: boolean, measurement: Expr): Expr {
-  const [series, label] =
-    gate.metric === 'drift' ? [driftSeries(policy, gate, 'count'), gate.versionLabel] : [requestsSeries(policy, gate.segment), ISTIO_VERSION_LABEL];
-  const enough = (version: string): Expr => bin('>=', pick(series, label, version, segments(gate)), num(gate.minRequests));
+  const enough = (version: string): Expr => bin('>=', guardSamples(policy, gate, version), num(gate.minRequests));
   const withCanary = bin('and', measurement, enough(versions.canary));
   return relative ? bin('and', withCanary, enough(versions.stable)) : withCanary;
 }
@@ -162,4 +160,29 @@ function pick(series: string, versionLabel: string, version: string, by: string[
 
 function segments(gate: Gate): string[] {
   return gate.segment ? [gate.segment] : [];
+}
+
+/**
+ * What a gate's guard counts for one version over the last interval, per segment value: requests,
+ * or score observations for drift. `status` prints it beside the guard.
+ */
+export function guardSamples(policy: ResolvedPolicy, gate: Gate, version: string): Expr {
+  return gate.metric === 'drift'
+    ? pick(driftSeries(policy, gate, 'count'), gate.versionLabel, version, segments(gate))
+    : pick(requestsSeries(policy, gate.segment), ISTIO_VERSION_LABEL, version, segments(gate));
+}
+
+/**
+ * One version's own level of what a limit compares, per segment value, in the limit's terms:
+ * P-latency in ms, error rate in %. Drift compares two distributions and has no level of its own.
+ */
+export function versionLevel(policy: ResolvedPolicy, gate: Gate, version: string): Expr | null {
+  switch (gate.metric) {
+    case 'latency':
+      return pick(latencySeries(policy, gate), ISTIO_VERSION_LABEL, version, segments(gate));
+    case 'errorRate':
+      return bin('*', pick(errorRatioSeries(policy, gate.segment), ISTIO_VERSION_LABEL, version, segments(gate)), num(100));
+    case 'drift':
+      return null;
+  }
 }

@@ -5,7 +5,7 @@
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
 import { rolloutAborted } from '../../src/gates/argo-rollouts-metrics.js';
 import { istioSeriesLabels } from '../support/istio-series.js';
-import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
+import { eq, selector, serialize, type Matcher, type Selector } from '../../src/gates/promql.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
 import type { Scenario } from '../../src/simulate/scenario.js';
@@ -36,12 +36,17 @@ export function promtoolTestFile(policy: ResolvedPolicy, scenario: Scenario, sim
   };
 }
 
-function inputSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Simulation): Array<{ series: string; values: string }> {
-  const cumulative = new Map<string, number[]>();
-  const add = (series: string, minute: number, increment: number): void => {
-    const values = cumulative.get(series) ?? [0];
-    values[minute + 1] = values[minute]! + increment;
-    cumulative.set(series, values);
+/**
+ * The counters the simulated versions served: for each series, its value at minute 0, 1, …
+ * (one more value than the trace has minutes, starting at 0).
+ */
+export function counterSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Simulation): Array<{ series: Selector; values: number[] }> {
+  const cumulative = new Map<string, { series: Selector; values: number[] }>();
+  const add = (series: Selector, minute: number, increment: number): void => {
+    const key = serialize(series);
+    const entry = cumulative.get(key) ?? { series, values: [0] };
+    entry.values[minute + 1] = entry.values[minute]! + increment;
+    cumulative.set(key, entry);
   };
   simulation.trace.forEach((cells, minute) => {
     for (const cell of cells) {
@@ -50,7 +55,11 @@ function inputSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Sim
       for (const [series, increment] of seriesOf(policy, scenario, version, segment, cell.counts)) add(series, minute, increment);
     }
   });
-  const series = [...cumulative].map(([series, values]) => ({ series, values: values.join(' ') }));
+  return [...cumulative.values()];
+}
+
+function inputSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Simulation): Array<{ series: string; values: string }> {
+  const series = counterSeries(policy, scenario, simulation).map((entry) => ({ series: serialize(entry.series), values: entry.values.join(' ') }));
   // Argo's controller exports rollout_info{phase="Abort"} from the abort on.
   const ending = simulation.ending;
   if (ending.kind === 'aborted') {
@@ -60,18 +69,18 @@ function inputSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Sim
   return series;
 }
 
-function seriesOf(policy: ResolvedPolicy, scenario: Scenario, version: string, segment: Matcher[], counts: Counts): Array<[string, number]> {
+function seriesOf(policy: ResolvedPolicy, scenario: Scenario, version: string, segment: Matcher[], counts: Counts): Array<[Selector, number]> {
   const istio = [...istioSeriesLabels(policy, version), eq(ISTIO_VERSION_LABEL, version), ...segment];
-  const name = (metric: string, extra: Matcher[]): string => serialize(selector(metric, [...istio, ...extra]));
-  const out: Array<[string, number]> = [
+  const name = (metric: string, extra: Matcher[]): Selector => selector(metric, [...istio, ...extra]);
+  const out: Array<[Selector, number]> = [
     [name(ISTIO_REQUESTS, [eq('response_code', '200')]), counts.requests - counts.errors],
     [name(ISTIO_REQUESTS, [eq('response_code', '503')]), counts.errors],
   ];
-  out.push(...buckets(scenario.latencyBucketsMs, counts.latency).map(([le, n]): [string, number] => [name(ISTIO_DURATION_BUCKET, [eq('le', le)]), n]));
+  out.push(...buckets(scenario.latencyBucketsMs, counts.latency).map(([le, n]): [Selector, number] => [name(ISTIO_DURATION_BUCKET, [eq('le', le)]), n]));
   for (const gate of policy.gates.checks) {
     if (gate.metric !== 'drift') continue;
     const labels = [eq('namespace', policy.namespace), eq(gate.versionLabel, version), ...segment];
-    for (const [le, n] of buckets(gate.buckets, counts.scores[gate.name]!)) out.push([serialize(selector(`${gate.histogram}_bucket`, [...labels, eq('le', le)])), n]);
+    for (const [le, n] of buckets(gate.buckets, counts.scores[gate.name]!)) out.push([selector(`${gate.histogram}_bucket`, [...labels, eq('le', le)]), n]);
   }
   return out;
 }

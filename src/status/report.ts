@@ -1,0 +1,45 @@
+/**
+ * `status` output for people: one block per gate limit with its verdict first. JSON output is the
+ * ReleaseStatus object itself.
+ */
+import { formatDuration } from '../resolve/units.js';
+import type { GateReading, ReleaseStatus, SegmentReading } from './gate-status.js';
+
+export function formatStatus(status: ReleaseStatus, source: string): string {
+  const lines = [
+    `${status.namespace}/${status.policy}: canary version ${status.versions.canary} against stable ${status.versions.stable}, from ${source}`,
+    `each measurement covers the last ${formatDuration(status.intervalSeconds)}`,
+  ];
+  for (const gate of status.gates) lines.push('', ...gateLines(gate));
+  return `${lines.join('\n')}\n`;
+}
+
+function gateLines(gate: GateReading): string[] {
+  const verdict = gate.verdict === 'not-enough-data' ? 'NOT ENOUGH DATA' : gate.verdict.toUpperCase();
+  const lines = [`${gate.limit}: ${verdict} (${gate.description}, threshold ${amount(gate.threshold, gate.unit)})`];
+  if (gate.segments.length === 0) lines.push('  no series for either version');
+  for (const segment of gate.segments) lines.push(`  ${segmentLine(gate, segment)}`);
+  if (gate.enoughDataExpected !== null) lines.push(`  enough data expected ${gate.enoughDataExpected}`);
+  return lines;
+}
+
+function segmentLine(gate: GateReading, s: SegmentReading): string {
+  const where = s.segment === '' ? '' : `${s.segment}: `;
+  const value = s.measurement === null ? 'no value' : amount(s.measurement, gate.unit);
+  const levels = s.canary === null && s.stable === null ? '' : `; canary ${level(s.canary, gate)}, stable ${level(s.stable, gate)}`;
+  const guard = `; samples canary ${round(s.canarySamples)}${gate.relative ? `, stable ${round(s.stableSamples)}` : ''} (guard ${gate.guard})`;
+  return `${where}measured ${value}${levels}${guard}`;
+}
+
+function level(value: number | null, gate: GateReading): string {
+  return value === null ? 'none' : amount(value, gate.levelUnit);
+}
+
+function amount(value: number, unit: string): string {
+  return `${round(value)}${unit === '' ? '' : unit === '%' ? '%' : ` ${unit}`}`;
+}
+
+function round(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return String(Math.round(value * 1000) / 1000);
+}
