@@ -9,7 +9,8 @@
  * that fails while the candidate only answers mirrored requests aborts the Rollout
  * (rollout/analysis.go `reconcileBackgroundAnalysisRun` → `AddAbort`) before any user is served.
  * Each gate limit then gets:
- * - a shadow metric, `<limit>-shadow`, measuring during the shadow phase only: its `count` stops
+ * - a shadow metric, `<limit>-shadow`, measuring during the shadow phase only, on what the serving
+ *   proxies report (the callers' proxies never see mirrored requests): its `count` stops
  *   it before the mirror is removed, and a metric that reaches its count is Successful without
  *   ending the run (analysis/analysis.go `assessMetricStatus`; utils/analysis/helpers.go
  *   `IsTerminating` only stops a run on Failed, Error or Inconclusive), so the others go on;
@@ -18,14 +19,14 @@
  * inconclusive and pause the Rollout for nothing.
  */
 import { shadowMetricName } from '../names.js';
-import { gateLimits, type GateLimit } from '../gates/queries.js';
+import { gateLimits, type AnalysisPhase, type GateLimit } from '../gates/queries.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { gateSchedule, inconclusiveLimit, windowRequests } from './gate-schedule.js';
 
 export interface AnalysisMetric {
   name: string;
   limit: GateLimit;
-  phase: 'shadow' | 'canary';
+  phase: AnalysisPhase;
   /** From the run's start to the first measurement, which judges the window just before it. */
   initialDelaySeconds: number;
   /** Measurements before the metric completes; null: until the run ends with the rollout. */

@@ -2,7 +2,7 @@
  * What Istio's standard metrics look like (istio.io/latest/docs/reference/config/metrics): the
  * metric names, the labels they carry, and how one model's traffic is selected from them.
  */
-import { reportedServiceNames } from '../names.js';
+import { reportedServiceNames, serviceFqdn } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { eq, escapeRegex, re, type Matcher } from './promql.js';
 
@@ -51,6 +51,32 @@ export function serviceMatchers(policy: ResolvedPolicy): Matcher[] {
     // Stable and canary traffic may report different Service names (host-level routing, names.ts).
     re('destination_service_name', [...new Set(Object.values(reportedServiceNames(policy)))].map(escapeRegex).join('|')),
   ];
+}
+
+/** The routed host's FQDN, from the upstream cluster's metadata: present on the caller's local replies too. */
+export const ISTIO_SERVICE_LABEL = 'destination_service';
+
+/**
+ * Requests callers in the mesh sent to one version, as their own proxies report them
+ * (`reporter="source"`), local replies included: a route timeout (504 `UT`), a reset or refused
+ * connection (503 `UC`/`UF`/`URX`), no healthy pod (503 `UH`). The version is known by the host
+ * the route chose, not by `destination_version`: host-level routing sends stable traffic to
+ * `<policy>` and canary traffic to `<policy>-canary`, each pinned by Argo to one ReplicaSet
+ * (names.ts). The client proxy takes `destination_service` from the upstream cluster's metadata,
+ * while `destination_version` and `destination_service_namespace` come from the peer: a reply that
+ * never reached the pod (no metadata-exchange header) falls back to the endpoint's metadata, which
+ * carries no version, so it reports `destination_version="unknown"`, and with no endpoint at all
+ * (`UH`) the namespace is `unknown` too (istio/proxy source/extensions/filters/http/istio_stats/
+ * istio_stats.cc `populatePeerInfo`, the ClientSidecar case; istio/istio#49842). Callers outside
+ * the mesh report nothing here; they only ever reach stable.
+ */
+export function clientMatchers(policy: ResolvedPolicy): Matcher[] {
+  return [eq('reporter', 'source'), re(ISTIO_SERVICE_LABEL, (['stable', 'canary'] as const).map((role) => escapeRegex(routedHost(policy, role))).join('|'))];
+}
+
+/** The host a version's traffic is routed to, as `destination_service` reports it. */
+export function routedHost(policy: ResolvedPolicy, role: 'stable' | 'canary'): string {
+  return serviceFqdn(policy, reportedServiceNames(policy)[role]);
 }
 
 /**

@@ -14,15 +14,21 @@
  */
 import type { DriftGate, ErrorRateGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
 import { rolloutAborted } from './argo-rollouts-metrics.js';
-import { ISTIO_VERSION_LABEL } from './istio.js';
+import { ISTIO_SERVICE_LABEL, ISTIO_VERSION_LABEL, routedHost } from './istio.js';
 import { bin, call, eq, num, selector, sumBy, type Expr } from './promql.js';
-import { BUCKET_LABEL, driftSeries, errorRatioSeries, latencySeries, requestsSeries } from './records.js';
+import { BUCKET_LABEL, driftSeries, errorRatioSeries, latencySeries, readsClientView, requestsSeries, type ReporterView } from './records.js';
 
 /** Which versions to compare: literal numbers in rules, Argo argument placeholders in analysis. */
 export interface VersionPair {
   stable: string;
   canary: string;
 }
+
+/**
+ * When a measurement is taken: during the shadow phase the candidate only answers mirrored
+ * requests, which the callers' proxies never see, so every gate reads the serving proxies there.
+ */
+export type AnalysisPhase = 'shadow' | 'canary';
 
 export interface GateLimit {
   /** Unique within the policy: the gate name, or `<gate>-max` for an absolute limit set beside a relative one. */
@@ -34,7 +40,7 @@ export interface GateLimit {
   unit: string;
   /** What is measured, in words, e.g. `P99 latency increase over stable`. */
   description: string;
-  measurement(versions: VersionPair): Expr;
+  measurement(versions: VersionPair, phase?: AnalysisPhase): Expr;
 }
 
 export function gateLimits(policy: ResolvedPolicy): GateLimit[] {
@@ -98,24 +104,45 @@ function latencyLimits(policy: ResolvedPolicy, gate: LatencyGate): GateLimit[] {
   return limits;
 }
 
+/**
+ * Error rate as the caller sees it where there are callers (canary steps: local replies such as a
+ * route timeout count, see istio.ts), as the serving proxy sees it in the shadow phase. A
+ * segmented gate reads the serving proxies throughout: only they carry the segment label.
+ */
 function errorRateLimits(policy: ResolvedPolicy, gate: ErrorRateGate): GateLimit[] {
-  const series = errorRatioSeries(policy, gate.segment);
   const ids = limitIds(gate, gate.maxIncreasePp !== null && gate.maxPercent !== null);
-  const canary = (v: VersionPair): Expr => pick(series, ISTIO_VERSION_LABEL, v.canary, segments(gate));
+  const view = (phase: AnalysisPhase): ReporterView => viewOf(gate, phase);
+  const ratio = (v: VersionPair, phase: AnalysisPhase, role: keyof VersionPair): Expr => {
+    const side = compared(policy, view(phase), v);
+    return pick(errorRatioSeries(policy, gate.segment, view(phase)), side.label, side[role], segments(gate));
+  };
   const limits: GateLimit[] = [];
   if (gate.maxIncreasePp !== null) {
     limits.push({
       id: ids.relative, gate, relative: true, threshold: gate.maxIncreasePp, unit: 'pp', description: 'error rate increase over stable',
-      measurement: (v) => guarded(policy, gate, v, true, bin('*', bin('-', canary(v), pick(series, ISTIO_VERSION_LABEL, v.stable, segments(gate))), num(100))),
+      measurement: (v, phase = 'canary') =>
+        guarded(policy, gate, v, true, bin('*', bin('-', ratio(v, phase, 'canary'), ratio(v, phase, 'stable')), num(100)), view(phase)),
     });
   }
   if (gate.maxPercent !== null) {
     limits.push({
       id: ids.absolute, gate, relative: false, threshold: gate.maxPercent, unit: '%', description: 'error rate',
-      measurement: (v) => guarded(policy, gate, v, false, bin('*', canary(v), num(100))),
+      measurement: (v, phase = 'canary') => guarded(policy, gate, v, false, bin('*', ratio(v, phase, 'canary'), num(100)), view(phase)),
     });
   }
   return limits;
+}
+
+/** Which proxies a gate reads in a phase: the callers' for unsegmented error gates on canary steps, the serving proxies otherwise. */
+export function viewOf(gate: Gate, phase: AnalysisPhase): ReporterView {
+  return phase === 'canary' && readsClientView(gate) ? 'source' : 'destination';
+}
+
+/** How a view tells the versions apart: by version label at the server, by routed host at the caller. */
+function compared(policy: ResolvedPolicy, view: ReporterView, versions: VersionPair): { label: string } & VersionPair {
+  return view === 'source'
+    ? { label: ISTIO_SERVICE_LABEL, canary: routedHost(policy, 'canary'), stable: routedHost(policy, 'stable') }
+    : { label: ISTIO_VERSION_LABEL, ...versions };
 }
 
 /**
@@ -146,11 +173,11 @@ function halfTerm(p: Expr, pc: Expr, ps: Expr): Expr {
   return bin('*', bin('*', num(0.5), p), call('log2', bin('/', p, mean)));
 }
 
-/** Keep the measurement only where the compared versions served enough requests (per segment). */
-function guarded(policy: ResolvedPolicy, gate: Gate, versions: VersionPair, relative: boolean, measurement: Expr): Expr {
-  const enough = (version: string): Expr => bin('>=', guardSamples(policy, gate, version), num(gate.minRequests));
-  const withCanary = bin('and', measurement, enough(versions.canary));
-  return relative ? bin('and', withCanary, enough(versions.stable)) : withCanary;
+/** Keep the measurement only where the compared versions served enough requests (per segment), counted in the same view. */
+function guarded(policy: ResolvedPolicy, gate: Gate, versions: VersionPair, relative: boolean, measurement: Expr, view: ReporterView = 'destination'): Expr {
+  const enough = (role: keyof VersionPair): Expr => bin('>=', guardSamples(policy, gate, versions, role, view), num(gate.minRequests));
+  const withCanary = bin('and', measurement, enough('canary'));
+  return relative ? bin('and', withCanary, enough('stable')) : withCanary;
 }
 
 /** One version's samples of a recorded series, with the version label aggregated away. */
@@ -166,22 +193,24 @@ function segments(gate: Gate): string[] {
  * What a gate's guard counts for one version over the last interval, per segment value: requests,
  * or score observations for drift. `status` prints it beside the guard.
  */
-export function guardSamples(policy: ResolvedPolicy, gate: Gate, version: string): Expr {
-  return gate.metric === 'drift'
-    ? pick(driftSeries(policy, gate, 'count'), gate.versionLabel, version, segments(gate))
-    : pick(requestsSeries(policy, gate.segment), ISTIO_VERSION_LABEL, version, segments(gate));
+export function guardSamples(policy: ResolvedPolicy, gate: Gate, versions: VersionPair, role: keyof VersionPair, view: ReporterView): Expr {
+  if (gate.metric === 'drift') return pick(driftSeries(policy, gate, 'count'), gate.versionLabel, versions[role], segments(gate));
+  const side = compared(policy, view, versions);
+  return pick(requestsSeries(policy, gate.segment, view), side.label, side[role], segments(gate));
 }
 
 /**
  * One version's own level of what a limit compares, per segment value, in the limit's terms:
  * P-latency in ms, error rate in %. Drift compares two distributions and has no level of its own.
  */
-export function versionLevel(policy: ResolvedPolicy, gate: Gate, version: string): Expr | null {
+export function versionLevel(policy: ResolvedPolicy, gate: Gate, versions: VersionPair, role: keyof VersionPair, view: ReporterView): Expr | null {
   switch (gate.metric) {
     case 'latency':
-      return pick(latencySeries(policy, gate), ISTIO_VERSION_LABEL, version, segments(gate));
-    case 'errorRate':
-      return bin('*', pick(errorRatioSeries(policy, gate.segment), ISTIO_VERSION_LABEL, version, segments(gate)), num(100));
+      return pick(latencySeries(policy, gate), ISTIO_VERSION_LABEL, versions[role], segments(gate));
+    case 'errorRate': {
+      const side = compared(policy, view, versions);
+      return bin('*', pick(errorRatioSeries(policy, gate.segment, view), side.label, side[role], segments(gate)), num(100));
+    }
     case 'drift':
       return null;
   }

@@ -5,7 +5,16 @@
  */
 import { recordedSeries } from '../names.js';
 import type { DriftGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
-import { GRPC_SERVER_ERROR, HTTP_SERVER_ERROR, ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL, serviceMatchers } from './istio.js';
+import {
+  clientMatchers,
+  GRPC_SERVER_ERROR,
+  HTTP_SERVER_ERROR,
+  ISTIO_DURATION_BUCKET,
+  ISTIO_REQUESTS,
+  ISTIO_SERVICE_LABEL,
+  ISTIO_VERSION_LABEL,
+  serviceMatchers,
+} from './istio.js';
 import { bin, call, eq, escapeRegex, nre, num, re, selector, sumBy, type Expr, type Matcher } from './promql.js';
 
 export interface RecordingRule {
@@ -24,11 +33,23 @@ export const BUCKET_LABEL = 'bucket';
  */
 export const DRIFT_PSEUDO_COUNT = 0.5;
 
-export function requestsSeries(policy: ResolvedPolicy, segment: string | null): string {
-  return recordedSeries(policy, 'requests', 'increase', segment);
+/**
+ * Whose proxy reports the requests: the serving pod's (`destination`, per version, mirrored
+ * requests included) or the callers' (`source`, per routed host, local replies included; no
+ * segment labels, since the segment Telemetry configures the model's own proxies). See istio.ts.
+ */
+export type ReporterView = 'destination' | 'source';
+
+export function requestsSeries(policy: ResolvedPolicy, segment: string | null, view: ReporterView = 'destination'): string {
+  return recordedSeries(policy, view === 'source' ? 'client_requests' : 'requests', 'increase', segment);
 }
-export function errorRatioSeries(policy: ResolvedPolicy, segment: string | null): string {
-  return recordedSeries(policy, 'error_ratio', 'rate', segment);
+export function errorRatioSeries(policy: ResolvedPolicy, segment: string | null, view: ReporterView = 'destination'): string {
+  return recordedSeries(policy, view === 'source' ? 'client_error_ratio' : 'error_ratio', 'rate', segment);
+}
+
+/** The gates that read the callers' view: unsegmented error-rate gates (queries.ts). */
+export function readsClientView(gate: Gate): boolean {
+  return gate.metric === 'errorRate' && gate.segment === null;
 }
 export function latencySeries(policy: ResolvedPolicy, gate: LatencyGate): string {
   return recordedSeries(policy, `latency_p${String(gate.percentile).replace('.', '_')}_ms`, 'quantile', gate.segment);
@@ -60,7 +81,15 @@ export function recordingRules(policy: ResolvedPolicy): RecordingRule[] {
   function gateRules(policy: ResolvedPolicy, gate: Gate): RecordingRule[] {
     switch (gate.metric) {
       case 'errorRate':
-        return [{ record: errorRatioSeries(policy, gate.segment), expr: errorRatio(policy, gate.segment) }];
+        return [
+          { record: errorRatioSeries(policy, gate.segment), expr: errorRatio(policy, gate.segment, 'destination') },
+          ...(readsClientView(gate)
+            ? [
+                { record: requestsSeries(policy, null, 'source'), expr: requestIncrease(policy, null, [], 'source') },
+                { record: errorRatioSeries(policy, null, 'source'), expr: errorRatio(policy, null, 'source') },
+              ]
+            : []),
+        ];
       case 'latency':
         return [{ record: latencySeries(policy, gate), expr: latencyQuantile(policy, gate) }];
       case 'drift':
@@ -69,17 +98,22 @@ export function recordingRules(policy: ResolvedPolicy): RecordingRule[] {
   }
 }
 
-function requestIncrease(policy: ResolvedPolicy, segment: string | null, extra: Matcher[]): Expr {
+function requestIncrease(policy: ResolvedPolicy, segment: string | null, extra: Matcher[], view: ReporterView = 'destination'): Expr {
   const window = policy.gates.intervalSeconds;
-  return sumBy(groupLabels(ISTIO_VERSION_LABEL, segment), call('increase', selector(ISTIO_REQUESTS, [...serviceMatchers(policy), ...extra], window)));
+  const [matchers, by] = view === 'source' ? [clientMatchers(policy), [ISTIO_SERVICE_LABEL]] : [serviceMatchers(policy), groupLabels(ISTIO_VERSION_LABEL, segment)];
+  return sumBy(by, call('increase', selector(ISTIO_REQUESTS, [...matchers, ...extra], window)));
 }
 
-/** Errors / requests. A version with requests but no error series has ratio 0, not no result. */
-function errorRatio(policy: ResolvedPolicy, segment: string | null): Expr {
-  const total = requestIncrease(policy, segment, []);
+/**
+ * Errors / requests. A version with requests but no error series has ratio 0, not no result. A
+ * local reply to a gRPC caller is an HTTP 200 whose grpc-status says UNAVAILABLE or
+ * DEADLINE_EXCEEDED, which the gRPC half counts.
+ */
+function errorRatio(policy: ResolvedPolicy, segment: string | null, view: ReporterView): Expr {
+  const total = requestIncrease(policy, segment, [], view);
   const zero = bin('*', total, num(0));
-  const http = bin('or', requestIncrease(policy, segment, [re('response_code', HTTP_SERVER_ERROR)]), zero);
-  const grpc = bin('or', requestIncrease(policy, segment, [nre('response_code', HTTP_SERVER_ERROR), re('grpc_response_status', GRPC_SERVER_ERROR)]), zero);
+  const http = bin('or', requestIncrease(policy, segment, [re('response_code', HTTP_SERVER_ERROR)], view), zero);
+  const grpc = bin('or', requestIncrease(policy, segment, [nre('response_code', HTTP_SERVER_ERROR), re('grpc_response_status', GRPC_SERVER_ERROR)], view), zero);
   return bin('/', bin('+', http, grpc), total);
 }
 

@@ -6,7 +6,7 @@
  */
 import { analysisArgs } from '../names.js';
 import type { Expr } from '../gates/promql.js';
-import { gateLimits, guardSamples, versionLevel, type GateLimit, type VersionPair } from '../gates/queries.js';
+import { gateLimits, guardSamples, versionLevel, viewOf, type GateLimit, type VersionPair } from '../gates/queries.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 import type { Sample } from './prometheus-api.js';
@@ -81,11 +81,13 @@ async function readGate(policy: ResolvedPolicy, limit: GateLimit, versions: Vers
     if (expr === null) return new Map();
     return new Map((await query(expr)).map((sample) => [gate.segment === null ? '' : (sample.labels[gate.segment] ?? ''), sample.value]));
   };
+  // status reads a release on its canary steps, as `measurement` does by default.
+  const view = viewOf(gate, 'canary');
   const measurement = await bySegment(limit.measurement(versions));
-  const canary = await bySegment(versionLevel(policy, gate, versions.canary));
-  const stable = await bySegment(versionLevel(policy, gate, versions.stable));
-  const canarySamples = await bySegment(guardSamples(policy, gate, versions.canary));
-  const stableSamples = await bySegment(guardSamples(policy, gate, versions.stable));
+  const canary = await bySegment(versionLevel(policy, gate, versions, 'canary', view));
+  const stable = await bySegment(versionLevel(policy, gate, versions, 'stable', view));
+  const canarySamples = await bySegment(guardSamples(policy, gate, versions, 'canary', view));
+  const stableSamples = await bySegment(guardSamples(policy, gate, versions, 'stable', view));
   const names = [...new Set([...measurement.keys(), ...canary.keys(), ...stable.keys(), ...canarySamples.keys(), ...stableSamples.keys()])].sort();
   const segments = names.map(
     (segment): SegmentReading => ({

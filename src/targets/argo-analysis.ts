@@ -64,6 +64,6 @@ function metric(policy: ResolvedPolicy, planned: AnalysisMetric): object {
     inconclusiveLimit: planned.inconclusiveLimit,
     successCondition: `len(result) > 0 && all(result, {# <= ${threshold}})`,
     failureCondition: `any(result, {# > ${threshold}})`,
-    provider: { prometheus: { address: policy.platform.prometheus.url, query: serialize(limit.measurement(argoVersions(policy))) } },
+    provider: { prometheus: { address: policy.platform.prometheus.url, query: serialize(limit.measurement(argoVersions(policy), planned.phase)) } },
   };
 }

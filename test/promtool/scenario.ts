@@ -3,7 +3,7 @@
  * file: synthetic Istio and score-histogram series for the policy, and the alerts expected.
  */
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
-import { istioSeriesLabels } from '../support/istio-series.js';
+import { istioClientSeriesLabels, istioSeriesLabels } from '../support/istio-series.js';
 import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
 import type { DriftGate, ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
@@ -12,6 +12,11 @@ import type { RuleGroup } from '../../src/targets/prometheus.js';
 export interface Traffic {
   requestsPerMinute?: number;
   errorPercent?: number;
+  /**
+   * Share of requests the caller's proxy ends with its route timeout: 504 `UT` at the caller (a
+   * local reply, `destination_version="unknown"`), a downstream disconnect (code 0, `DC`) at the pod.
+   */
+  callerTimeoutPercent?: number;
   p99Ms?: number;
   /** Share of observations per score bucket of the drift gate, the last one above its last bound. */
   scores?: number[];
@@ -84,18 +89,32 @@ function versionSeries(
 function trafficSeries(policy: ResolvedPolicy, labels: Matcher[], traffic: Traffic, steps: number): Array<{ series: string; values: string }> {
   const perStep = (traffic.requestsPerMinute ?? 0) * MINUTES_PER_STEP;
   const errors = (perStep * (traffic.errorPercent ?? 0)) / 100;
+  const timeouts = (perStep * (traffic.callerTimeoutPercent ?? 0)) / 100;
   const version = labels.find((matcher) => matcher.label === ISTIO_VERSION_LABEL)!.value;
   const base = [...istioSeriesLabels(policy, version), ...labels];
-  const counter = (metric: string, extra: Matcher[], increment: number) => ({
-    series: serialize(selector(metric, [...base, ...extra])),
+  const counter = (metric: string, extra: Matcher[], increment: number, labelled: Matcher[] = base) => ({
+    series: serialize(selector(metric, [...labelled, ...extra])),
     values: `0+${increment}x${steps}`,
   });
+  // The callers' proxies: no segment label (the segment Telemetry configures the model's proxies).
+  const client = (localReply: boolean): Matcher[] => istioClientSeriesLabels(policy, version, localReply);
+  const callerSide = [
+    counter(ISTIO_REQUESTS, [eq('response_code', '200'), eq('response_flags', '-')], perStep - errors - timeouts, client(false)),
+    counter(ISTIO_REQUESTS, [eq('response_code', '503'), eq('response_flags', '-')], errors, client(false)),
+    ...(timeouts > 0
+      ? [
+          counter(ISTIO_REQUESTS, [eq('response_code', '504'), eq('response_flags', 'UT')], timeouts, client(true)),
+          counter(ISTIO_REQUESTS, [eq('response_code', '0'), eq('response_flags', 'DC')], timeouts),
+        ]
+      : []),
+  ];
   // P99 = LOW + f·(HIGH − LOW) when a share c of requests is under LOW and the rest under HIGH,
   // with f = (0.99 − c)/(1 − c), as histogram_quantile interpolates.
   const f = ((traffic.p99Ms ?? 125) - LOW_MS) / (HIGH_MS - LOW_MS);
   const under = (0.99 - f) / (1 - f);
   return [
-    counter(ISTIO_REQUESTS, [eq('response_code', '200')], perStep - errors),
+    ...callerSide,
+    counter(ISTIO_REQUESTS, [eq('response_code', '200')], perStep - errors - timeouts),
     counter(ISTIO_REQUESTS, [eq('response_code', '503')], errors),
     counter(ISTIO_DURATION_BUCKET, [eq('le', String(LOW_MS))], perStep * under),
     counter(ISTIO_DURATION_BUCKET, [eq('le', String(HIGH_MS))], perStep),

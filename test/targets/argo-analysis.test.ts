@@ -24,9 +24,16 @@ describe('AnalysisTemplate', () => {
       'latency-p99-shadow', 'latency-p99', 'error-rate-shadow', 'error-rate', 'score-drift-shadow', 'score-drift', 'segment-error-rate-shadow', 'segment-error-rate',
     ]);
     for (const metric of template.spec.metrics) {
+      // The callers' view tells the versions apart by routed host, which names no version.
+      if (metric.name === 'error-rate') {
+        expect(metric.provider.prometheus.query).toContain('client_error_ratio');
+        continue;
+      }
       expect(metric.provider.prometheus.query).toContain('{{args.canary-version}}');
       expect(metric.provider.prometheus.query).toContain('{{args.stable-version}}');
     }
+    // In the shadow the same gate reads the serving proxies, the only ones that see mirrored requests.
+    expect(template.spec.metrics.find((m) => m.name === 'error-rate-shadow')!.provider.prometheus.query).toContain(':error_ratio:');
   });
 
   it('asks the same question as the alert: same query, same threshold', () => {

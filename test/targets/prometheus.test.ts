@@ -37,9 +37,24 @@ describe('Prometheus rules', () => {
     const guards = new Map(fraud.gates.checks.map((gate) => [gate.name, gate.minRequests]));
     // Each gate's guard is what its own test needs: the segment gate's 1pp needs fewer than the 0.5pp gate.
     expect(guards.get('segment-error-rate')).toBeLessThan(guards.get('error-rate')!);
-    for (const [name, gate] of [['ModelGateLatencyP99', 'latency-p99'], ['ModelGateErrorRate', 'error-rate'], ['ModelGateSegmentErrorRate', 'segment-error-rate']] as const) {
+    for (const [name, gate] of [['ModelGateLatencyP99', 'latency-p99'], ['ModelGateSegmentErrorRate', 'segment-error-rate']] as const) {
       expect(alert(name).expr, name).toContain(`{destination_version="42"}) >= ${guards.get(gate)}`);
       expect(alert(name).expr, name).toContain(`{destination_version="41"}) >= ${guards.get(gate)}`);
+    }
+    // The unsegmented error gate counts what callers saw, per routed host (src/gates/istio.ts).
+    const errors = alert('ModelGateErrorRate').expr;
+    expect(errors).toContain(`client_requests:increase5m{destination_service="fraud-detector-canary.risk.svc.cluster.local"}) >= ${guards.get('error-rate')}`);
+    expect(errors).toContain(`client_requests:increase5m{destination_service="fraud-detector.risk.svc.cluster.local"}) >= ${guards.get('error-rate')}`);
+  });
+
+  it('records the callers\' view of requests and errors by routed host, local replies included', () => {
+    const client = rules.filter((r) => String(r.record).includes(':client_'));
+    expect(client.map((r) => r.record)).toEqual(['modelgate:risk:fraud_detector:client_requests:increase5m', 'modelgate:risk:fraud_detector:client_error_ratio:rate5m']);
+    for (const rule of client) {
+      expect(String(rule.expr)).toContain('reporter="source"');
+      expect(String(rule.expr)).toContain('sum by (destination_service)');
+      // destination_version is "unknown" on a caller's local reply, so it must not select or group.
+      expect(String(rule.expr)).not.toContain('destination_version');
     }
   });
 
