@@ -3,14 +3,16 @@
  * git root, refused outside any project; and `compile` run inside `policies/` writes `generated/`
  * beside it, never `policies/generated/`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/load/discover.js';
 import { findProjectRoot } from '../../src/load/project-root.js';
-import { requireBuiltCli, runCli } from '../security/run-cli.js';
+import { cliMain, requireBuiltCli, runCli } from '../security/run-cli.js';
+import { FakeGitHub } from '../support/fake-github/server.js';
 import { repoRoot } from '../support/tools.js';
 
 const made: string[] = [];
@@ -160,5 +162,37 @@ describe.skipIf(!requireBuiltCli())('commands from anywhere in the project', () 
     expect(changed.status, changed.stderr).toBe(0);
     expect(changed.stdout).toContain('search/search-ranker');
     expect(changed.stdout).not.toContain('fraud-detector');
+  });
+
+  it('propose in a project nested inside a git repository commits the project’s files at their place in the repository', async () => {
+    const token = 'ghs_nestedProjectTokenNeverPrinted012345';
+    const github = await new FakeGitHub('acme', 'models', token).start();
+    try {
+      const repo = scratch();
+      const project = exampleProject(path.join(repo, 'ml'));
+      writeFileSync(path.join(repo, 'README.md'), 'the rest of the repository\n');
+      git(repo, 'init', '-q', '-b', 'main');
+      git(repo, 'add', '.');
+      git(repo, 'commit', '-qm', 'nested project');
+      const main = new Map(git(repo, 'ls-files', '-z').split('\0').filter(Boolean).map((name) => [name, readFileSync(path.join(repo, name), 'utf8')]));
+      github.seed('main', main);
+      const file = path.join(project, 'policies', 'search-ranker.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('previous: [11]\n    retain: 2', 'previous: [11, 10]\n    retain: 3'));
+      // Asynchronously: the GitHub stand-in answers from this process.
+      await promisify(execFile)(process.execPath, [cliMain, 'propose', '--repo', 'acme/models'], {
+        cwd: path.join(project, 'policies'),
+        timeout: 120_000,
+        env: { ...process.env, GITHUB_TOKEN: token, GITHUB_API_URL: github.url, GITHUB_REPOSITORY: '', MODELGATE_GITHUB_TIME_SCALE: '0.001' },
+      });
+      const pr = github.pulls.at(-1)!;
+      const branch = github.branchFiles(pr.head);
+      // Same files as main, the policy and its TF Serving config changed, every one where it was: nothing lands at the git root.
+      expect([...branch.keys()].sort()).toEqual([...main.keys()].sort());
+      const changed = [...branch].filter(([name, text]) => main.get(name) !== text).map(([name]) => name);
+      expect(changed.sort()).toEqual(['ml/generated/search/search-ranker/tfserving/configmap.yaml', 'ml/generated/search/search-ranker/tfserving/models.config', 'ml/policies/search-ranker.yaml']);
+      expect(branch.get('ml/policies/search-ranker.yaml')).toBe(readFileSync(file, 'utf8'));
+    } finally {
+      await github.close();
+    }
   });
 });
