@@ -4,18 +4,21 @@
  * which version serves all traffic once its change is merged.
  *
  * - rollback: the candidate leaves; stable becomes the target (default `rollback.to`, else
- *   stable). The target must be a version the running config keeps loaded.
+ *   stable). The target must be a version the policy retains. The outcome says whether its pods
+ *   still run (warm) or start cold (routing/warm-rollback.ts).
  * - promote: the candidate becomes stable; the old stable is kept as the first previous version
  *   and becomes the rollback target.
  * - abort: the candidate leaves; stable stays (a rollback to the current stable, said plainly).
  */
 import type { Document } from 'yaml';
 import type { ResolvedPolicy } from '../resolve/policy.js';
+import { rollbackReadiness } from '../routing/warm-rollback.js';
+import { describeRollbackReadiness } from './plan-words.js';
 import { spliceYaml, type YamlEdit } from './yaml-splice.js';
 
 export type PolicyEdit = { action: 'rollback'; to: number | null } | { action: 'promote' } | { action: 'abort' };
 
-export type EditOutcome = { text: string; servingAfter: number; summary: string } | { refusal: string };
+export type EditOutcome = { text: string; servingAfter: number; summary: string; readiness?: string } | { refusal: string };
 
 const VERSIONS = ['spec', 'versions'] as const;
 
@@ -31,7 +34,7 @@ export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedP
     case 'rollback': {
       const target = edit.to ?? policy.rollback.toVersion;
       if (!retained.includes(target)) {
-        return { refusal: `version ${target} is not loaded by the running config (it keeps ${retained.join(', ')}), so traffic could not move to it in seconds; roll back to one of those, or raise versions.retain first` };
+        return { refusal: `version ${target} is not one the policy retains (it keeps ${retained.join(', ')}); roll back to one of those, or raise versions.retain first` };
       }
       if (target === stable && candidate === null) return { refusal: `${policy.name} already serves ${stable} with no candidate; there is nothing to roll back` };
       if (target === candidate) return { refusal: `version ${target} is the candidate being rolled back; choose a version that served before it` };
@@ -42,7 +45,8 @@ export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedP
         if (hasRollbackTo) edits.push({ op: 'set', path: ['spec', 'rollback', 'to'], value: target });
       }
       const what = candidate === null ? `stable ${stable}` : `candidate ${candidate}`;
-      return spliced(spliceYaml(text, doc, edits), { servingAfter: target, summary: `roll back ${policy.name} from ${what} to ${target}: 100% of traffic on ${target}` });
+      const readiness = describeRollbackReadiness(policy, rollbackReadiness(policy, target)) ?? undefined;
+      return spliced(spliceYaml(text, doc, edits), { servingAfter: target, summary: `roll back ${policy.name} from ${what} to ${target}: 100% of traffic on ${target}`, ...(readiness ? { readiness } : {}) });
     }
     case 'promote': {
       if (candidate === null) return { refusal: `${policy.name} has no candidate to promote` };
@@ -61,7 +65,7 @@ export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedP
   }
 }
 
-function spliced(text: string | undefined, outcome: { servingAfter: number; summary: string }): EditOutcome {
+function spliced(text: string | undefined, outcome: { servingAfter: number; summary: string; readiness?: string }): EditOutcome {
   if (text === undefined) return { refusal: 'the edit could not be written without changing other values of the file; edit it by hand' };
   return { text, ...outcome };
 }

@@ -2,6 +2,7 @@
 import { blastRadius } from '../analysis/blast-radius.js';
 import type { Gate, ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
+import { rollbackReadiness, type RollbackReadiness } from '../routing/warm-rollback.js';
 
 /** `P99 latency ≤ stable +10%`, `error rate ≤ 2%`, `PSI drift of fraud_score ≤ 0.05`. */
 export function gateThreshold(gate: Gate): string {
@@ -20,9 +21,9 @@ export function gateThreshold(gate: Gate): string {
   }
 }
 
-/** The blast radius in two sentences: how many requests the candidate answers, how fast it is undone. */
+/** The blast radius: how many requests the candidate answers, how fast it is undone, and whether a rollback finds its pods running. */
 export function describeExposure(policy: ResolvedPolicy): string[] {
-  if (policy.versions.candidate === null) return [];
+  if (policy.versions.candidate === null) return [describeRollbackReadiness(policy)].filter((line): line is string => line !== null);
   const radius = blastRadius(policy);
   const lines: string[] = [];
   const beforeFull = radius.steps.at(-2)?.cumulativeExposedRequests;
@@ -37,10 +38,34 @@ export function describeExposure(policy: ResolvedPolicy): string[] {
   const least = formatDuration(radius.minDurationSeconds);
   lines.push(radius.maxDurationSeconds === null ? `duration: at least ${least}, no maximum (a manual hold waits for a person)` : `duration: at least ${least}, at most ${formatDuration(radius.maxDurationSeconds)} when every measurement is conclusive`);
   const detect = formatDuration(radius.rollback.detectionSeconds);
+  const readiness = describeRollbackReadiness(policy);
+  if (readiness) lines.push(readiness);
   lines.push(
     radius.rollback.worstCaseSeconds !== null
       ? `a regression is rolled back automatically within ${formatDuration(radius.rollback.worstCaseSeconds)} (${policy.gates.failureLimit + 1} failed measurements over ${detect}, then ${formatDuration(radius.rollback.reactionSeconds)} to move traffic)`
       : `rollback is not automatic: gates alert after ${detect} and a person must act`,
   );
   return lines;
+}
+
+/**
+ * Whether a rollback to `readiness.version` moves traffic onto pods that run (warm) or starts
+ * them (cold), with the pod count and the warm window's end; null when there is nothing to roll back.
+ */
+export function describeRollbackReadiness(policy: ResolvedPolicy, readiness: RollbackReadiness = rollbackReadiness(policy)): string | null {
+  const window = formatDuration(policy.canary.scaleDownDelaySeconds);
+  switch (readiness.state) {
+    case 'serving':
+      return null;
+    case 'stable-pods':
+      return `rollback to ${readiness.version} is warm: stable keeps its ${pods(readiness.pods)} running throughout the release`;
+    case 'warm-window':
+      return `rollback to ${readiness.version} is warm until ${window} after ${readiness.stable} became stable: the ${pods(readiness.pods)} of ${readiness.version} stay up that long (scaleDownDelay); later, ${pods(readiness.pods)} start cold`;
+    case 'cold':
+      return `rollback to ${readiness.version} starts cold: ${pods(readiness.pods)} start and load version ${readiness.version} from ${policy.model.basePath} before they take traffic (only the previous stable's pods stay up, for ${window} after a promotion)`;
+  }
+}
+
+function pods(count: number): string {
+  return count === 1 ? '1 pod' : `${count} pods`;
 }

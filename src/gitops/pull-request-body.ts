@@ -17,6 +17,8 @@ export interface ActionNote {
   summary: string;
   servingAfter: number;
   policy: string;
+  /** For a rollback: whether its version's pods still run (warm) or start cold. */
+  readiness?: string;
 }
 
 interface View {
@@ -45,7 +47,7 @@ const render = Handlebars.create().compile<View>(PULL_REQUEST_TEMPLATE, { noEsca
 
 export function pullRequestBody(plan: Plan, action: ActionNote | null): string {
   const view: View = {
-    urgent: action?.action === 'rollback' ? markdown(`Urgent rollback. After merge, version ${action.servingAfter} of ${action.policy} serves 100% of traffic.`) : null,
+    urgent: action?.action === 'rollback' ? markdown(`Urgent rollback. After merge, version ${action.servingAfter} of ${action.policy} serves 100% of traffic${action.readiness ? `; ${action.readiness}` : ''}.`) : null,
     policies: plan.policies.map(policyView),
     checklist: plan.policies.flatMap(checklist),
     warnings: plan.warnings.map((d) => markdown(`${d.file}:${d.line}:${d.column} [${d.rule}] ${d.message}`)),
@@ -91,7 +93,7 @@ function checklist(entry: PolicyPlan): Markdown[] {
     items.push(`${entry.key}: candidate ${candidate} is the model you expect${versionFacts(policy, candidate)}`);
     items.push(`${entry.key}: the gates (${policy.gates.checks.length}) would catch the regression you fear most for this model`);
   }
-  items.push(`${entry.key}: rollback target ${policy.rollback.toVersion} is loaded (kept versions: ${retained.join(', ')}) and still good to serve`);
+  items.push(`${entry.key}: rollback target ${policy.rollback.toVersion} is retained (kept versions: ${retained.join(', ')}) and still good to serve`);
   if (candidate === null) items.push(`${entry.key}: after merge, version ${stable} serves 100% of traffic`);
   return items.map(markdown);
 }

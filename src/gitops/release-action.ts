@@ -9,7 +9,7 @@ import { validateSources } from '../validate/validate.js';
 import { editPolicy, type PolicyEdit } from './edit-policy.js';
 
 export type ActionResult =
-  | { ok: true; text: string; servingAfter: number; summary: string; policyName: string; namespace: string; owners: string[]; warnings: Diagnostic[] }
+  | { ok: true; text: string; servingAfter: number; summary: string; readiness?: string; policyName: string; namespace: string; owners: string[]; warnings: Diagnostic[] }
   | { ok: false; message: string; diagnostics: Diagnostic[] };
 
 export function runReleaseAction(file: string, bytes: Uint8Array, edit: PolicyEdit, profile: ProfileSource | null = null): ActionResult {

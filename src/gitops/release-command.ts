@@ -68,12 +68,12 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     return 1;
   }
   await replaceFile(file, result.text, mode);
-  process.stdout.write(`${file}: ${result.summary}\n`);
+  process.stdout.write(`${file}: ${result.summary}\n${result.readiness ? `${file}: ${result.readiness}\n` : ''}`);
   const compiled = await (await import('../cli/compile.js')).run([policyDir, '--out', outDir]);
   if (compiled !== 0 || !values.propose) return compiled;
   return proposeAndReport(
     { repository: values.repo, base: await planBaseFor(values.base, process.cwd()), baseBranch: values.base, outDir, policyPaths: [policyDir] },
-    { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}` },
+    { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}`, ...(result.readiness ? { readiness: result.readiness } : {}) },
     action,
   );
 }

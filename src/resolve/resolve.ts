@@ -23,7 +23,7 @@ export const DEFAULTS = {
   /** The schedule the articles this project grew from recommend. */
   steps: [1, 5, 25, 50, 100],
   stepHoldSeconds: 30 * 60,
-  /** Keep the old version running long enough to roll back without a cold start. */
+  /** How long the replaced stable's pods stay up after a promotion: the warm-rollback window. */
   scaleDownDelaySeconds: 10 * 60,
   intervalSeconds: 5 * 60,
   failureLimit: 2,

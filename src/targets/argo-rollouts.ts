@@ -23,6 +23,7 @@ import {
 import { ANNOTATION_HISTOGRAM_BUCKETS, histogramBucketsAnnotation, latencyBucketsMs } from '../gates/latency-buckets.js';
 import type { ResolvedPolicy, VersionInfo } from '../resolve/policy.js';
 import { analysisStartingStep, canarySteps, managedRoutes } from '../routing/steps.js';
+import { WARM_REPLICASETS } from '../routing/warm-rollback.js';
 import { readinessProbe, warmupNote } from '../routing/warmup.js';
 import type { Target } from './target.js';
 import { templateConfigFile, templateConfigMap } from './tfserving-template-config.js';
@@ -84,9 +85,11 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
               }
             : {}),
           ...(steps.length > 0 ? { steps } : {}),
-          // Keep the previous version's pods running after a promotion or an abort, so a
-          // rollback is a routing change, not a cold start.
+          // Keep the previous stable's pods running for the warm window after a promotion (and
+          // the candidate's after an abort), so a rollback inside it moves traffic onto running
+          // pods; older ReplicaSets go at once (see routing/warm-rollback.ts).
           scaleDownDelaySeconds: policy.canary.scaleDownDelaySeconds,
+          scaleDownDelayRevisionLimit: WARM_REPLICASETS,
           abortScaleDownDelaySeconds: policy.canary.scaleDownDelaySeconds,
           dynamicStableScale: false,
         },

@@ -236,20 +236,21 @@ describe('release commands', () => {
   it('rollback --propose opens an urgent PR that names the version serving traffic after merge', async () => {
     expect(await cli(rollback, 'risk/fraud-detector', '--propose', ...REPO)).toBe(0);
     expect(stdout).toContain('policies/fraud-detector.yaml: roll back fraud-detector from candidate 42 to 41: 100% of traffic on 41\n');
+    expect(stdout).toContain('policies/fraud-detector.yaml: rollback to 41 is warm: stable keeps its 4 pods running throughout the release\n');
     const pr = github.pulls[0]!;
     expect(pr.title).toBe('[urgent] modelgate: roll back fraud-detector from candidate 42 to 41: 100% of traffic on 41');
     expect(pr.labels).toEqual(['modelgate', 'urgent', 'rollback']);
-    expect(pr.body).toContain('**Urgent rollback. After merge, version 41 of risk/fraud-detector serves 100% of traffic.**');
+    expect(pr.body).toContain('**Urgent rollback. After merge, version 41 of risk/fraud-detector serves 100% of traffic; rollback to 41 is warm: stable keeps its 4 pods running throughout the release.**');
     const branch = github.branchFiles('modelgate/rollback/risk.fraud-detector');
     expect(branch.get('policies/fraud-detector.yaml')).not.toMatch(/candidate:/);
     // The edit is in place and compiled: the working tree matches the branch.
     expect(onBranch('modelgate/rollback/risk.fraud-detector', 'generated/')).toEqual(await compiledOutput());
   });
 
-  it('rollback refuses a version that is not loaded, and changes nothing', async () => {
+  it('rollback refuses a version the policy does not retain, and changes nothing', async () => {
     const before = await readFile('policies/fraud-detector.yaml', 'utf8');
     expect(await cli(rollback, 'fraud-detector', '--to', '39')).toBe(1);
-    expect(stderr).toMatch(/version 39 is not loaded/);
+    expect(stderr).toMatch(/version 39 is not one the policy retains/);
     expect(await readFile('policies/fraud-detector.yaml', 'utf8')).toBe(before);
     expect(sh('status', '--porcelain')).toBe('');
   });

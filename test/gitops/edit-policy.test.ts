@@ -25,6 +25,7 @@ describe('rollback', () => {
     const result = act('fraud-detector.yaml', { action: 'rollback', to: null });
     if (!result.ok) throw new Error(result.message);
     expect(result.servingAfter).toBe(41);
+    expect(result.readiness).toBe('rollback to 41 is warm: stable keeps its 4 pods running throughout the release');
     expect(lineChanges(fraud, result.text)).toEqual({ removed: ['    candidate: 42'], added: [] });
     expect(result.text).toContain('# Card-fraud scoring.');
   });
@@ -32,6 +33,8 @@ describe('rollback', () => {
   it('moves stable to an older retained version and keeps the replaced stable as previous', () => {
     const result = act('fraud-detector.yaml', { action: 'rollback', to: 40 });
     if (!result.ok) throw new Error(result.message);
+    // 40 was stable before 41: its pods stay up for scaleDownDelay after 41's promotion.
+    expect(result.readiness).toBe('rollback to 40 is warm until 30m after 41 became stable: the 4 pods of 40 stay up that long (scaleDownDelay); later, 4 pods start cold');
     expect(result.servingAfter).toBe(40);
     expect(lineChanges(fraud, result.text)).toEqual({
       removed: ['    stable: 41', '    candidate: 42', '    previous: [40, 39]', '    to: 41'],
@@ -39,10 +42,10 @@ describe('rollback', () => {
     });
   });
 
-  it('refuses a version the running config does not keep loaded', () => {
+  it('refuses a version the policy does not retain', () => {
     const result = act('fraud-detector.yaml', { action: 'rollback', to: 39 });
     expect(result).toMatchObject({ ok: false });
-    expect(!result.ok && result.message).toMatch(/version 39 is not loaded.*42, 41, 40/);
+    expect(!result.ok && result.message).toMatch(/version 39 is not one the policy retains.*42, 41, 40/);
   });
 
   it('refuses when there is nothing to roll back', () => {

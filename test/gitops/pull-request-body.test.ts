@@ -21,7 +21,8 @@ describe('pull request description', () => {
     const row = body.split('\n').find((line) => line.startsWith('| default/churn'))!;
     expect(cells(row)).toEqual(['default/churn-scorer', 'churn', 'stable 7, candidate 8', 'dana-okafor', 'error-rate: error rate ≤ 2%', '7']);
     expect(body).toContain('| generated/default/churn-scorer/rollout/rollout.yaml | added | +2 −0 |');
-    expect(body).toContain('- [ ] default/churn-scorer: rollback target 7 is loaded');
+    expect(body).toContain('- [ ] default/churn-scorer: rollback target 7 is retained');
+    expect(body).toContain('- rollback to 7 is warm: stable keeps its 1 pod running throughout the release');
   });
 
   it('keeps hostile policy text inert: no pings, no HTML, no links, no broken table, no template syntax', () => {
@@ -43,7 +44,7 @@ describe('pull request description', () => {
 
   it('opens a rollback with a banner naming the version that will serve', () => {
     const policy = examplePolicy('search-ranker.yaml');
-    const body = pullRequestBody(planFor(policy), { action: 'rollback', summary: 's', servingAfter: 12, policy: 'search/search-ranker' });
-    expect(body.startsWith('> [!CAUTION]\n> **Urgent rollback. After merge, version 12 of search/search-ranker serves 100% of traffic.**\n')).toBe(true);
+    const body = pullRequestBody(planFor(policy), { action: 'rollback', summary: 's', servingAfter: 12, policy: 'search/search-ranker', readiness: 'rollback to 12 starts cold: 1 pods start' });
+    expect(body.startsWith('> [!CAUTION]\n> **Urgent rollback. After merge, version 12 of search/search-ranker serves 100% of traffic; rollback to 12 starts cold: 1 pods start.**\n')).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ import { runReleaseAction } from '../../src/gitops/release-action.js';
 import type { PolicyEdit } from '../../src/gitops/edit-policy.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
+import { istioTarget } from '../../src/targets/istio.js';
 import type { OutputFile } from '../../src/targets/target.js';
 import { tfservingTarget } from '../../src/targets/tfserving.js';
 import { tfservingTemplateConfigTarget } from '../../src/targets/tfserving-template-config.js';
@@ -28,6 +29,8 @@ export interface Compiled {
   rollout: Json;
   /** Names of every ConfigMap in the output. */
   configMaps: Set<string>;
+  /** Every object of the compiled Rollout, Services, VirtualService and ConfigMaps. */
+  documents: Json[];
 }
 
 export function exampleText(file: string): string {
@@ -38,13 +41,14 @@ export function compileText(text: string, file = 'policies/walk.yaml'): Compiled
   const result = validateSources([{ file, bytes: new TextEncoder().encode(text) }], null);
   const policy = result.policies[0]?.policy;
   if (!policy || hasErrors(result.diagnostics)) throw new Error(`does not validate: ${result.diagnostics.map((d) => d.message).join('; ')}`);
-  const files: OutputFile[] = [...argoRolloutsTarget.build(policy), ...tfservingTarget.build(policy), ...tfservingTemplateConfigTarget.build(policy)];
+  const files: OutputFile[] = [...istioTarget.build(policy), ...argoRolloutsTarget.build(policy), ...tfservingTarget.build(policy), ...tfservingTemplateConfigTarget.build(policy)];
   const documents = files.flatMap((file) => (file.kind === 'yaml' ? (file.documents as Json[]) : []));
   return {
     text,
     policy,
     rollout: documents.find((doc) => doc.kind === 'Rollout')!,
     configMaps: new Set(documents.filter((doc) => doc.kind === 'ConfigMap').map((doc) => doc.metadata.name)),
+    documents,
   };
 }
 

@@ -1,0 +1,44 @@
+/**
+ * Whether a rollback finds its version's pods already running (warm) or starts them (cold).
+ *
+ * One version per pod: a rollback moves traffic onto the pods of the target's ReplicaSet, and is
+ * warm only while that ReplicaSet still has pods. Argo Rollouts (argoproj/argo-rollouts):
+ * - during a release the stable ReplicaSet stays fully scaled (no dynamicStableScale), and a
+ *   Rollout whose template is the stable one again is "Rollback to stable ReplicaSets", promoted
+ *   at once (rollout/canary.go syncRolloutStatusCanary);
+ * - after a promotion the replaced stable ReplicaSet keeps its pods for scaleDownDelaySeconds
+ *   (rollout/replicaset.go scaleDownDelayHelper), for at most scaleDownDelayRevisionLimit old
+ *   ReplicaSets, newest first (rollout/canary.go scaleDownOldReplicaSetsForCanary);
+ * - a template equal to one of those ReplicaSets' reuses it (utils/replicaset/replicaset.go
+ *   FindNewReplicaSet) and lifts its deadline (removeScaleDownDeadlines). `rollback` leaves the
+ *   policy with no candidate, so no steps: Argo scales that ReplicaSet to full and promotes it.
+ * So the version that was stable before the current one (`previous[0]`: promote and rollback
+ * put the outgoing stable there) is warm for scaleDownDelay after the current stable took over;
+ * any other version starts cold. The template must also be byte for byte what it ran with:
+ * modelgate compiles a version's template from the version and the model settings only, so it
+ * is, unless the image, resources, model path or latency gate changed since.
+ */
+import type { ResolvedPolicy } from '../resolve/policy.js';
+
+/** Old ReplicaSets Argo keeps up after a promotion: the previous stable's alone. */
+export const WARM_REPLICASETS = 1;
+
+export type RollbackReadiness =
+  /** The target serves already, with no candidate: there is nothing to roll back. */
+  | { state: 'serving'; version: number }
+  /** The stable ReplicaSet's pods, running throughout the release. */
+  | { state: 'stable-pods'; version: number; pods: number }
+  /** The previous stable's pods, up until `windowSeconds` after `stable` took over. */
+  | { state: 'warm-window'; version: number; pods: number; stable: number; windowSeconds: number }
+  | { state: 'cold'; version: number; pods: number };
+
+export function rollbackReadiness(policy: ResolvedPolicy, target: number = policy.rollback.toVersion): RollbackReadiness {
+  const { stable, candidate, previous } = policy.versions;
+  const pods = policy.model.replicas;
+  if (target === stable) return candidate === null ? { state: 'serving', version: target } : { state: 'stable-pods', version: target, pods };
+  const windowSeconds = policy.canary.scaleDownDelaySeconds;
+  if (previous.indexOf(target) >= 0 && previous.indexOf(target) < WARM_REPLICASETS && windowSeconds > 0) {
+    return { state: 'warm-window', version: target, pods, stable, windowSeconds };
+  }
+  return { state: 'cold', version: target, pods };
+}
