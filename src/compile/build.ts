@@ -3,10 +3,10 @@
  * → serialized files with headers. Pure: the same policies give the same bytes. A finding of an
  * output check, a throwing target or an unsafe path is a compiler bug, reported as `internal`.
  */
-import { posix, relative, resolve, sep } from 'node:path';
 import { checks as defaultChecks } from '../check/index.js';
 import type { OutputCheck, OutputFinding } from '../check/check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { headerSource } from '../emit/header.js';
 import { isSafeOutputPath } from '../emit/output-path.js';
 import { renderOutputFile } from '../emit/render.js';
 import { positionOf, type LoadedPolicy } from '../load/load.js';
@@ -42,11 +42,6 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
   /** True when a diagnostic is a compiler bug rather than a policy mistake. */
   internalError: boolean;
-}
-
-/** How a header names a policy file: relative to `sourceRoot`, `/`-separated, cwd-independent. */
-export function headerSource(file: string, sourceRoot: string): string {
-  return relative(resolve(sourceRoot), resolve(file)).split(sep).join(posix.sep);
 }
 
 export function buildPolicies(valid: readonly ValidPolicy[], options: BuildOptions): BuildResult {

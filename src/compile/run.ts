@@ -12,20 +12,19 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diffTree, type Change } from '../emit/diff.js';
-import { parseHeader } from '../emit/header.js';
+import { headerSource, parseHeader } from '../emit/header.js';
 import { MANIFEST_FILE, fileHash, inputKey, isBookkeeping, parseManifest, renderManifest, type Manifest } from '../emit/manifest.js';
 import { manifestKey } from '../emit/manifest-key.js';
 import { lockOutput } from '../emit/output-lock.js';
 import { ownershipOf } from '../emit/ownership.js';
 import { scopeOf } from '../emit/scope.js';
 import { policyFolders, readFolder, type ExistingFile } from '../emit/tree.js';
-import { commitFolder, discardStaged, recoverInterruptedWrite, stageFolder, type FolderUpdate } from '../emit/write.js';
+import { commitFolder, discardStaged, recoverFolder, recoverParkedOutput, stageFolder, type FolderUpdate } from '../emit/write.js';
 import { readPolicyFiles, UsageError, type PolicyFile } from '../load/discover.js';
 import { readProfileFile } from '../load/profile-file.js';
 import { setFactsOf } from '../rules/rule.js';
-import { validateSources } from '../validate/validate.js';
-import { assignFolders, buildPolicy, headerSource, type ValidPolicy } from './build.js';
-import { releaseChecks } from './release-checks.js';
+import { sharedKeys } from '../validate/shared-keys.js';
+import type { ValidPolicy } from './build.js';
 
 export interface RunOptions {
   /** Policy files and folders as the user named them. */
@@ -76,7 +75,7 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
     // orphaned" (which would delete it all).
     if (files.length === 0) throw new UsageError(`no policy files (*.yaml, *.yml) in ${options.paths.join(' ')}`);
     const profile = await readProfileFile(sourceRoot);
-    if (options.mode === 'write') recoverInterruptedWrite(out);
+    if (options.mode === 'write') recoverParkedOutput(out);
     const inScope = scopeOf(options.paths.map((path) => relative(sourceRoot, resolve(path))));
     const context: FolderContext = {
       sourceRoot,
@@ -88,13 +87,20 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
       key: manifestKey(),
     };
     const unchanged = unchangedPolicies(out, files, context);
-    let validated = validateSources(files.filter(({ file }) => !unchanged.has(file)), profile, [...unchanged].map(([file, { manifest }]) => ({ file, facts: manifest.facts })));
+    const known = () => [...unchanged].map(([file, { manifest }]) => ({ file, facts: manifest.facts }));
+    // Every policy unchanged and no name or host shared: nothing to load, build or validate (the
+    // profile's bytes are in every key, and it was valid when those manifests were written), so
+    // neither the YAML parser nor the validators and targets are even imported.
+    const nothingToLoad = unchanged.size === files.length && sharedKeys([], known()).length === 0;
+    const { validateSources } = nothingToLoad ? { validateSources: null } : await import('../validate/validate.js');
+    let validated = validateSources?.(files.filter(({ file }) => !unchanged.has(file)), profile, known()) ?? { policies: [], diagnostics: [], recheck: [] };
     if (validated.recheck.length > 0) {
       // An unchanged policy shares a name or host with another: load it, so the finding has its place.
       for (const file of validated.recheck) unchanged.delete(file);
-      validated = validateSources(files.filter(({ file }) => !unchanged.has(file)), profile, [...unchanged].map(([file, { manifest }]) => ({ file, facts: manifest.facts })));
+      validated = validateSources!(files.filter(({ file }) => !unchanged.has(file)), profile, known());
     }
-    const folders = assignFolders(validated.policies);
+    const builder = validated.policies.length > 0 ? await loadBuilder() : null;
+    const folders = builder?.assignFolders(validated.policies) ?? { assigned: [], diagnostics: [] };
     const replayed = [...unchanged].flatMap(([file, { manifest }]) => manifest.diagnostics.map((diagnostic) => ({ file, ...diagnostic })));
     const result: RunResult = { diagnostics: sortDiagnostics([...validated.diagnostics, ...replayed, ...folders.diagnostics]), internalError: false, changes: [], written: false, blocked: [] };
     if (hasErrors(result.diagnostics)) return result;
@@ -104,11 +110,11 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
     for (const folder of keys) {
       if (skipped.has(folder)) continue;
       const entry = planned.get(folder);
-      const existing = readFolder(out, folder);
+      const existing = readOutputFolder(out, folder, options.mode);
       const manifest = manifestOf(existing, folder, context.key);
       for (const path of [...existing.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) existing.delete(path);
       const ownDiagnostics = entry ? validated.diagnostics.filter((d) => d.file === entry.source.file).map(({ file: _, ...rest }) => rest) : [];
-      const update = entry ? updatePolicyFolder(folder, entry, ownDiagnostics, existing, manifest, context, result) : updateOrphanFolder(folder, existing, manifest, inScope, context.key, result);
+      const update = entry ? updatePolicyFolder(builder!, folder, entry, ownDiagnostics, existing, manifest, context, result) : updateOrphanFolder(folder, existing, manifest, inScope, context.key, result);
       if (update && options.mode === 'write' && !result.internalError && result.blocked.length === 0 && !hasErrors(result.diagnostics)) {
         // Kept until the commit by path only: the content is on disk now, and holding it for
         // every folder would hold the whole planned output (1.4 GiB peak at 10,000 policies).
@@ -153,13 +159,23 @@ function unchangedPolicies(out: string, files: readonly PolicyFile[], context: F
     if (link) continue;
     const source = headerSource(file, context.sourceRoot);
     const found = bySource.get(source);
-    if (!found || found.manifest.input !== inputKey({ compiler: context.compiler, source, policySha256: fileHash(bytes), options: context.outputOptions })) continue;
-    const existing = readFolder(out, found.folder);
+    const input = inputKey({ compiler: context.compiler, source, policySha256: fileHash(bytes), options: context.outputOptions });
+    if (!found || found.manifest.input !== input) continue;
+    const existing = readOutputFolder(out, found.folder, context.mode);
+    // Read again with the folder: recovering a killed run's commit may have replaced it.
+    const manifest = manifestOf(existing, found.folder, context.key);
     for (const path of [...existing.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) existing.delete(path);
-    if (asManifestSays(found.manifest, existing, context.inScope)) unchanged.set(file, found);
+    if (manifest?.sealed && manifest.input === input && asManifestSays(manifest, existing, context.inScope)) unchanged.set(file, { folder: found.folder, manifest });
   }
   return unchanged;
 }
+
+/** The build stage, imported only when some policy is to be built. */
+async function loadBuilder() {
+  const [{ assignFolders, buildPolicy }, { releaseChecks }] = await Promise.all([import('./build.js'), import('./release-checks.js')]);
+  return { assignFolders, buildPolicy, releaseChecks };
+}
+type Builder = Awaited<ReturnType<typeof loadBuilder>>;
 
 interface FolderContext {
   sourceRoot: string;
@@ -173,6 +189,7 @@ interface FolderContext {
 }
 
 function updatePolicyFolder(
+  { buildPolicy, releaseChecks }: Builder,
   folder: string,
   entry: ValidPolicy,
   diagnostics: Manifest['diagnostics'],
@@ -248,6 +265,21 @@ function asManifestSays(manifest: Manifest, existing: ReadonlyMap<string, Existi
 function manifestOf(existing: ReadonlyMap<string, ExistingFile>, folder: string, key: Uint8Array | null): Manifest | null {
   const file = existing.get(`${folder}/${MANIFEST_FILE}`);
   return file ? parseManifest(folder, file.bytes.toString('utf8'), key) : null;
+}
+
+/**
+ * A policy folder's files; in write mode a journal or staged file left by a killed run is dealt
+ * with first (`recoverFolder`), found by this listing rather than by a walk of the whole tree.
+ */
+function readOutputFolder(out: string, folder: string, mode: RunOptions['mode']): Map<string, ExistingFile> {
+  const existing = readFolder(out, folder);
+  const interrupted = [...existing.keys()].some((path) => {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    return isBookkeeping(name) && name !== MANIFEST_FILE;
+  });
+  if (mode !== 'write' || !interrupted) return existing;
+  recoverFolder(out, folder);
+  return readFolder(out, folder);
 }
 
 function readManifestFile(out: string, folder: string): string | null {

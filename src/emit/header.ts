@@ -5,6 +5,7 @@
  * the whole JSON file.
  */
 import { createHash } from 'node:crypto';
+import { posix, relative, resolve, sep } from 'node:path';
 
 export const SIDECAR_SUFFIX = '.modelgate-header';
 
@@ -34,6 +35,11 @@ export function sha256(text: string): string {
  */
 export function headerSourceName(file: string): string {
   return file.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]/gu, (char) => (char === '\\' ? '\\\\' : `\\u{${char.codePointAt(0)!.toString(16)}}`));
+}
+
+/** How a header names a policy file: relative to `sourceRoot`, `/`-separated, cwd-independent. */
+export function headerSource(file: string, sourceRoot: string): string {
+  return relative(resolve(sourceRoot), resolve(file)).split(sep).join(posix.sep);
 }
 
 export function renderHeader(source: string, body: string): string {

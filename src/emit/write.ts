@@ -18,7 +18,7 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync,
 import { dirname, join, relative, resolve, sep, basename } from 'node:path';
 import { JOURNAL_FILE, MANIFEST_FILE, STAGED_SUFFIX } from './manifest.js';
 import { isSafeOutputPath } from './output-path.js';
-import { lstatOrNull } from './tree.js';
+import { lstatOrNull, policyFolders } from './tree.js';
 import { OutputTreeError } from './tree-error.js';
 
 
@@ -122,6 +122,17 @@ function removeEmptiedFolders(outDir: string, deleted: readonly string[]): void 
  * folder and the output folder is gone; a link there is never followed or moved into place.
  */
 export function recoverInterruptedWrite(outDir: string): void {
+  recoverParkedOutput(outDir);
+  const out = resolve(outDir);
+  if (lstatOrNull(out)?.isDirectory()) for (const folder of policyFolders(out)) recoverFolder(out, folder);
+}
+
+/**
+ * The whole-tree part of recovery: the output folder parked by older versions and their staging
+ * folder. `compile` runs this first and `recoverFolder` on each policy folder only when listing it
+ * shows a journal or a staged file, so a run after a clean one pays no second walk of the tree.
+ */
+export function recoverParkedOutput(outDir: string): void {
   const out = resolve(outDir);
   const parked = join(dirname(out), `.${basename(out)}.modelgate-old`);
   const parkedStat = lstatOrNull(parked);
@@ -133,8 +144,11 @@ export function recoverInterruptedWrite(outDir: string): void {
   const staging = join(dirname(out), `.${basename(out)}.modelgate-staging`);
   const stagingStat = lstatOrNull(staging);
   if (stagingStat?.isDirectory()) rmSync(staging, { recursive: true, force: true });
-  const stat = lstatOrNull(out);
-  if (stat?.isDirectory()) recoverUnder(out, '');
+}
+
+/** One policy folder's interrupted write: a journal is replayed, staged files without one are removed. */
+export function recoverFolder(outDir: string, folder: string): void {
+  recoverUnder(resolve(outDir), folder);
 }
 
 function recoverUnder(outDir: string, prefix: string): void {

@@ -11,7 +11,8 @@ import { DEFAULT_PLATFORM, resolvePlatform, type Platform } from '../resolve/pla
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { resolvePolicy } from '../resolve/resolve.js';
 import { rules } from '../rules/index.js';
-import { setFactsOf, type SetFacts } from '../rules/rule.js';
+import type { SetFacts } from '../rules/rule.js';
+import { sharedKeys } from './shared-keys.js';
 import { documentHeaderDiagnostics } from './document-header.js';
 import type { SchemaDocument } from './json-schema.js';
 import { profileSchemaDocument } from './profile-schema.js';
@@ -52,21 +53,6 @@ export function validateSources(
   diagnostics.push(...ruleDiagnostics);
   const policies = shaped.filter(({ source }) => !hasErrors(ruleDiagnostics.filter((d) => d.file === source.file)));
   return { policies, diagnostics: sortDiagnostics(diagnostics), recheck: [] };
-}
-
-/** The `known` files whose key under a set-wide rule another policy (loaded or known) has too. */
-function sharedKeys(shaped: readonly ValidatedPolicy[], known: ReadonlyArray<{ file: string; facts: SetFacts }>): string[] {
-  if (known.length === 0) return [];
-  const shared = new Set<string>();
-  for (const rule of rules) {
-    if (!rule.setKey) continue;
-    const count = new Map<string, number>();
-    const keyOf = rule.setKey.bind(rule);
-    const keys = [...shaped.map(({ policy }) => keyOf(setFactsOf(policy))), ...known.map(({ facts }) => keyOf(facts))];
-    for (const key of keys) count.set(key, (count.get(key) ?? 0) + 1);
-    known.forEach(({ file }, index) => (count.get(keys[shaped.length + index]!)! > 1 ? shared.add(file) : undefined));
-  }
-  return [...shared].sort();
 }
 
 /** The repository's platform, or null (with the reasons) when its profile is not valid. */
