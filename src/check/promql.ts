@@ -2,8 +2,9 @@
  * Every PromQL query modelgate wrote (recording rules, alerts, AnalysisTemplate metrics, dashboard
  * panels) parses,
  * and names only labels its series carry: Istio's standard labels (plus the policy's segment
- * labels, which a Telemetry tag override must add) on Istio metrics, and the labels our recording
- * rules keep on recorded series. A query naming a label that does not exist never fires.
+ * labels, which a Telemetry tag override must add) on Istio metrics, the labels our recording
+ * rules keep on recorded series, and the labels a drift gate declares on its score histogram
+ * (namespace, its version label, `labels:`). A query naming a label that does not exist never fires.
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode, Tree } from '@lezer/common';
@@ -168,8 +169,14 @@ function labelsOf(metric: string, scope: Scope): Set<string> | 'any' {
     if (!known) scope.problems.push(`${metric} is not recorded by any rule`);
     return known ?? 'any';
   }
-  // A model's own histogram: its labels are the application's, not something modelgate can know.
-  return 'any';
+  // A model's score histogram carries the labels its drift gates declare; a series no gate
+  // declares has labels nobody stated, so no query on it can be checked, or trusted to match.
+  const declared = scope.policy.gates.checks.flatMap((gate) => (gate.metric === 'drift' && metric === `${gate.histogram}_bucket` ? gate.labels : []));
+  if (declared.length === 0) {
+    scope.problems.push(`${metric} is not a series whose labels any gate declares`);
+    return 'any';
+  }
+  return new Set([...declared, 'le']);
 }
 
 function expressionChild(node: SyntaxNode): SyntaxNode {

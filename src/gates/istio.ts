@@ -42,7 +42,11 @@ export const ISTIO_STANDARD_LABELS: ReadonlySet<string> = new Set([
 
 /**
  * Requests this model served, as reported by the serving pod's own proxy (`reporter="destination"`
- * counts each request once, including mirrored ones, whatever the caller runs).
+ * counts each request once, including mirrored ones, whatever the caller runs). Mirrored requests
+ * arrive with `-shadow` appended to their authority, but the name comes from the inbound
+ * cluster's metadata, one of the Services selecting the pod (istio pilot cluster_builder.go
+ * `addTelemetryMetadata`, read first by istio/proxy istio_stats.cc `populatePeerInfo`), so the
+ * gated shadow's measurements match these names too.
  */
 export function serviceMatchers(policy: ResolvedPolicy): Matcher[] {
   return [

@@ -159,6 +159,8 @@ export interface DriftGate extends GateCommon {
   /** Histogram metric name without `_bucket`. */
   histogram: string;
   versionLabel: string;
+  /** Every label the histogram's series carry but `le`: namespace, the version label, and the declared ones. */
+  labels: string[];
   /** Upper bounds, increasing; +Inf is implied after the last. */
   buckets: number[];
 }

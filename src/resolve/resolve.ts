@@ -230,6 +230,7 @@ function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string
         max: check.max,
         histogram: check.histogram,
         versionLabel: check.versionLabel ?? DEFAULTS.driftVersionLabel,
+        labels: [...new Set(['namespace', check.versionLabel ?? DEFAULTS.driftVersionLabel, ...((check.labels as string[] | undefined) ?? [])])],
         buckets: check.buckets,
       };
   }

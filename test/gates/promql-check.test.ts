@@ -56,4 +56,14 @@ describe('promql check', () => {
     const findings = promqlCheck.check(fraud, files);
     expect(findings.some((f) => f.object?.startsWith('AnalysisTemplate/fraud-detector-gates') && /has no label "version"/.test(f.message))).toBe(true);
   });
+
+  it('reports a query on a score histogram label its drift gate does not declare, and on a series no gate declares', () => {
+    const undeclaredLabel = promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => expr.replace('fraud_score_bucket{namespace=', 'fraud_score_bucket{model="fraud",namespace=')));
+    expect(undeclaredLabel.some((f) => f.message.includes('fraud_score_bucket has no label "model"'))).toBe(true);
+    const undeclaredSeries = promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => expr.replaceAll('fraud_score_bucket', 'fraud_scores_bucket')));
+    expect(undeclaredSeries.some((f) => f.message.includes('fraud_scores_bucket is not a series whose labels any gate declares'))).toBe(true);
+    // Declared, the same label passes.
+    const declared = { ...fraud, gates: { ...fraud.gates, checks: fraud.gates.checks.map((gate) => (gate.metric === 'drift' ? { ...gate, labels: [...gate.labels, 'model'] } : gate)) } };
+    expect(promqlCheck.check(declared, withRuleExprs(outputs(declared), (expr) => expr.replace('fraud_score_bucket{namespace=', 'fraud_score_bucket{model="fraud",namespace=')))).toEqual([]);
+  });
 });

@@ -28,4 +28,13 @@ describe('segment-declared', () => {
     );
     expectDiagnostics(policy, [{ rule: 'segment-declared', line: 15, column: 11, message: "Istio's standard labels" }]);
   });
+
+  it('reports a per-segment drift gate whose histogram is not declared to carry the label, and accepts it once declared', () => {
+    const drift = (labels: string) => minimalPolicy(`  gates:
+    checks:
+      - { metric: drift, histogram: demo_score, buckets: [0.5, 1], max: 0.1, segment: region${labels} }
+`);
+    expectDiagnostics(drift(''), [{ rule: 'segment-declared', line: 16, column: 78, message: 'does not declare that `demo_score` carries that label', hint: 'labels: [region]' }]);
+    expectValid(drift(', labels: [region]'));
+  });
 });
