@@ -46,7 +46,7 @@ function steadyState(next, name, namespace, model, stable) {
   return `${header(name, namespace, pick(next, OWNERS))}spec:
   model:
     name: ${model}
-    basePath: s3://acme-models/${model}
+    basePath: gs://acme-models/${model}
   versions:
     stable: ${stable}
     previous: [${stable - 1}]
@@ -63,7 +63,7 @@ function strictCanary(next, name, namespace, model, stable) {
   return `${header(name, namespace, pick(next, OWNERS))}spec:
   model:
     name: ${model}
-    basePath: s3://acme-models/${model}
+    basePath: gs://acme-models/${model}
     image: tensorflow/serving:2.14.1
     replicas: ${2 + Math.floor(next() * 6)}
     resources: { cpu: "2", memory: 4Gi }
@@ -114,6 +114,7 @@ function stickyCohorts(next, name, namespace, model, stable) {
     name: ${model}
     basePath: gs://acme-models/${model}
     image: tensorflow/serving:2.14.1-gpu
+    resources: { gpu: 1 }
     replicas: ${2 + Math.floor(next() * 8)}
   versions:
     stable: ${stable}
@@ -183,10 +184,26 @@ const SHAPES = [
   ['scorer', batchScorer],
 ];
 
-/** Write `count` policies into `dir` (created); returns their paths. */
+/**
+ * The cluster the set is written for, as the example repository's profile describes its own:
+ * serving pods read gs:// as a workload-identity service account, and each namespace's public
+ * gateway strips the cohort headers and sets the user id.
+ */
+function platformProfile() {
+  return `apiVersion: modelgate.io/v1alpha1
+kind: PlatformProfile
+spec:
+  gateways:
+${NAMESPACES.map((namespace) => `    - { name: ${namespace}/public-gateway, stripsHeaders: [x-acme-staff, x-beta-user], setsHeaders: [x-user-id] }\n`).join('')}  modelStorage:
+    - { scheme: gs, serviceAccount: model-reader }
+`;
+}
+
+/** Write `count` policies into `dir` (created) and the platform profile beside it; returns the policies' paths. */
 export function writePolicySet(dir, count, seed = 7) {
   const next = random(seed);
   mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, '..', 'modelgate.config.yaml'), platformProfile());
   const files = [];
   for (let index = 0; index < count; index++) {
     const [kind, shape] = SHAPES[index % SHAPES.length];

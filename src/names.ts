@@ -45,9 +45,20 @@ export function canaryServiceName(policy: ResolvedPolicy): string {
   return `${policy.name}${CANARY_SERVICE_SUFFIX}`;
 }
 
-/** The name mesh callers resolve: `<service>.<namespace>.svc.cluster.local`. */
+/** The name mesh callers resolve: `<service>.<namespace>.svc.<cluster domain>` (`cluster.local` unless the profile says otherwise). */
 export function serviceFqdn(policy: ResolvedPolicy, service = serviceName(policy)): string {
-  return `${service}.${policy.namespace}.svc.cluster.local`;
+  return istioHost(service, policy.namespace, policy.platform.clusterDomain);
+}
+
+/**
+ * istio/istio pilot/pkg/model/config.go `ResolveShortnameToFQDN`, applied to every VirtualService
+ * host by `resolveVirtualServiceShortnames` (pilot/pkg/model/virtualservice.go): `*` and IP
+ * addresses stay as written, a name without a dot gets `.<namespace>.svc.<domain>`, and any name
+ * with a dot is taken as fully qualified. The domain is istiod's `--domain`, the cluster domain.
+ */
+export function istioHost(host: string, namespace: string, clusterDomain: string): string {
+  if (host === '*' || host.includes('.') || host.includes(':')) return host;
+  return `${host}.${namespace}.svc.${clusterDomain}`;
 }
 
 /**

@@ -5,6 +5,7 @@
  * Service callers use, managed routes its steps use, the analysis template and its arguments,
  * the labels the Services and the Telemetry select, and the TF Serving config file the pods load.
  */
+import { istioHost } from '../names.js';
 import type { OutputFile } from '../targets/target.js';
 import type { OutputCheck, OutputFinding } from './check.js';
 
@@ -17,18 +18,18 @@ interface Located {
 
 export const crossReferencesCheck: OutputCheck = {
   name: 'cross-references',
-  check(_policy, files) {
+  check(policy, files) {
     const objects = kubernetesObjects(files);
     const findings: OutputFinding[] = [];
     for (const rollout of objects.filter((entry) => entry.object.kind === 'Rollout')) {
       const report = (message: string): void => void findings.push({ path: rollout.path, object: `Rollout/${rollout.object.metadata?.name}`, message });
-      checkRollout(rollout.object, objects, report);
+      checkRollout(rollout.object, objects, policy.platform.clusterDomain, report);
     }
     return findings;
   },
 };
 
-function checkRollout(rollout: Json, objects: Located[], report: (message: string) => void): void {
+function checkRollout(rollout: Json, objects: Located[], clusterDomain: string, report: (message: string) => void): void {
   const canary = rollout.spec?.strategy?.canary ?? {};
   const istio = canary.trafficRouting?.istio ?? {};
   const podLabels: Json = rollout.spec?.template?.metadata?.labels ?? {};
@@ -57,8 +58,8 @@ function checkRollout(rollout: Json, objects: Located[], report: (message: strin
   }
   // A mesh client calling the Service is routed by this VirtualService only if a host names it.
   const namespace = rollout.metadata?.namespace ?? 'default';
-  if (virtualService && canary.stableService && !(virtualService.spec?.hosts ?? []).some((host: string) => coversService(host, canary.stableService, namespace))) {
-    report(`VirtualService ${virtualService.metadata?.name} hosts ${JSON.stringify(virtualService.spec?.hosts ?? [])} do not cover Service ${canary.stableService}.${namespace}.svc.cluster.local, which callers use: their requests bypass every route`);
+  if (virtualService && canary.stableService && !(virtualService.spec?.hosts ?? []).some((host: string) => coversService(host, canary.stableService, namespace, clusterDomain))) {
+    report(`VirtualService ${virtualService.metadata?.name} hosts ${JSON.stringify(virtualService.spec?.hosts ?? [])} do not cover Service ${istioHost(canary.stableService, namespace, clusterDomain)}, which callers use: their requests bypass every route`);
   }
 
   const managed: string[] = (canary.trafficRouting?.managedRoutes ?? []).map((route: Json) => route.name);
@@ -121,13 +122,12 @@ function checkConfigFiles(rollout: Json, objects: Located[], report: (message: s
 
 /**
  * Istio reads a VirtualService host without dots as a name in the VirtualService's namespace
- * (`svc` → `svc.<ns>.svc.cluster.local`); `*.suffix` matches any name ending in `.suffix`.
+ * (`svc` → `svc.<ns>.svc.<cluster domain>`); `*.suffix` matches any name ending in `.suffix`.
  */
-export function coversService(host: string, service: string, namespace: string): boolean {
-  const fqdn = `${service}.${namespace}.svc.cluster.local`;
-  const full = host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`;
+export function coversService(host: string, service: string, namespace: string, clusterDomain: string): boolean {
+  const fqdn = istioHost(service, namespace, clusterDomain);
   if (host === '*') return true;
-  return host.startsWith('*.') ? fqdn.endsWith(host.slice(1)) : full === fqdn;
+  return host.startsWith('*.') ? fqdn.endsWith(host.slice(1)) : istioHost(host, namespace, clusterDomain) === fqdn;
 }
 
 function selects(selector: Json, labels: Json): boolean {

@@ -19,10 +19,15 @@ export interface ImageProfile {
   accelerators: string[];
 }
 
+/** A container env entry, as Kubernetes writes it: a value, or a key of a Secret. */
+export type StorageEnv = { name: string; value: string } | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };
+
 export interface StorageProfile {
   scheme: string;
   serviceAccount: string | null;
-  env: Array<{ name: string; value: string }>;
+  env: StorageEnv[];
+  /** Secrets whose keys all become env variables (Kubernetes `envFrom[].secretRef`). */
+  envFrom: Array<{ secretRef: { name: string } }>;
 }
 
 export interface Platform {
@@ -31,6 +36,8 @@ export interface Platform {
   prometheus: { url: string; ruleLabels: Record<string, string> };
   /** namespace null: each dashboard ConfigMap goes to its policy's namespace. */
   grafana: { namespace: string | null; folderAnnotation: string; dashboardLabel: string };
+  /** The Kubernetes cluster domain: a short Service name is `<svc>.<ns>.svc.<clusterDomain>`. */
+  clusterDomain: string;
   istio: { version: string };
   gateways: GatewayProfile[];
   images: ImageProfile[];
@@ -40,14 +47,19 @@ export interface Platform {
 }
 
 /**
- * Stock TF Serving images. Since 2.7 they carry no S3 file system (it moved to tensorflow-io;
- * tensorflow/serving#1963), while the GCS one is still built in (tensorflow/tsl
- * platform/cloud/gcs_file_system.cc).
+ * Stock TF Serving images from 2.7 on (2.7.x–2.9.x, 2.10.x–2.19.x, latest; each with its -gpu
+ * twin, listed first so it matches first). Since 2.7 they carry no S3 file system: "File system
+ * scheme 's3' not implemented" where 2.6.2 loaded the same path (tensorflow/serving#1963; S3
+ * moved to tensorflow-io, which the C++ model server does not load). The GCS file system is
+ * still built in (tensorflow/tsl platform/cloud/gcs_file_system.cc, `REGISTER_FILE_SYSTEM("gs", …)`).
+ * Older tags match none of these, so a policy on one gets the unknown-image warning rather
+ * than a verdict these entries cannot back.
  */
-const STOCK_IMAGES: ImageProfile[] = [
-  { image: 'tensorflow/serving:2.14.1', storageSchemes: ['file', 'gs'], accelerators: [] },
-  { image: 'tensorflow/serving:2.14.1-gpu', storageSchemes: ['file', 'gs'], accelerators: ['nvidia.com/gpu'] },
-];
+const STOCK_TAGS = ['2.7.*', '2.8.*', '2.9.*', '2.1?.*', 'latest'];
+const STOCK_IMAGES: ImageProfile[] = STOCK_TAGS.flatMap((tag) => [
+  { image: `tensorflow/serving:${tag}-gpu`, storageSchemes: ['file', 'gs'], accelerators: ['nvidia.com/gpu'] },
+  { image: `tensorflow/serving:${tag}`, storageSchemes: ['file', 'gs'], accelerators: [] },
+]);
 
 export const DEFAULT_PLATFORM: Platform = {
   file: null,
@@ -55,6 +67,8 @@ export const DEFAULT_PLATFORM: Platform = {
   prometheus: { url: 'http://prometheus-operated.monitoring.svc:9090', ruleLabels: {} },
   // The Grafana Helm chart's sidecar defaults: label `grafana_dashboard`, folder from `grafana_folder` when set.
   grafana: { namespace: null, folderAnnotation: 'grafana_folder', dashboardLabel: 'grafana_dashboard' },
+  // Kubernetes' and Istio's default cluster domain (kubelet --cluster-domain, istiod --domain).
+  clusterDomain: 'cluster.local',
   istio: { version: '1.22' },
   gateways: [],
   images: STOCK_IMAGES,
@@ -71,10 +85,11 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
   if (file === null) return DEFAULT_PLATFORM;
   const spec = ((data as Raw).spec ?? {}) as Raw;
   const d = DEFAULT_PLATFORM;
-  const images = new Map(d.images.map((image) => [image.image, image]));
-  for (const image of (spec.images ?? []) as Raw[]) {
-    images.set(image.image, { image: image.image, storageSchemes: image.storageSchemes, accelerators: image.accelerators ?? [] });
-  }
+  // The profile's entries first: an entry for an image the defaults also cover replaces them.
+  const images: ImageProfile[] = [
+    ...((spec.images ?? []) as Raw[]).map((image) => ({ image: image.image, storageSchemes: image.storageSchemes, accelerators: image.accelerators ?? [] })),
+    ...d.images,
+  ];
   return {
     file,
     prometheus: { url: spec.prometheus?.url ?? d.prometheus.url, ruleLabels: spec.prometheus?.ruleLabels ?? d.prometheus.ruleLabels },
@@ -83,11 +98,51 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
       folderAnnotation: spec.grafana?.folderAnnotation ?? d.grafana.folderAnnotation,
       dashboardLabel: spec.grafana?.dashboardLabel ?? d.grafana.dashboardLabel,
     },
+    clusterDomain: spec.clusterDomain ?? d.clusterDomain,
     istio: { version: spec.istio?.version ?? d.istio.version },
     gateways: ((spec.gateways ?? []) as Raw[]).map((gateway) => ({ name: gateway.name, stripsHeaders: gateway.stripsHeaders ?? [], setsHeaders: gateway.setsHeaders ?? [] })),
-    images: [...images.values()],
+    images,
     defaultImage: spec.defaultImage ?? d.defaultImage,
-    modelStorage: ((spec.modelStorage ?? []) as Raw[]).map((storage) => ({ scheme: storage.scheme, serviceAccount: storage.serviceAccount ?? null, env: storage.env ?? [] })),
+    modelStorage: ((spec.modelStorage ?? []) as Raw[]).map((storage) => ({
+      scheme: storage.scheme,
+      serviceAccount: storage.serviceAccount ?? null,
+      env: ((storage.env ?? []) as Raw[]).map((entry): StorageEnv => ('value' in entry ? { name: entry.name, value: entry.value } : { name: entry.name, valueFrom: { secretKeyRef: { name: entry.valueFrom.secretKeyRef.name, key: entry.valueFrom.secretKeyRef.key } } })),
+      envFrom: ((storage.envFrom ?? []) as Raw[]).map((entry) => ({ secretRef: { name: entry.secretRef.name } })),
+    })),
     defaultResources: { cpu: spec.defaultResources?.cpu ?? d.defaultResources.cpu, memory: spec.defaultResources?.memory ?? d.defaultResources.memory },
   };
+}
+
+/**
+ * The profile's entry for an image: the first whose reference matches it whole, `*` standing
+ * for any run of characters and `?` for one; undefined when the profile says nothing about it.
+ */
+export function imageProfile(platform: Platform, image: string): ImageProfile | undefined {
+  // A digest pins the bytes, not the abilities: `…:2.14.1-gpu@sha256:…` is still the -gpu tag.
+  const tagged = image.replace(/@sha256:[0-9a-f]+$/, '');
+  return platform.images.find((entry) => imagePattern(entry.image).test(image) || imagePattern(entry.image).test(tagged));
+}
+
+function imagePattern(pattern: string): RegExp {
+  const parts = pattern.split(/([*?])/).map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')));
+  return new RegExp(`^${parts.join('')}$`);
+}
+
+/** `s3://bucket/x` → `s3`; a path without a scheme is a local file. */
+export function storageScheme(basePath: string): string {
+  return /^([a-z][a-z0-9+.-]*):\/\//i.exec(basePath)?.[1]?.toLowerCase() ?? 'file';
+}
+
+/** The profile's credentials for the store a base path lives in, if it lists that store. */
+export function storageFor(platform: Platform, basePath: string): StorageProfile | undefined {
+  return platform.modelStorage.find((storage) => storage.scheme === storageScheme(basePath));
+}
+
+/**
+ * The extended resource a policy's `model.resources.gpu` asks for: the image entry's first
+ * accelerator, else `nvidia.com/gpu`, the name NVIDIA's device plugin advertises
+ * (NVIDIA/k8s-device-plugin), for an image the profile does not describe.
+ */
+export function gpuResource(platform: Platform, image: string): string {
+  return imageProfile(platform, image)?.accelerators[0] ?? 'nvidia.com/gpu';
 }

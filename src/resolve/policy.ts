@@ -33,7 +33,8 @@ export interface ModelSpec {
   replicas: number;
   grpcPort: number;
   restPort: number;
-  resources: { cpu: string | null; memory: string | null };
+  /** gpu: how many of which extended resource each pod is given; null: none. */
+  resources: { cpu: string | null; memory: string | null; gpu: { count: number; resource: string } | null };
   /** null: no warm-up asked for. */
   warmup: { requests: number | null; pauseSeconds: number | null } | null;
 }

@@ -12,7 +12,7 @@ import type {
 import { parseDurationSeconds, parsePercent, parsePercentagePoints, parseWeight } from './units.js';
 import { DEFAULT_SEGMENT_SHARE_PERCENT, derivedMinRequests } from '../analysis/power.js';
 import { derivedGateMinRequests, FLOOR_MIN_REQUESTS } from '../analysis/gate-schedule.js';
-import { DEFAULT_PLATFORM, type Platform } from './platform.js';
+import { DEFAULT_PLATFORM, gpuResource, type Platform } from './platform.js';
 
 export const DEFAULTS = {
   namespace: 'default',
@@ -96,7 +96,11 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       replicas: model.replicas ?? DEFAULTS.replicas,
       grpcPort: model.ports?.grpc ?? DEFAULTS.grpcPort,
       restPort: model.ports?.rest ?? DEFAULTS.restPort,
-      resources: { cpu: model.resources?.cpu ?? platform.defaultResources.cpu, memory: model.resources?.memory ?? platform.defaultResources.memory },
+      resources: {
+        cpu: model.resources?.cpu ?? platform.defaultResources.cpu,
+        memory: model.resources?.memory ?? platform.defaultResources.memory,
+        gpu: model.resources?.gpu ? { count: model.resources.gpu, resource: gpuResource(platform, model.image ?? platform.defaultImage) } : null,
+      },
       warmup: model.warmup
         ? { requests: model.warmup.requests ?? null, pauseSeconds: duration(model.warmup.pause) }
         : null,

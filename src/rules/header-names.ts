@@ -2,6 +2,7 @@
  * Header names in sticky routing, cohorts and segments must be HTTP tokens written in lowercase: Istio
  * (Envoy) lowercases header names and matches them case-sensitively, so `X-User-Id` never matches.
  */
+import { policyHeaders } from '../routing/headers.js';
 import type { Rule } from './rule.js';
 
 /** RFC 9110 `token`, lowercase letters only. */
@@ -12,11 +13,7 @@ export const headerNames: Rule = {
   description: 'traffic.sticky.header, cohort and segment headers are lowercase HTTP header names.',
   severity: 'error',
   check({ policy, report }) {
-    const headers: Array<{ path: Array<string | number>; name: string }> = [];
-    if (policy.traffic.sticky) headers.push({ path: ['spec', 'traffic', 'sticky', 'header'], name: policy.traffic.sticky.header });
-    policy.traffic.cohorts.forEach((cohort, index) => headers.push({ path: ['spec', 'traffic', 'cohorts', index, 'header'], name: cohort.header }));
-    policy.traffic.segments.forEach((segment, index) => headers.push({ path: ['spec', 'traffic', 'segments', index, 'header'], name: segment.header }));
-    for (const { path, name } of headers) {
+    for (const { path, name } of policyHeaders(policy)) {
       if (LOWERCASE_TOKEN.test(name)) continue;
       const lower = name.toLowerCase();
       report({

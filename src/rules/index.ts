@@ -7,12 +7,16 @@ import { canaryStepsIncreasing } from './canary-steps-increasing.js';
 import { cohortMatch } from './cohort-match.js';
 import { durationsInRange } from './durations-in-range.js';
 import { gateNamesUnique } from './gate-names-unique.js';
+import { gatewayHeaderTrust } from './gateway-header-trust.js';
 import { gatesConsistent } from './gates-consistent.js';
+import { gpuResources } from './gpu-resources.js';
 import { headerNames } from './header-names.js';
 import { hostValid } from './host-valid.js';
 import { kubernetesNames } from './kubernetes-names.js';
 import { latencyResolution } from './latency-resolution.js';
 import { managedRoutesDropTimeouts } from './managed-routes-drop-timeouts.js';
+import { modelStorageCredentials } from './model-storage-credentials.js';
+import { modelStorageScheme } from './model-storage-scheme.js';
 import { noBidiControls } from './no-bidi-controls.js';
 import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
 import { ownersValid } from './owners-valid.js';
@@ -31,11 +35,15 @@ export const rules: readonly Rule[] = [
   noBidiControls,
   ownersValid,
   tfservingModelName,
+  modelStorageScheme,
+  modelStorageCredentials,
+  gpuResources,
   versionsDistinct,
   retentionCoversRollback,
   offlineMetricsNotWorse,
   hostValid,
   headerNames,
+  gatewayHeaderTrust,
   cohortMatch,
   canaryStepsIncreasing,
   canaryEndsAt100,

@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import type { LoadedPolicy } from '../load/load.js';
+import { istioHost } from '../names.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
 
@@ -49,9 +50,10 @@ export interface Rule {
 export interface SetFacts {
   namespace: string;
   name: string;
+  /** `traffic.host` as Istio resolves it, with the profile's cluster domain (names.ts `istioHost`). */
   host: string;
 }
 
 export function setFactsOf(policy: ResolvedPolicy): SetFacts {
-  return { namespace: policy.namespace, name: policy.name, host: policy.traffic.host };
+  return { namespace: policy.namespace, name: policy.name, host: istioHost(policy.traffic.host, policy.namespace, policy.platform.clusterDomain) };
 }

@@ -21,6 +21,7 @@ import {
   virtualServiceName,
 } from '../names.js';
 import { ANNOTATION_HISTOGRAM_BUCKETS, histogramBucketsAnnotation, latencyBucketsMs } from '../gates/latency-buckets.js';
+import { storageFor } from '../resolve/platform.js';
 import type { ResolvedPolicy, VersionInfo } from '../resolve/policy.js';
 import { analysisStartingStep, canarySteps, managedRoutes } from '../routing/steps.js';
 import { WARM_REPLICASETS } from '../routing/warm-rollback.js';
@@ -100,8 +101,11 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
 
 function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
   const version = templateVersion(policy);
-  const { cpu, memory } = policy.model.resources;
-  const amounts = { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+  const { cpu, memory, gpu } = policy.model.resources;
+  // Kubernetes takes an extended resource (a GPU) in limits, and a request, if given, equal to it.
+  const amounts = { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}), ...(gpu ? { [gpu.resource]: String(gpu.count) } : {}) };
+  // The profile's service account and env for the object store the model lives in.
+  const storage = storageFor(policy.platform, policy.model.basePath);
   // Latency buckets dense around the expected percentile, so the latency gate resolves its threshold.
   const buckets = latencyBucketsMs(policy);
   return {
@@ -114,6 +118,7 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
       ...(buckets ? { annotations: { [ANNOTATION_HISTOGRAM_BUCKETS]: histogramBucketsAnnotation(buckets) } } : {}),
     },
     spec: {
+      ...(storage?.serviceAccount ? { serviceAccountName: storage.serviceAccount } : {}),
       containers: [
         {
           name: 'tfserving',
@@ -127,6 +132,8 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
             { name: PORT_GRPC, containerPort: policy.model.grpcPort, protocol: 'TCP' },
             { name: PORT_HTTP, containerPort: policy.model.restPort, protocol: 'TCP' },
           ],
+          ...(storage && storage.env.length > 0 ? { env: storage.env } : {}),
+          ...(storage && storage.envFrom.length > 0 ? { envFrom: storage.envFrom } : {}),
           readinessProbe: readinessProbe(policy, version),
           ...(Object.keys(amounts).length > 0 ? { resources: { requests: { ...amounts }, limits: { ...amounts } } } : {}),
           volumeMounts: [{ name: CONFIG_VOLUME, mountPath: TFSERVING_CONFIG_DIR, readOnly: true }],

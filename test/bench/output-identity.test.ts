@@ -16,7 +16,8 @@ const work = mkdtempSync(join(tmpdir(), 'modelgate-identity-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const policyFiles = (writePolicySet(join(work, 'policies'), 24) as string[]).map((file) => ({ file, bytes: new Uint8Array(readFileSync(file)) }));
-const compileAll = (files: typeof policyFiles) => compileSources(files, { sourceRoot: work });
+const profile = { file: 'modelgate.config.yaml', bytes: new Uint8Array(readFileSync(join(work, 'modelgate.config.yaml'))) };
+const compileAll = (files: typeof policyFiles) => compileSources(files, { sourceRoot: work, profile });
 
 describe('compiled output does not depend on the path taken', () => {
   // First in this process: every cache is cold.

@@ -104,11 +104,11 @@ describe('cross-references', () => {
   });
 
   it('reads VirtualService hosts as Istio does: short names in the namespace, wildcards by suffix', () => {
-    expect(coversService('home-recommender', 'home-recommender', 'feed')).toBe(true);
-    expect(coversService('home-recommender.feed.svc.cluster.local', 'home-recommender', 'feed')).toBe(true);
-    expect(coversService('*.feed.svc.cluster.local', 'home-recommender', 'feed')).toBe(true);
-    expect(coversService('home-recommender.risk.svc.cluster.local', 'home-recommender', 'feed')).toBe(false);
-    expect(coversService('recommender.feed.svc.cluster.local', 'home-recommender', 'feed')).toBe(false);
+    expect(coversService('home-recommender', 'home-recommender', 'feed', 'cluster.local')).toBe(true);
+    expect(coversService('home-recommender.feed.svc.cluster.local', 'home-recommender', 'feed', 'cluster.local')).toBe(true);
+    expect(coversService('*.feed.svc.cluster.local', 'home-recommender', 'feed', 'cluster.local')).toBe(true);
+    expect(coversService('home-recommender.risk.svc.cluster.local', 'home-recommender', 'feed', 'cluster.local')).toBe(false);
+    expect(coversService('recommender.feed.svc.cluster.local', 'home-recommender', 'feed', 'cluster.local')).toBe(false);
   });
 
   it('catches a TF Serving config file the mounted ConfigMap does not hold', () => {

@@ -14,11 +14,14 @@ import { loadPolicy } from '../../src/load/load.js';
 import { validateSources } from '../../src/validate/validate.js';
 import { requireBuiltCli, runCli } from '../security/run-cli.js';
 import { repoRoot } from '../support/tools.js';
+import { exampleProfile } from '../gates/example-policies.js';
 
 /** A project like the README's: the example policies and their generated output. */
 function project(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'modelgate-cli-'));
   cpSync(path.join(repoRoot, 'policies'), path.join(root, 'policies'), { recursive: true });
+  // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+  cpSync(path.join(repoRoot, 'modelgate.config.yaml'), path.join(root, 'modelgate.config.yaml'));
   cpSync(path.join(repoRoot, 'generated'), path.join(root, 'generated'), { recursive: true });
   return root;
 }
@@ -183,12 +186,13 @@ describe('positions and messages', () => {
 describe('no warnings about the tool’s own output', () => {
   const examples = ['fraud-detector.yaml', 'recommender.yaml', 'churn-scorer.yaml', 'search-ranker.yaml'];
   const actions = [{ action: 'rollback', to: null }, { action: 'promote' }, { action: 'abort' }] as const;
+  const profile = exampleProfile();
   const warnings = (file: string, text: string | Uint8Array) =>
-    validateSources([{ file, bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text }]).diagnostics.map((d) => `${d.rule}: ${d.message}`);
+    validateSources([{ file, bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text }], profile).diagnostics.map((d) => `${d.rule}: ${d.message}`);
 
   it.each(examples.flatMap((file) => actions.map((edit) => [file, edit.action, edit] as const)))('%s after %s warns of nothing it did not warn of before', (file, _action, edit) => {
     const bytes = new Uint8Array(readFileSync(path.join(repoRoot, 'policies', file)));
-    const result = runReleaseAction(`policies/${file}`, bytes, edit);
+    const result = runReleaseAction(`policies/${file}`, bytes, edit, profile);
     if (!result.ok) return expect(result.message).toMatch(/no candidate|nothing to roll back/);
     const before = new Set(warnings(file, bytes));
     expect(warnings(file, result.text).filter((warning) => !before.has(warning))).toEqual([]);

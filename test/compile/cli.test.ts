@@ -18,6 +18,8 @@ beforeEach(async () => {
   policies = join(root, 'policies');
   out = join(root, 'generated');
   await cp(join(repoRoot, 'policies'), policies, { recursive: true });
+  // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+  await cp(join(repoRoot, 'modelgate.config.yaml'), join(root, 'modelgate.config.yaml'));
   // The examples are running already (their Rollouts exist): a new policy may not name a candidate.
   await cp(join(repoRoot, 'generated'), out, { recursive: true });
   stdout = '';

@@ -25,6 +25,8 @@ beforeEach(() => {
   policies = join(root, 'policies');
   out = join(root, 'generated');
   cpSync(join(repoRoot, 'policies'), policies, { recursive: true });
+  // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+  cpSync(join(repoRoot, 'modelgate.config.yaml'), join(root, 'modelgate.config.yaml'));
   seedRunningRollouts(out);
 });
 afterEach(() => {

@@ -13,9 +13,10 @@ import { compileSources } from '../../src/compile/compile.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, mutatedPolicy, randomBytes, randomDocument } from '../support/arbitraries.js';
 import { repoRoot, requireTool } from '../support/tools.js';
+import { exampleProfile } from '../gates/example-policies.js';
 
 function compileText(bytes: Uint8Array) {
-  return compileSources([{ file: 'policies/fuzz.yaml', bytes }], { sourceRoot: repoRoot });
+  return compileSources([{ file: 'policies/fuzz.yaml', bytes }], { sourceRoot: repoRoot, profile: exampleProfile() });
 }
 
 function expectWellFormed(diagnostics: readonly Diagnostic[]): void {

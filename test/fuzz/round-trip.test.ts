@@ -12,6 +12,7 @@ import { compileSources } from '../../src/compile/compile.js';
 import { loadPolicy, positionOf } from '../../src/load/load.js';
 import { examplePolicies, FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, hostileString, withValue, type JsonPath } from '../support/arbitraries.js';
 import { repoRoot } from '../support/tools.js';
+import { exampleProfile } from '../gates/example-policies.js';
 
 const FILE = 'policies/round-trip.yaml';
 const examples = new Map(examplePolicies().map((example) => [example.file, example.data]));
@@ -142,7 +143,7 @@ type Outcome = { kind: 'rejected'; messages: string[] } | { kind: 'compiled'; st
 function compileWith(example: string, path: JsonPath, value: string): Outcome {
   const text = stringify(withValue(examples.get(example), path, value));
   const bytes = new TextEncoder().encode(text);
-  const result = compileSources([{ file: FILE, bytes }], { sourceRoot: repoRoot });
+  const result = compileSources([{ file: FILE, bytes }], { sourceRoot: repoRoot, profile: exampleProfile() });
   expect(result.internalError, result.diagnostics.map((d) => d.message).join('\n')).toBe(false);
   if (result.policies.length === 0) {
     const loaded = loadPolicy(FILE, bytes);

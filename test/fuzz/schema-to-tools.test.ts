@@ -19,6 +19,7 @@ import { formatDuration } from '../../src/resolve/units.js';
 import { analysisTemplateErrors, rolloutCanaryErrors } from '../models/argo-rollouts-validation.js';
 import { examplePolicies, FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, withValue, type JsonPath } from '../support/arbitraries.js';
 import { repoRoot, requireTool } from '../support/tools.js';
+import { exampleProfile } from '../gates/example-policies.js';
 
 type Schema = Record<string, any>;
 type Leaf = { path: Array<string | '*'>; kind: 'integer' | 'number' | 'duration' | 'percent'; schema: Schema };
@@ -115,7 +116,7 @@ describe.skipIf(!promtool || !protoc)('every number the schema accepts compiles 
     let accepted = 0;
     try {
       for (const { base, text } of fc.sample(boundedPolicy, { seed: FUZZ_SEED, numRuns: RUNS })) {
-        const result = compileSources([{ file: `policies/${base}`, bytes: new TextEncoder().encode(text) }], { sourceRoot: repoRoot });
+        const result = compileSources([{ file: `policies/${base}`, bytes: new TextEncoder().encode(text) }], { sourceRoot: repoRoot, profile: exampleProfile() });
         const context = `${base}:\n${text}`;
         expect(result.internalError, context).toBe(false);
         expect(result.diagnostics.filter((d) => d.rule === 'internal'), context).toEqual([]);

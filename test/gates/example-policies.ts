@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicy } from '../../src/load/load.js';
+import type { ProfileSource } from '../../src/load/profile-file.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { resolvePolicy } from '../../src/resolve/resolve.js';
 import type { Platform } from '../../src/resolve/platform.js';
@@ -12,10 +13,15 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 let platform: Platform | undefined;
 
+/** `modelgate.config.yaml` at the repository root, the profile the examples are written for (storage credentials, GPU, gateways, requests). */
+export function exampleProfile(): ProfileSource {
+  return { file: 'modelgate.config.yaml', bytes: new Uint8Array(readFileSync(path.join(repoRoot, 'modelgate.config.yaml'))) };
+}
+
 /** The platform of `modelgate.config.yaml` at the repository root. */
 export function examplePlatform(): Platform {
   if (platform) return platform;
-  const resolved = validateProfile({ file: 'modelgate.config.yaml', bytes: readFileSync(path.join(repoRoot, 'modelgate.config.yaml')) });
+  const resolved = validateProfile(exampleProfile());
   if (!resolved.platform) throw new Error(`the example profile does not validate: ${JSON.stringify(resolved.diagnostics)}`);
   platform = resolved.platform;
   return platform;

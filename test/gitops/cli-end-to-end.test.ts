@@ -50,6 +50,8 @@ async function edit(file: string, from: string | RegExp, to: string): Promise<vo
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'modelgate-e2e-'));
   await cp(path.join(repoRoot, 'policies'), path.join(dir, 'policies'), { recursive: true });
+  // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+  await cp(path.join(repoRoot, 'modelgate.config.yaml'), path.join(dir, 'modelgate.config.yaml'));
   // As the README advises: compile's manifests are a local cache, not for git.
   await cp(path.join(repoRoot, '.gitignore'), path.join(dir, '.gitignore'));
   // The examples are running already (their Rollouts exist): a new policy may not name a candidate.

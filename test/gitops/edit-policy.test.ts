@@ -4,11 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runReleaseAction } from '../../src/gitops/release-action.js';
 import type { PolicyEdit } from '../../src/gitops/edit-policy.js';
-import { repoRoot } from '../gates/example-policies.js';
+import { exampleProfile, repoRoot } from '../gates/example-policies.js';
 
 function act(file: string, edit: PolicyEdit, text?: string) {
   const bytes = text === undefined ? readFileSync(path.join(repoRoot, 'policies', file)) : Buffer.from(text);
-  return runReleaseAction(`policies/${file}`, new Uint8Array(bytes), edit);
+  return runReleaseAction(`policies/${file}`, new Uint8Array(bytes), edit, exampleProfile());
 }
 
 /** Lines only in `before` and lines only in `after`, in order. */

@@ -12,6 +12,7 @@ import { DEFAULT_PLATFORM } from '../../src/resolve/platform.js';
 import { argoAnalysisTarget } from '../../src/targets/argo-analysis.js';
 import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
 import { grafanaTarget } from '../../src/targets/grafana.js';
+import { istioTarget } from '../../src/targets/istio.js';
 import { prometheusTarget } from '../../src/targets/prometheus.js';
 import { validateProfile, validateSources } from '../../src/validate/validate.js';
 import { examplePlatform } from '../gates/example-policies.js';
@@ -98,6 +99,44 @@ describe('platform profile', () => {
     const own = container(resolved(minimalPolicy().replace('    basePath: /models/demo\n', '    basePath: /models/demo\n    image: tensorflow/serving:2.14.1\n    resources: { memory: 8Gi }\n'), text));
     expect(own.image).toBe('tensorflow/serving:2.14.1');
     expect(own.resources.requests).toEqual({ cpu: '1', memory: '8Gi' });
+  });
+
+  it("the pod template gets the storage scheme's service account and env, and the GPU limit on the image's accelerator", () => {
+    const text = profile(`  images: [{ image: "acme/serving:*-rocm", storageSchemes: [file, s3], accelerators: [amd.com/gpu] }]
+  modelStorage:
+    - scheme: s3
+      serviceAccount: s3-reader
+      env:
+        - { name: AWS_REGION, value: eu-west-1 }
+        - { name: AWS_SECRET_ACCESS_KEY, valueFrom: { secretKeyRef: { name: s3-reader, key: secret } } }
+      envFrom: [{ secretRef: { name: s3-endpoint } }]
+    - { scheme: gs, serviceAccount: gs-reader }
+`);
+    const model = '    basePath: s3://acme/demo\n    image: acme/serving:2-rocm\n    resources: { cpu: "1", gpu: 2 }\n';
+    const pod = documentOf(argoRolloutsTarget.build(resolved(minimalPolicy().replace('    basePath: /models/demo\n', model), text)), 'rollout/rollout.yaml').spec.template.spec;
+    expect(pod.serviceAccountName).toBe('s3-reader');
+    expect(pod.containers[0].env).toEqual([
+      { name: 'AWS_REGION', value: 'eu-west-1' },
+      { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 's3-reader', key: 'secret' } } },
+    ]);
+    expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: 's3-endpoint' } }]);
+    expect(pod.containers[0].resources).toEqual({ requests: { cpu: '1', 'amd.com/gpu': '2' }, limits: { cpu: '1', 'amd.com/gpu': '2' } });
+    // A local model needs no identity: the namespace's default service account, no env.
+    const local = documentOf(argoRolloutsTarget.build(resolved(minimalPolicy(), text)), 'rollout/rollout.yaml').spec.template.spec;
+    expect(local).not.toHaveProperty('serviceAccountName');
+    expect(local.containers[0]).not.toHaveProperty('env');
+  });
+
+  it('a short host is resolved in the cluster domain the profile names', () => {
+    const text = profile('  clusterDomain: corp.internal\n');
+    const policy = (name: string, host: string) => minimalPolicy().replace('name: demo\nspec', `name: ${name}\nspec`).replace('host: demo.default.svc.cluster.local', `host: ${host}`);
+    const virtualService = documentOf(istioTarget.build(resolved(policy('demo', 'demo'), text)), 'istio/virtualservice.yaml');
+    expect(virtualService.spec.hosts).toEqual(['demo.default.svc.corp.internal', 'demo']);
+    expectDiagnostics({ 'a.yaml': policy('a', 'shared.default.svc.corp.internal'), 'b.yaml': policy('b', 'shared') }, [
+      { rule: 'unique-hosts', line: 13, column: 5, message: 'host `shared.default.svc.corp.internal` is already routed by a.yaml' },
+    ], text);
+    // In cluster.local the two hosts are different names.
+    expectDiagnostics({ 'a.yaml': policy('a', 'shared.default.svc.corp.internal'), 'b.yaml': policy('b', 'shared') }, []);
   });
 
   describe('compile reads modelgate.config.yaml from the repository root', () => {

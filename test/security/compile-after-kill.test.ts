@@ -17,6 +17,8 @@ let stdout: string;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'modelgate-after-kill-'));
   await cp(join(repoRoot, 'policies'), join(root, 'policies'), { recursive: true });
+  // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+  await cp(join(repoRoot, 'modelgate.config.yaml'), join(root, 'modelgate.config.yaml'));
   // The examples are running already (their Rollouts exist): a new policy may not name a candidate.
   await cp(join(repoRoot, 'generated'), join(root, 'generated'), { recursive: true });
   stdout = '';

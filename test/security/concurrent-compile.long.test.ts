@@ -81,6 +81,8 @@ describe.skipIf(!requireBuiltCli())('two modelgate runs at once', () => {
     rmSync(out, { recursive: true, force: true });
     rmSync(path.join(root, 'policies'), { recursive: true, force: true });
     cpSync(path.join(repoRoot, 'policies'), path.join(root, 'policies'), { recursive: true });
+    // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+    cpSync(path.join(repoRoot, 'modelgate.config.yaml'), path.join(root, 'modelgate.config.yaml'));
     seedRunningRollouts(out);
     expect(runCli(['compile', 'policies', '--out', 'generated'], { cwd: root, timeoutMs: 120_000 }).status).toBe(0);
     const before = byFolder(readTree(out));

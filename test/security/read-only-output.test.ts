@@ -44,6 +44,8 @@ function chownTree(path: string): void {
 describe.skipIf(!requireBuiltCli())('a read-only output folder', () => {
   it('exits 2 naming the problem, changes nothing, leaves nothing behind, and does not block the next run', () => {
     cpSync(join(repoRoot, 'policies'), join(root, 'policies'), { recursive: true });
+    // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+    cpSync(join(repoRoot, 'modelgate.config.yaml'), join(root, 'modelgate.config.yaml'));
     seedRunningRollouts(join(root, 'generated'));
     chmodSync(root, 0o755);
     if (asRoot) chownTree(root);

@@ -43,7 +43,7 @@ describe('argo-rollouts target: pods', () => {
   it("sets equal requests and limits: the policy's, else the profile's defaults", () => {
     expect(container(fraud).resources).toEqual({ requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } });
     expect(container(churn).resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } });
-    expect(container({ ...churn, model: { ...churn.model, resources: { cpu: null, memory: null } } })).not.toHaveProperty('resources');
+    expect(container({ ...churn, model: { ...churn.model, resources: { cpu: null, memory: null, gpu: null } } })).not.toHaveProperty('resources');
   });
 
   it('is ready only when the served version reports AVAILABLE on the model status endpoint', () => {
@@ -81,7 +81,7 @@ describe('argo-rollouts target: pods', () => {
   });
 
   it('documents the SavedModel warm-up file when warm-up requests are asked for', () => {
-    expect(rolloutOf(fraud).metadata.annotations['modelgate.io/warmup-requests']).toContain('s3://acme-models/fraud_detector/<version>/assets.extra/tf_serving_warmup_requests');
+    expect(rolloutOf(fraud).metadata.annotations['modelgate.io/warmup-requests']).toContain('gs://acme-models/fraud_detector/<version>/assets.extra/tf_serving_warmup_requests');
     expect(rolloutOf(churn).metadata.annotations).not.toHaveProperty('modelgate.io/warmup-requests');
   });
 });

@@ -6,6 +6,7 @@ import { resolvePolicy } from '../../src/resolve/resolve.js';
 import type { Rule } from '../../src/rules/rule.js';
 import { runRules } from '../../src/validate/run-rules.js';
 import { validateSources } from '../../src/validate/validate.js';
+import { exampleProfile } from '../gates/example-policies.js';
 import { minimalPolicy } from '../support/rule-harness.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -16,7 +17,7 @@ describe('validateSources', () => {
     const dir = path.join(repoRoot, 'policies');
     const names = (await readdir(dir)).filter((name) => name.endsWith('.yaml')).sort();
     const files = await Promise.all(names.map(async (name) => ({ file: `policies/${name}`, bytes: new Uint8Array(await readFile(path.join(dir, name))) })));
-    const { policies, diagnostics } = validateSources(files);
+    const { policies, diagnostics } = validateSources(files, exampleProfile());
     expect(diagnostics.map((d) => d.rule)).toEqual(['managed-routes-drop-timeouts']);
     expect(policies.map((p) => p.policy.source.file)).toEqual(files.map((f) => f.file));
     expect(policies.find((p) => p.policy.name === 'fraud-detector')?.policy.canary.steps.map((s) => s.weightPercent)).toEqual([1, 5, 25, 50, 100]);
