@@ -37,6 +37,8 @@ export interface Platform {
   defaultImage: string;
   modelStorage: StorageProfile[];
   defaultResources: { cpu: string | null; memory: string | null };
+  /** Argo Rollouts notification services, and whether argo-rollouts-notification-configmap defines each. */
+  notificationServices: Array<{ name: string; configured: boolean }>;
 }
 
 /**
@@ -61,6 +63,7 @@ export const DEFAULT_PLATFORM: Platform = {
   defaultImage: 'tensorflow/serving:2.14.1',
   modelStorage: [],
   defaultResources: { cpu: null, memory: null },
+  notificationServices: [],
 };
 
 /* The raw profile, as the schema guarantees it. */
@@ -89,5 +92,6 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
     defaultImage: spec.defaultImage ?? d.defaultImage,
     modelStorage: ((spec.modelStorage ?? []) as Raw[]).map((storage) => ({ scheme: storage.scheme, serviceAccount: storage.serviceAccount ?? null, env: storage.env ?? [] })),
     defaultResources: { cpu: spec.defaultResources?.cpu ?? d.defaultResources.cpu, memory: spec.defaultResources?.memory ?? d.defaultResources.memory },
+    notificationServices: ((spec.notifications?.services ?? []) as Raw[]).map((service) => ({ name: service.name, configured: service.configured })),
   };
 }

@@ -14,6 +14,7 @@ import { kubernetesNames } from './kubernetes-names.js';
 import { latencyResolution } from './latency-resolution.js';
 import { managedRoutesDropTimeouts } from './managed-routes-drop-timeouts.js';
 import { noBidiControls } from './no-bidi-controls.js';
+import { notificationServiceDefined } from './notification-service-defined.js';
 import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
 import { ownersValid } from './owners-valid.js';
 import { retentionCoversRollback } from './retention-covers-rollback.js';
@@ -47,6 +48,7 @@ export const rules: readonly Rule[] = [
   gatesConsistent,
   segmentDeclared,
   managedRoutesDropTimeouts,
+  notificationServiceDefined,
   uniquePolicyNames,
   uniqueHosts,
 ];

@@ -26,6 +26,7 @@ import { ANNOTATION_HISTOGRAM_BUCKETS, histogramBucketsAnnotation, latencyBucket
 import type { ResolvedPolicy, VersionInfo } from '../resolve/policy.js';
 import { canarySteps, firstUserTrafficStep, managedRoutes } from '../routing/steps.js';
 import { readinessProbe, warmupNote } from '../routing/warmup.js';
+import { subscriptionAnnotations } from '../notifications/subscriptions.js';
 import type { Target } from './target.js';
 
 export const ROLLOUT_FILE = 'rollout/rollout.yaml';
@@ -60,7 +61,8 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
       name: policy.name,
       namespace: policy.namespace,
       labels: { [LABEL_APP]: serviceName(policy), [LABEL_MANAGED_BY]: MANAGED_BY },
-      annotations: provenanceAnnotations(policy),
+      // Argo's notification controller reads who is told from the Rollout's own annotations.
+      annotations: { ...provenanceAnnotations(policy), ...subscriptionAnnotations(policy) },
     },
     spec: {
       replicas: policy.model.replicas,

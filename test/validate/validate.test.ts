@@ -16,7 +16,9 @@ describe('validateSources', () => {
     const dir = path.join(repoRoot, 'policies');
     const names = (await readdir(dir)).filter((name) => name.endsWith('.yaml')).sort();
     const files = await Promise.all(names.map(async (name) => ({ file: `policies/${name}`, bytes: new Uint8Array(await readFile(path.join(dir, name))) })));
-    const { policies, diagnostics } = validateSources(files);
+    // With the repository's profile, which says which notification services the cluster defines.
+    const profile = { file: 'modelgate.config.yaml', bytes: new Uint8Array(await readFile(path.join(repoRoot, 'modelgate.config.yaml'))) };
+    const { policies, diagnostics } = validateSources(files, profile);
     expect(diagnostics.map((d) => d.rule)).toEqual(['managed-routes-drop-timeouts']);
     expect(policies.map((p) => p.policy.source.file)).toEqual(files.map((f) => f.file));
     expect(policies.find((p) => p.policy.name === 'fraud-detector')?.policy.canary.steps.map((s) => s.weightPercent)).toEqual([1, 5, 25, 50, 100]);
