@@ -44,6 +44,8 @@ export interface Platform {
   defaultImage: string;
   modelStorage: StorageProfile[];
   defaultResources: { cpu: string | null; memory: string | null };
+  /** Argo Rollouts notification services, and whether argo-rollouts-notification-configmap defines each. */
+  notificationServices: Array<{ name: string; configured: boolean }>;
 }
 
 /**
@@ -75,6 +77,7 @@ export const DEFAULT_PLATFORM: Platform = {
   defaultImage: 'tensorflow/serving:2.14.1',
   modelStorage: [],
   defaultResources: { cpu: null, memory: null },
+  notificationServices: [],
 };
 
 /* The raw profile, as the schema guarantees it. */
@@ -110,6 +113,7 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
       envFrom: ((storage.envFrom ?? []) as Raw[]).map((entry) => ({ secretRef: { name: entry.secretRef.name } })),
     })),
     defaultResources: { cpu: spec.defaultResources?.cpu ?? d.defaultResources.cpu, memory: spec.defaultResources?.memory ?? d.defaultResources.memory },
+    notificationServices: ((spec.notifications?.services ?? []) as Raw[]).map((service) => ({ name: service.name, configured: service.configured })),
   };
 }
 

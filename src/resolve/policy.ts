@@ -20,6 +20,8 @@ export interface ResolvedPolicy {
   gates: GatesSpec;
   rollback: RollbackSpec;
   dashboard: { enabled: boolean; folder: string | null };
+  /** Argo Rollouts notification subscriptions, in policy order. */
+  notifications: NotificationSubscription[];
   /** The cluster it is compiled for: the repository's platform profile, resolved. */
   platform: Platform;
 }
@@ -184,6 +186,13 @@ export interface GatesSpec {
   strict: boolean;
   runbook: string | null;
   checks: Gate[];
+}
+
+export interface NotificationSubscription {
+  /** Argo Rollouts trigger names, e.g. `on-rollout-aborted`. */
+  triggers: string[];
+  service: string;
+  recipients: string[];
 }
 
 export interface RollbackSpec {

@@ -173,6 +173,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
     },
     rollback: { automatic: rollback.automatic ?? true, toVersion: rollbackTo },
     dashboard: { enabled: spec.dashboard?.enabled ?? true, folder: spec.dashboard?.folder ?? null },
+    notifications: ((spec.notifications ?? []) as Raw[]).map((entry) => ({ triggers: entry.on, service: entry.service, recipients: entry.recipients })),
     platform,
   };
 }

@@ -18,6 +18,7 @@ import { managedRoutesDropTimeouts } from './managed-routes-drop-timeouts.js';
 import { modelStorageCredentials } from './model-storage-credentials.js';
 import { modelStorageScheme } from './model-storage-scheme.js';
 import { noBidiControls } from './no-bidi-controls.js';
+import { notificationServiceDefined } from './notification-service-defined.js';
 import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
 import { ownersValid } from './owners-valid.js';
 import { retentionCoversRollback } from './retention-covers-rollback.js';
@@ -55,6 +56,7 @@ export const rules: readonly Rule[] = [
   gatesConsistent,
   segmentDeclared,
   managedRoutesDropTimeouts,
+  notificationServiceDefined,
   uniquePolicyNames,
   uniqueHosts,
 ];

@@ -26,6 +26,7 @@ import type { ResolvedPolicy, VersionInfo } from '../resolve/policy.js';
 import { analysisStartingStep, canarySteps, managedRoutes } from '../routing/steps.js';
 import { WARM_REPLICASETS } from '../routing/warm-rollback.js';
 import { readinessProbe, warmupNote } from '../routing/warmup.js';
+import { subscriptionAnnotations } from '../notifications/subscriptions.js';
 import type { Target } from './target.js';
 import { templateConfigFile, templateConfigMap } from './tfserving-template-config.js';
 
@@ -61,7 +62,8 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
       name: policy.name,
       namespace: policy.namespace,
       labels: { [LABEL_APP]: serviceName(policy), [LABEL_MANAGED_BY]: MANAGED_BY },
-      annotations: provenanceAnnotations(policy),
+      // Argo's notification controller reads who is told from the Rollout's own annotations.
+      annotations: { ...provenanceAnnotations(policy), ...subscriptionAnnotations(policy) },
     },
     spec: {
       replicas: policy.model.replicas,

@@ -7,6 +7,7 @@ import { ALERT_CANARY_SILENT, alertName, LABEL_MANAGED_BY, MANAGED_BY, prometheu
 import { serialize } from '../gates/promql.js';
 import { canarySilence, gateLimits, violation, type GateLimit, type VersionPair } from '../gates/queries.js';
 import { recordingRules } from '../gates/records.js';
+import { alertRoutingLabels } from '../notifications/subscriptions.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 import type { Target } from './target.js';
@@ -53,7 +54,7 @@ export function ruleGroups(policy: ResolvedPolicy): RuleGroup[] {
 }
 
 function commonLabels(policy: ResolvedPolicy, versions: VersionPair): Record<string, string> {
-  return { model: policy.model.name, policy: policy.name, namespace: policy.namespace, version: versions.canary };
+  return { model: policy.model.name, policy: policy.name, namespace: policy.namespace, version: versions.canary, ...alertRoutingLabels(policy) };
 }
 
 function gateAlert(policy: ResolvedPolicy, limit: GateLimit, versions: VersionPair): Record<string, unknown> {

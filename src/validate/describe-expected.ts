@@ -17,6 +17,7 @@ const NAMED: Record<string, string> = {
   gateName: 'a lowercase name of letters, digits and dashes (at most 40, starting and ending with a letter or digit)',
   folderName: "one folder name (no '/' or '\\', not starting with '.')",
   segmentLabel: 'a Prometheus label name (letters, digits and _; not starting with a digit)',
+  notificationService: 'a notification service name: lowercase letters, digits and inner dashes, at most 27',
 };
 
 /** Phrases for patterns written inline in the schema, keyed by the pattern itself. */
@@ -29,6 +30,7 @@ const PATTERNS: Record<string, string> = {
   '^[0-9a-f]{7,40}$': 'a git commit hash: 7 to 40 lowercase hex digits',
   '^[a-zA-Z_:][a-zA-Z0-9_:]*$': 'a Prometheus metric name (letters, digits, `_` and `:`; not starting with a digit)',
   '^[a-zA-Z_][a-zA-Z0-9_]*$': 'a Prometheus label name (letters, digits and `_`; not starting with a digit)',
+  '^[A-Za-z0-9#@._:/+-]{1,200}$': 'a recipient like #channel or name@example.com (letters, digits and #@._:/+-; no `;`, which separates recipients)',
 };
 
 export function describeExpected(node: SchemaNode, document: SchemaDocument = policySchemaDocument): string {

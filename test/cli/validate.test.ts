@@ -50,7 +50,7 @@ beforeAll(async () => {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first with \`npx tsc -p .\` (\`npm test\` does)`);
   dir = await mkdtemp(path.join(tmpdir(), 'modelgate-validate-'));
   await cp(path.join(repoRoot, 'policies'), path.join(dir, 'policies'), { recursive: true });
-  // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+  // The examples are written for the repository's platform profile (storage credentials, GPU, requests, notification services).
   await cp(path.join(repoRoot, 'modelgate.config.yaml'), path.join(dir, 'modelgate.config.yaml'));
   for (const { file, edits } of BREAKS) {
     let text = await readFile(path.join(dir, 'policies', file), 'utf8');

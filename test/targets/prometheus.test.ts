@@ -17,9 +17,17 @@ describe('Prometheus rules', () => {
     expect(object.spec.groups).toEqual(plain.groups);
   });
 
-  it('labels each gate alert with model, policy, namespace, version and severity, and annotates the threshold and runbook', () => {
+  it('labels each gate alert with model, policy, namespace, version, severity and its notification route, and annotates the threshold and runbook', () => {
     const latency = alert('ModelGateLatencyP99');
-    expect(latency.labels).toEqual({ model: 'fraud_detector', policy: 'fraud-detector', namespace: 'risk', version: '42', gate: 'latency-p99', severity: 'critical' });
+    expect(latency.labels).toEqual({
+      model: 'fraud_detector',
+      policy: 'fraud-detector',
+      namespace: 'risk',
+      version: '42',
+      notify_slack: '#risk-ml-releases',
+      gate: 'latency-p99',
+      severity: 'critical',
+    });
     expect(latency.annotations.threshold).toBe('10%');
     expect(latency.annotations.runbook_url).toBe('https://runbooks.acme.example/fraud-detector');
     expect(latency.for).toBe('5m');
