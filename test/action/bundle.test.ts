@@ -5,7 +5,7 @@
  * the action (action.yml, the bundle, schemas/ and package.json: no node_modules, no dist/), it
  * runs the checks validate.yml runs on the paths it is given and writes annotations.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,8 @@ describe('action.yml', () => {
     expect(action.runs.using).toBe('node24');
     expect(validateAction(actionYml.replace(/^  using: node24$/m, '  using: node20')).errors).toEqual([]);
     expect(existsSync(path.join(repoRoot, action.runs.main))).toBe(true);
+    // Committed, not merely built here: a runner starts the file as the repository holds it.
+    expect(execFileSync('git', ['ls-files', '--', action.runs.main], { cwd: repoRoot, encoding: 'utf8' })).toBe(`${action.runs.main}\n`);
     for (const key of ['name', 'description']) expect(typeof action[key], key).toBe('string');
   });
 
