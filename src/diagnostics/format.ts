@@ -3,6 +3,7 @@
  * `github` for annotations on the pull request's changed lines.
  */
 import type { Diagnostic } from './diagnostic.js';
+import path from 'node:path';
 import { workflowCommand } from './github-command.js';
 
 export type DiagnosticFormat = 'human' | 'json' | 'github';
@@ -48,7 +49,18 @@ function asJson(d: Diagnostic) {
 
 function asGithub(d: Diagnostic): string {
   const message = d.hint ? `${d.message}\n${d.hint}` : d.message;
-  return `${workflowCommand(d.severity, { file: d.file, line: d.line, col: d.column, title: d.rule }, message)}\n`;
+  return `${workflowCommand(d.severity, { file: annotationPath(d.file), line: d.line, col: d.column, title: d.rule }, message)}\n`;
+}
+
+/**
+ * GitHub places an annotation by its path from the repository's root, the workspace; paths here
+ * are from the project root, which for a project nested in the repository lies below it.
+ */
+function annotationPath(file: string): string {
+  const workspace = process.env.GITHUB_WORKSPACE;
+  if (!workspace || path.isAbsolute(file)) return file;
+  const fromWorkspace = path.relative(workspace, path.resolve(file));
+  return fromWorkspace.startsWith('..') || path.isAbsolute(fromWorkspace) ? file : fromWorkspace.split(path.sep).join('/');
 }
 
 function asHuman(d: Diagnostic): string {

@@ -5,7 +5,7 @@
  * the action (action.yml, the bundle, schemas/ and package.json: no node_modules, no dist/), it
  * runs the checks validate.yml runs on the paths it is given and writes annotations.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,8 @@ describe('action.yml', () => {
     expect(action.runs.using).toBe('node24');
     expect(validateAction(actionYml.replace(/^  using: node24$/m, '  using: node20')).errors).toEqual([]);
     expect(existsSync(path.join(repoRoot, action.runs.main))).toBe(true);
+    // Committed, not merely built here: a runner starts the file as the repository holds it.
+    expect(execFileSync('git', ['ls-files', '--', action.runs.main], { cwd: repoRoot, encoding: 'utf8' })).toBe(`${action.runs.main}\n`);
     for (const key of ['name', 'description']) expect(typeof action[key], key).toBe('string');
   });
 
@@ -71,10 +73,10 @@ describe('the bundle', () => {
     });
 
     /** The bundle with inputs as the runner sets them: INPUT_<NAME>, from the workspace. */
-    function runAction(inputs: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
-      const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: work };
+    function runAction(inputs: Record<string, string>, runner: { cwd?: string; GITHUB_WORKSPACE?: string } = {}): { status: number | null; stdout: string; stderr: string } {
+      const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: work, ...(runner.GITHUB_WORKSPACE ? { GITHUB_WORKSPACE: runner.GITHUB_WORKSPACE } : {}) };
       for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-      const result = spawnSync(process.execPath, [path.join(checkout, action.runs.main as string)], { cwd: repo, env, encoding: 'utf8', timeout: 120_000 });
+      const result = spawnSync(process.execPath, [path.join(checkout, action.runs.main as string)], { cwd: runner.cwd ?? repo, env, encoding: 'utf8', timeout: 120_000 });
       return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     }
 
@@ -105,6 +107,16 @@ describe('the bundle', () => {
       } finally {
         writeFileSync(file, text);
       }
+    });
+
+    it('annotates a project nested in the repository at the file’s path from the repository root', () => {
+      const workspace = path.join(work, 'monorepo');
+      for (const file of ['policies', 'generated', 'modelgate.config.yaml']) cpSync(path.join(repo, file), path.join(workspace, 'ml', file), { recursive: true });
+      const file = path.join(workspace, 'ml', 'policies', 'churn-scorer.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('stable: 7', 'stable: seven'));
+      const run = runAction({ policies: 'ml/policies/' }, { cwd: workspace, GITHUB_WORKSPACE: workspace });
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(/^::error file=ml\/policies\/churn-scorer\.yaml,line=\d+,col=\d+,title=schema::/m);
     });
 
     it('refuses an unknown command with an annotation and exit status 2', () => {
