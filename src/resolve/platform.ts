@@ -28,9 +28,13 @@ export interface StorageProfile {
 export interface Platform {
   /** The profile file, or null when the defaults apply. */
   file: string | null;
-  prometheus: { url: string; ruleLabels: Record<string, string> };
-  /** namespace null: each dashboard ConfigMap goes to its policy's namespace. */
-  grafana: { namespace: string | null; folderAnnotation: string; dashboardLabel: string };
+  /** ruleFile: also the plain rule file beside the PrometheusRule (the same groups, written twice). */
+  prometheus: { url: string; ruleLabels: Record<string, string>; ruleFile: boolean };
+  /**
+   * namespace null: each dashboard ConfigMap goes to its policy's namespace. dashboardFile: also
+   * the dashboard JSON beside the ConfigMap that carries it (the same bytes, written twice).
+   */
+  grafana: { namespace: string | null; folderAnnotation: string; dashboardLabel: string; dashboardFile: boolean };
   istio: { version: string };
   gateways: GatewayProfile[];
   images: ImageProfile[];
@@ -52,9 +56,9 @@ const STOCK_IMAGES: ImageProfile[] = [
 export const DEFAULT_PLATFORM: Platform = {
   file: null,
   // The Service the Prometheus Operator creates for every Prometheus in `monitoring`.
-  prometheus: { url: 'http://prometheus-operated.monitoring.svc:9090', ruleLabels: {} },
+  prometheus: { url: 'http://prometheus-operated.monitoring.svc:9090', ruleLabels: {}, ruleFile: false },
   // The Grafana Helm chart's sidecar defaults: label `grafana_dashboard`, folder from `grafana_folder` when set.
-  grafana: { namespace: null, folderAnnotation: 'grafana_folder', dashboardLabel: 'grafana_dashboard' },
+  grafana: { namespace: null, folderAnnotation: 'grafana_folder', dashboardLabel: 'grafana_dashboard', dashboardFile: false },
   istio: { version: '1.22' },
   gateways: [],
   images: STOCK_IMAGES,
@@ -77,11 +81,16 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
   }
   return {
     file,
-    prometheus: { url: spec.prometheus?.url ?? d.prometheus.url, ruleLabels: spec.prometheus?.ruleLabels ?? d.prometheus.ruleLabels },
+    prometheus: {
+      url: spec.prometheus?.url ?? d.prometheus.url,
+      ruleLabels: spec.prometheus?.ruleLabels ?? d.prometheus.ruleLabels,
+      ruleFile: spec.prometheus?.ruleFile ?? d.prometheus.ruleFile,
+    },
     grafana: {
       namespace: spec.grafana?.namespace ?? d.grafana.namespace,
       folderAnnotation: spec.grafana?.folderAnnotation ?? d.grafana.folderAnnotation,
       dashboardLabel: spec.grafana?.dashboardLabel ?? d.grafana.dashboardLabel,
+      dashboardFile: spec.grafana?.dashboardFile ?? d.grafana.dashboardFile,
     },
     istio: { version: spec.istio?.version ?? d.istio.version },
     gateways: ((spec.gateways ?? []) as Raw[]).map((gateway) => ({ name: gateway.name, stripsHeaders: gateway.stripsHeaders ?? [], setsHeaders: gateway.setsHeaders ?? [] })),

@@ -148,6 +148,8 @@ describe('runCompile writes only what changed', () => {
   });
 
   it('reports a JSON file edited by hand through its sidecar', async () => {
+    // dashboard.json, the one JSON output, is written only when the profile asks for it.
+    writeFileSync(join(root, 'modelgate.config.yaml'), 'apiVersion: modelgate.io/v1alpha1\nkind: PlatformProfile\nmetadata:\n  name: test\nspec:\n  grafana:\n    dashboardFile: true\n');
     await write();
     const dashboard = join(out, 'risk/fraud-detector/grafana/dashboard.json');
     writeFileSync(dashboard, '{"a": 2}\n');
