@@ -12,8 +12,8 @@ import { ROLLOUT_INFO, ROLLOUT_INFO_LABELS } from '../gates/argo-rollouts-metric
 import { ISTIO_STANDARD_LABELS } from '../gates/istio.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { ANALYSIS_TEMPLATE_FILE } from '../targets/argo-analysis.js';
-import { GRAFANA_DASHBOARD_FILE } from '../targets/grafana.js';
-import { PROMETHEUS_RULE_FILE, type RuleGroup } from '../targets/prometheus.js';
+import { GRAFANA_CONFIGMAP_FILE } from '../targets/grafana.js';
+import { PROMETHEUS_RULE_OBJECT_FILE, type RuleGroup } from '../targets/prometheus.js';
 import type { OutputFile } from '../targets/target.js';
 import type { OutputCheck, OutputFinding } from './check.js';
 
@@ -78,10 +78,12 @@ function parsedShape(query: string): { text: string; tree: Tree; errorAt: number
 
 function collectQueries(files: readonly OutputFile[]): Query[] {
   const queries: Query[] = [];
-  const rules = files.find((f) => f.path === PROMETHEUS_RULE_FILE)?.documents?.[0] as { groups: RuleGroup[] } | undefined;
-  for (const rule of rules?.groups.flatMap((g) => g.rules) ?? []) {
+  // The PrometheusRule and the dashboard ConfigMap are what always lands; the plain rule file and
+  // dashboard.json, when the profile asks for them, repeat the same groups and bytes.
+  const rules = files.find((f) => f.path === PROMETHEUS_RULE_OBJECT_FILE)?.documents?.[0] as { spec: { groups: RuleGroup[] } } | undefined;
+  for (const rule of rules?.spec.groups.flatMap((g) => g.rules) ?? []) {
     const object = rule.record ? `record ${String(rule.record)}` : `alert ${String(rule.alert)}`;
-    queries.push({ path: PROMETHEUS_RULE_FILE, object, text: String(rule.expr), staticLabels: Object.keys((rule.labels as object | undefined) ?? {}) });
+    queries.push({ path: PROMETHEUS_RULE_OBJECT_FILE, object, text: String(rule.expr), staticLabels: Object.keys((rule.labels as object | undefined) ?? {}) });
   }
   const template = files.find((f) => f.path === ANALYSIS_TEMPLATE_FILE)?.documents?.[0] as
     | { metadata: { name: string }; spec: { metrics: Array<{ name: string; provider: { prometheus: { query: string } } }> } }
@@ -91,11 +93,12 @@ function collectQueries(files: readonly OutputFile[]): Query[] {
     const text = metric.provider.prometheus.query.replace(/\{\{args\.[a-z0-9-]+\}\}/g, '0');
     queries.push({ path: ANALYSIS_TEMPLATE_FILE, object: `AnalysisTemplate/${template!.metadata.name} metric ${metric.name}`, text });
   }
-  const dashboard = files.find((f) => f.path === GRAFANA_DASHBOARD_FILE)?.documents?.[0] as
-    | { panels: Array<{ id: number; targets: Array<{ refId: string; expr: string }> }> }
-    | undefined;
-  for (const panel of dashboard?.panels ?? []) {
-    for (const target of panel.targets) queries.push({ path: GRAFANA_DASHBOARD_FILE, object: `dashboard panel ${panel.id} query ${target.refId}`, text: target.expr });
+  const configMap = files.find((f) => f.path === GRAFANA_CONFIGMAP_FILE)?.documents?.[0] as { data: Record<string, string> } | undefined;
+  for (const json of Object.values(configMap?.data ?? {})) {
+    const dashboard = JSON.parse(json) as { panels: Array<{ id: number; targets: Array<{ refId: string; expr: string }> }> };
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) queries.push({ path: GRAFANA_CONFIGMAP_FILE, object: `dashboard panel ${panel.id} query ${target.refId}`, text: target.expr });
+    }
   }
   return queries;
 }

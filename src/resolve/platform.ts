@@ -33,9 +33,13 @@ export interface StorageProfile {
 export interface Platform {
   /** The profile file, or null when the defaults apply. */
   file: string | null;
-  prometheus: { url: string; ruleLabels: Record<string, string> };
-  /** namespace null: each dashboard ConfigMap goes to its policy's namespace. */
-  grafana: { namespace: string | null; folderAnnotation: string; dashboardLabel: string };
+  /** ruleFile: also the plain rule file beside the PrometheusRule (the same groups, written twice). */
+  prometheus: { url: string; ruleLabels: Record<string, string>; ruleFile: boolean };
+  /**
+   * namespace null: each dashboard ConfigMap goes to its policy's namespace. dashboardFile: also
+   * the dashboard JSON beside the ConfigMap that carries it (the same bytes, written twice).
+   */
+  grafana: { namespace: string | null; folderAnnotation: string; dashboardLabel: string; dashboardFile: boolean };
   /** The Kubernetes cluster domain: a short Service name is `<svc>.<ns>.svc.<clusterDomain>`. */
   clusterDomain: string;
   istio: { version: string };
@@ -66,9 +70,9 @@ const STOCK_IMAGES: ImageProfile[] = STOCK_TAGS.flatMap((tag) => [
 export const DEFAULT_PLATFORM: Platform = {
   file: null,
   // The Service the Prometheus Operator creates for every Prometheus in `monitoring`.
-  prometheus: { url: 'http://prometheus-operated.monitoring.svc:9090', ruleLabels: {} },
+  prometheus: { url: 'http://prometheus-operated.monitoring.svc:9090', ruleLabels: {}, ruleFile: false },
   // The Grafana Helm chart's sidecar defaults: label `grafana_dashboard`, folder from `grafana_folder` when set.
-  grafana: { namespace: null, folderAnnotation: 'grafana_folder', dashboardLabel: 'grafana_dashboard' },
+  grafana: { namespace: null, folderAnnotation: 'grafana_folder', dashboardLabel: 'grafana_dashboard', dashboardFile: false },
   // Kubernetes' and Istio's default cluster domain (kubelet --cluster-domain, istiod --domain).
   clusterDomain: 'cluster.local',
   istio: { version: '1.22' },
@@ -95,11 +99,16 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
   ];
   return {
     file,
-    prometheus: { url: spec.prometheus?.url ?? d.prometheus.url, ruleLabels: spec.prometheus?.ruleLabels ?? d.prometheus.ruleLabels },
+    prometheus: {
+      url: spec.prometheus?.url ?? d.prometheus.url,
+      ruleLabels: spec.prometheus?.ruleLabels ?? d.prometheus.ruleLabels,
+      ruleFile: spec.prometheus?.ruleFile ?? d.prometheus.ruleFile,
+    },
     grafana: {
       namespace: spec.grafana?.namespace ?? d.grafana.namespace,
       folderAnnotation: spec.grafana?.folderAnnotation ?? d.grafana.folderAnnotation,
       dashboardLabel: spec.grafana?.dashboardLabel ?? d.grafana.dashboardLabel,
+      dashboardFile: spec.grafana?.dashboardFile ?? d.grafana.dashboardFile,
     },
     clusterDomain: spec.clusterDomain ?? d.clusterDomain,
     istio: { version: spec.istio?.version ?? d.istio.version },

@@ -1,11 +1,12 @@
 /**
- * Grafana: the policy's dashboard as a JSON file (for import or file provisioning) and as a
- * ConfigMap for the Grafana Helm chart's dashboard sidecar (kiwigrid/k8s-sidecar), which loads every
+ * Grafana: the policy's dashboard as a ConfigMap for the Grafana Helm chart's dashboard sidecar (kiwigrid/k8s-sidecar), which loads every
  * ConfigMap carrying the label `sidecar.dashboards.label` (any value) and, with
  * `sidecar.dashboards.folderAnnotation`, files it under the annotated folder. Label, annotation and
  * namespace come from the platform profile: by default the sidecar watches only its own
  * namespace, so the profile names it; without one the ConfigMap lives in the policy's namespace
- * and the sidecar must search it (`searchNamespace`).
+ * and the sidecar must search it (`searchNamespace`). The same dashboard as a JSON file (for
+ * import or file provisioning) repeats it byte for byte (47% of all output bytes), so it is written
+ * only when the profile asks (`grafana.dashboardFile`).
  */
 import { dashboard, dashboardUid } from '../dashboard/dashboard.js';
 import { serializeJson } from '../emit/serialize.js';
@@ -42,7 +43,7 @@ export const grafanaTarget: Target = {
       data: { [`${dashboardUid(policy)}.json`]: serializeJson(model) },
     };
     return [
-      { path: GRAFANA_DASHBOARD_FILE, kind: 'json', documents: [model] },
+      ...(grafana.dashboardFile ? [{ path: GRAFANA_DASHBOARD_FILE, kind: 'json' as const, documents: [model] }] : []),
       { path: GRAFANA_CONFIGMAP_FILE, kind: 'yaml', documents: [configMap] },
     ];
   },

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCompile } from '../../src/compile/run.js';
-import { MANIFEST_FILE, fileHash, parseManifest, renderManifest } from '../../src/emit/manifest.js';
+import { JOURNAL_FILE, MANIFEST_FILE, STAGED_SUFFIX, fileHash, parseManifest, renderManifest } from '../../src/emit/manifest.js';
 import { manifestKey } from '../../src/emit/manifest-key.js';
 import { readTree } from '../../src/emit/tree.js';
 import { OutputTreeError } from '../../src/emit/tree-error.js';
@@ -150,6 +150,8 @@ describe('runCompile writes only what changed', () => {
   });
 
   it('reports a JSON file edited by hand through its sidecar', async () => {
+    // dashboard.json, the one JSON output, is written only when the profile asks for it.
+    writeFileSync(join(root, 'modelgate.config.yaml'), 'apiVersion: modelgate.io/v1alpha1\nkind: PlatformProfile\nmetadata:\n  name: test\nspec:\n  grafana:\n    dashboardFile: true\n');
     await write();
     const dashboard = join(out, 'risk/fraud-detector/grafana/dashboard.json');
     writeFileSync(dashboard, '{"a": 2}\n');
@@ -247,5 +249,24 @@ describe('an unchanged policy is taken from its sealed manifest, by compile and 
     const earlier = await write();
     expect(earlier.written).toBe(false);
     expect(earlier.diagnostics.filter((d) => d.rule === 'unique-hosts').map((d) => `${d.file.slice(policies.length + 1)}:${d.line}`)).toEqual(['fraud-detector.yaml:33']);
+  });
+});
+
+describe('compile finishes what a killed run left in a policy folder, found while reading it', () => {
+  it('replays a journal and removes a stray staged file, in folders of unchanged policies too', async () => {
+    await write();
+    const before = readTree(out);
+    // A commit killed after its journal was written: one file staged, its rename not yet done.
+    const vs = 'risk/fraud-detector/istio/virtualservice.yaml';
+    writeFileSync(join(out, `${vs}${STAGED_SUFFIX}`), before.get(vs)!.bytes);
+    const manifest = readFileSync(join(out, 'risk/fraud-detector', MANIFEST_FILE), 'utf8');
+    writeFileSync(join(out, 'risk/fraud-detector', JOURNAL_FILE), `${JSON.stringify({ write: [vs], delete: [], manifest })}\n`);
+    // A run killed while staging: a staged file without a journal.
+    writeFileSync(join(out, `default/churn-scorer/kustomization.yaml${STAGED_SUFFIX}`), 'half written');
+    const result = await write();
+    expect(result.changes).toEqual([]);
+    const everything = (dir: string): string[] => readdirSync(dir, { recursive: true }) as string[];
+    expect(everything(out).filter((path) => path.endsWith(STAGED_SUFFIX) || path.endsWith(JOURNAL_FILE))).toEqual([]);
+    expect([...readTree(out)].filter(([path, file]) => !before.get(path)?.bytes.equals(file.bytes))).toEqual([]);
   });
 });

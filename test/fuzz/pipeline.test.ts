@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { compileSources } from '../../src/compile/compile.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, mutatedPolicy, randomBytes, randomDocument } from '../support/arbitraries.js';
+import { PROMETHEUS_RULE_SUFFIX, ruleFileOf } from '../support/prometheus-rule-file.js';
 import { repoRoot, requireTool } from '../support/tools.js';
 import { exampleProfile } from '../gates/example-policies.js';
 
@@ -75,14 +76,14 @@ function acceptedOutputs(count: number): Array<[string, string]> {
 describe.skipIf(!promtool || !protoc)('accepted mutated policies pass promtool and protoc', () => {
   it('promtool check rules and protoc --encode accept every sampled output', () => {
     const outputs = acceptedOutputs(fuzzRuns(8, 100));
-    const rules = outputs.filter(([file]) => file.endsWith('/prometheus/rules.yaml'));
+    const rules = outputs.filter(([file]) => file.endsWith(PROMETHEUS_RULE_SUFFIX));
     const configs = outputs.filter(([file]) => file.endsWith('/tfserving/models.config'));
     expect(rules.length, 'the sample holds accepted policies').toBeGreaterThan(0);
     const dir = mkdtempSync(path.join(tmpdir(), 'modelgate-fuzz-tools-'));
     try {
       for (const [key, content] of rules) {
         const file = path.join(dir, 'rules.yaml');
-        writeFileSync(file, content);
+        writeFileSync(file, ruleFileOf(content));
         const output = execFileSync(promtool!, ['check', 'rules', file], { encoding: 'utf8', stdio: 'pipe' });
         expect(output, key).toContain('SUCCESS');
       }

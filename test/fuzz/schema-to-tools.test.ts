@@ -18,6 +18,7 @@ import { compileSources } from '../../src/compile/compile.js';
 import { formatDuration } from '../../src/resolve/units.js';
 import { analysisTemplateErrors, rolloutCanaryErrors } from '../models/argo-rollouts-validation.js';
 import { examplePolicies, FUZZ_SEED, FUZZ_TIMEOUT_MS, fuzzRuns, withValue, type JsonPath } from '../support/arbitraries.js';
+import { PROMETHEUS_RULE_SUFFIX, ruleFileOf } from '../support/prometheus-rule-file.js';
 import { repoRoot, requireTool } from '../support/tools.js';
 import { exampleProfile } from '../gates/example-policies.js';
 
@@ -123,9 +124,9 @@ describe.skipIf(!promtool || !protoc)('every number the schema accepts compiles 
         if (result.policies.length === 0) continue;
         accepted++;
         for (const [file, content] of result.files) {
-          if (file.endsWith('/prometheus/rules.yaml')) {
+          if (file.endsWith(PROMETHEUS_RULE_SUFFIX)) {
             const target = path.join(dir, `rules-${ruleFiles.length}.yaml`);
-            writeFileSync(target, content);
+            writeFileSync(target, ruleFileOf(content));
             ruleFiles.push(target);
           }
           if (file.endsWith('/tfserving/models.config')) configs.push([context, content]);

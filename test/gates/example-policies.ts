@@ -40,3 +40,9 @@ export function examplePolicies(): ResolvedPolicy[] {
     .sort()
     .map(examplePolicy);
 }
+
+/** `policy` compiled for a profile that asks for the second forms: the plain rule file and dashboard.json. */
+export function withSecondForms(policy: ResolvedPolicy): ResolvedPolicy {
+  const { prometheus, grafana } = policy.platform;
+  return { ...policy, platform: { ...policy.platform, prometheus: { ...prometheus, ruleFile: true }, grafana: { ...grafana, dashboardFile: true } } };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { promqlCheck } from '../../src/check/promql.js';
 import { argoAnalysisTarget } from '../../src/targets/argo-analysis.js';
-import { PROMETHEUS_RULE_FILE, prometheusTarget } from '../../src/targets/prometheus.js';
+import { PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget } from '../../src/targets/prometheus.js';
 import type { OutputFile } from '../../src/targets/target.js';
 import { examplePolicies, examplePolicy } from './example-policies.js';
 
@@ -9,12 +9,12 @@ function outputs(policy: ReturnType<typeof examplePolicy>): OutputFile[] {
   return [...prometheusTarget.build(policy), ...argoAnalysisTarget.build(policy)];
 }
 
-/** Rewrite the query texts of the rule file, as a compiler bug would. */
+/** Rewrite the query texts of the PrometheusRule, as a compiler bug would. */
 function withRuleExprs(files: OutputFile[], edit: (expr: string) => string): OutputFile[] {
   return files.map((file) => {
-    if (file.path !== PROMETHEUS_RULE_FILE) return file;
-    const doc = structuredClone(file.documents![0]) as { groups: Array<{ rules: Array<{ expr: string }> }> };
-    for (const rule of doc.groups.flatMap((g) => g.rules)) rule.expr = edit(rule.expr);
+    if (file.path !== PROMETHEUS_RULE_OBJECT_FILE) return file;
+    const doc = structuredClone(file.documents![0]) as { spec: { groups: Array<{ rules: Array<{ expr: string }> }> } };
+    for (const rule of doc.spec.groups.flatMap((g) => g.rules)) rule.expr = edit(rule.expr);
     return { ...file, documents: [doc] };
   });
 }
@@ -31,7 +31,7 @@ describe('promql check', () => {
   it('reports a query that does not parse, naming the object', () => {
     const findings = promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => expr.replace('sum by (', 'sum by ((')));
     expect(findings.length).toBeGreaterThan(0);
-    expect(findings[0]!.path).toBe(PROMETHEUS_RULE_FILE);
+    expect(findings[0]!.path).toBe(PROMETHEUS_RULE_OBJECT_FILE);
     expect(findings[0]!.object).toMatch(/^record modelgate:risk:fraud_detector:/);
     expect(findings[0]!.message).toContain('does not parse');
   });

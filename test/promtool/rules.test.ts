@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { PROMETHEUS_RULE_FILE, prometheusTarget, ruleGroups } from '../../src/targets/prometheus.js';
-import { examplePolicies, examplePolicy, repoRoot } from '../gates/example-policies.js';
+import { examplePolicies, examplePolicy, repoRoot, withSecondForms } from '../gates/example-policies.js';
 import { requireTool } from '../support/tools.js';
 import { promtoolTest, type Fixture, type ScenarioCase, type Traffic } from './scenario.js';
 
@@ -31,7 +31,7 @@ describe.skipIf(!promtool)('promtool', () => {
     for (const policy of examplePolicies()) {
       it(`accepts the rule file of ${policy.name}`, () => {
         const dir = mkdtempSync(path.join(tmpdir(), 'modelgate-promtool-'));
-        const file = prometheusTarget.build(policy).find((f) => f.path === PROMETHEUS_RULE_FILE)!;
+        const file = prometheusTarget.build(withSecondForms(policy)).find((f) => f.path === PROMETHEUS_RULE_FILE)!;
         writeFileSync(path.join(dir, 'rules.yaml'), stringify(file.documents![0]));
         const result = run(['check', 'rules', 'rules.yaml'], dir);
         expect(result.output).toContain('SUCCESS');

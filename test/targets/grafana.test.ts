@@ -11,9 +11,9 @@ import { serializeBody } from '../../src/emit/serialize.js';
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS } from '../../src/gates/istio.js';
 import type { LatencyGate, ErrorRateGate, ResolvedPolicy } from '../../src/resolve/policy.js';
 import { GRAFANA_CONFIGMAP_FILE, GRAFANA_DASHBOARD_FILE, grafanaTarget } from '../../src/targets/grafana.js';
-import { PROMETHEUS_RULE_FILE, prometheusTarget, type RuleGroup } from '../../src/targets/prometheus.js';
+import { PROMETHEUS_RULE_FILE, PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget, type RuleGroup } from '../../src/targets/prometheus.js';
 import type { OutputFile } from '../../src/targets/target.js';
-import { examplePolicies, examplePolicy, repoRoot } from '../gates/example-policies.js';
+import { examplePolicies, examplePolicy, repoRoot, withSecondForms } from '../gates/example-policies.js';
 
 interface Target { refId: string; expr: string; legendFormat: string }
 interface Panel {
@@ -40,8 +40,9 @@ function file(files: OutputFile[], name: string): OutputFile {
   if (!found) throw new Error(`no ${name} among ${files.map((f) => f.path).join(', ')}`);
   return found;
 }
+/** The dashboard as the Grafana sidecar loads it: the JSON in the ConfigMap. */
 function dashboardOf(policy: ResolvedPolicy): Dashboard {
-  return file(grafanaTarget.build(policy), GRAFANA_DASHBOARD_FILE).documents![0] as Dashboard;
+  return JSON.parse(Object.values(configMapOf(policy).data)[0]!) as Dashboard;
 }
 function configMapOf(policy: ResolvedPolicy): ConfigMap {
   return file(grafanaTarget.build(policy), GRAFANA_CONFIGMAP_FILE).documents![0] as ConfigMap;
@@ -97,7 +98,7 @@ describe('Grafana dashboard', () => {
       });
 
       it('plots only series this policy records, or Istio standard metrics', () => {
-        const rules = file(prometheusTarget.build(policy), PROMETHEUS_RULE_FILE).documents![0] as { groups: RuleGroup[] };
+        const rules = (file(prometheusTarget.build(policy), PROMETHEUS_RULE_OBJECT_FILE).documents![0] as { spec: { groups: RuleGroup[] } }).spec;
         const recorded = new Set(rules.groups.flatMap((g) => g.rules).map((r) => r.record).filter((r): r is string => typeof r === 'string'));
         const allowed = new Set([...recorded, ISTIO_REQUESTS, ISTIO_DURATION_BUCKET]);
         const used = board.panels.flatMap((p) => p.targets.flatMap((t) => metricNames(t.expr)));
@@ -119,8 +120,9 @@ describe('Grafana dashboard', () => {
         }
       });
 
-      it('embeds in the ConfigMap exactly the bytes written to dashboard.json', () => {
-        const files = grafanaTarget.build(policy);
+      it('writes dashboard.json only when the profile asks, and then the very bytes the ConfigMap embeds', () => {
+        expect(grafanaTarget.build(policy).map((f) => f.path)).toEqual([GRAFANA_CONFIGMAP_FILE]);
+        const files = grafanaTarget.build(withSecondForms(policy));
         const configMap = file(files, GRAFANA_CONFIGMAP_FILE).documents![0] as ConfigMap;
         expect(configMap.data).toEqual({ [`${board.uid}.json`]: serializeBody(file(files, GRAFANA_DASHBOARD_FILE)) });
         // The example profile names the namespace the Grafana sidecar watches.
@@ -148,14 +150,17 @@ describe('Grafana dashboard', () => {
 
   it('is caught at compile time when a panel plots a series no rule records', () => {
     const files = [...prometheusTarget.build(fraud), ...grafanaTarget.build(fraud)].map((f) => {
-      if (f.path !== GRAFANA_DASHBOARD_FILE) return f;
-      const board = structuredClone(f.documents![0]) as Dashboard;
+      if (f.path !== GRAFANA_CONFIGMAP_FILE) return f;
+      const configMap = structuredClone(f.documents![0]) as ConfigMap;
+      const [key, json] = Object.entries(configMap.data)[0]!;
+      const board = JSON.parse(json) as Dashboard;
       board.panels[0]!.targets[0]!.expr = board.panels[0]!.targets[0]!.expr.replace(':requests:', ':requets:');
-      return { ...f, documents: [board] };
+      configMap.data[key] = JSON.stringify(board);
+      return { ...f, documents: [configMap] };
     });
     const findings = promqlCheck.check(fraud, files);
     expect(findings).toEqual([
-      expect.objectContaining({ path: GRAFANA_DASHBOARD_FILE, object: 'dashboard panel 1 query A', message: expect.stringContaining('is not recorded by any rule') }),
+      expect.objectContaining({ path: GRAFANA_CONFIGMAP_FILE, object: 'dashboard panel 1 query A', message: expect.stringContaining('is not recorded by any rule') }),
     ]);
   });
 
@@ -236,7 +241,7 @@ describe('Grafana dashboard', () => {
           p.gates.checks[0]!.name = gateName;
           p.dashboard.folder = folder;
         });
-        const files = grafanaTarget.build(policy);
+        const files = grafanaTarget.build(withSecondForms(policy));
         const json = serializeBody(file(files, GRAFANA_DASHBOARD_FILE));
         const board = JSON.parse(json) as Dashboard;
         expect(board.title).toBe(`risk/fraud-detector — model ${model}`);

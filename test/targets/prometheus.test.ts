@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ALERT_CANARY_SILENT, prometheusRuleName } from '../../src/names.js';
 import { PROMETHEUS_RULE_FILE, PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget, ruleGroups, templateText } from '../../src/targets/prometheus.js';
-import { examplePolicy } from '../gates/example-policies.js';
+import { examplePolicy, withSecondForms } from '../gates/example-policies.js';
 
 const fraud = examplePolicy('fraud-detector.yaml');
 const rules = ruleGroups(fraud).flatMap((g) => g.rules);
 const alert = (name: string) => rules.find((r) => r.alert === name)! as { labels: Record<string, string>; annotations: Record<string, string>; for: string; expr: string };
 
 describe('Prometheus rules', () => {
-  it('writes the same groups as a PrometheusRule and as a plain rule file', () => {
-    const files = prometheusTarget.build(fraud);
+  it('writes the groups as a PrometheusRule, and the same groups as a plain rule file only when the profile asks', () => {
+    expect(prometheusTarget.build(fraud).map((f) => f.path)).toEqual([PROMETHEUS_RULE_OBJECT_FILE]);
+    const files = prometheusTarget.build(withSecondForms(fraud));
     const object = files.find((f) => f.path === PROMETHEUS_RULE_OBJECT_FILE)!.documents![0] as { kind: string; metadata: { name: string; namespace: string }; spec: { groups: unknown } };
     const plain = files.find((f) => f.path === PROMETHEUS_RULE_FILE)!.documents![0] as { groups: unknown };
     expect(object.kind).toBe('PrometheusRule');
