@@ -16,7 +16,9 @@ export const gatewayHeaderTrust: Rule = {
   severity: 'warning',
   check({ policy, report }) {
     for (const gatewayName of policy.traffic.gateways.filter((name) => name !== MESH_GATEWAY)) {
-      const gateway = policy.platform.gateways.find((entry) => entry.name === gatewayName);
+      // A gateway named without a namespace is in the VirtualService's own (Istio's `gateways` field).
+      const qualified = gatewayName.includes('/') ? gatewayName : `${policy.namespace}/${gatewayName}`;
+      const gateway = policy.platform.gateways.find((entry) => entry.name === qualified);
       for (const header of policyHeaders(policy)) {
         // Envoy lowercases header names, so the gateway's `x-user-id` is the policy's `X-User-Id` too.
         const name = header.name.toLowerCase();

@@ -16,6 +16,8 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'modelgate-symlinked-policy-'));
   cpSync(path.join(repoRoot, 'policies', 'churn-scorer.yaml'), path.join(dir, 'policies', 'churn-scorer.yaml'), { recursive: true });
   cpSync(path.join(repoRoot, 'policies', 'search-ranker.yaml'), path.join(dir, 'policies', 'search-ranker.yaml'));
+  // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+  cpSync(path.join(repoRoot, 'modelgate.config.yaml'), path.join(dir, 'modelgate.config.yaml'));
   seedRunningRollouts(path.join(dir, 'generated'), ['churn-scorer']);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

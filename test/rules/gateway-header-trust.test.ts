@@ -40,5 +40,7 @@ describe('gateway-header-trust', () => {
   it('is silent when every gateway strips or sets every header, and for a policy only the mesh reaches', () => {
     expectDiagnostics(policy('[mesh, edge/public]'), [], profile('{ name: edge/public, stripsHeaders: [x-staff, x-region], setsHeaders: [x-user-id] }'));
     expectValid(policy('[mesh]'));
+    // Without a namespace the gateway is the VirtualService's own namespace's, as Istio reads it.
+    expectDiagnostics(policy('[mesh, public]'), [], profile('{ name: default/public, stripsHeaders: [x-staff, x-region], setsHeaders: [x-user-id] }'));
   });
 });

@@ -16,6 +16,8 @@ beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'modelgate-paths-'));
   mkdirSync(path.join(root, 'policies'));
   // At rest: a new policy with a candidate is refused (first-deploy-at-rest) before any write.
+  // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
+  writeFileSync(path.join(root, 'modelgate.config.yaml'), readFileSync(path.join(repoRoot, 'modelgate.config.yaml')));
   writeFileSync(path.join(root, 'policies', 'fraud-detector.yaml'), readFileSync(path.join(repoRoot, 'policies', 'fraud-detector.yaml'), 'utf8').replace('    candidate: 42\n', ''));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
