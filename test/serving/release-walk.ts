@@ -17,6 +17,7 @@ import type { OutputFile } from '../../src/targets/target.js';
 import { tfservingTarget } from '../../src/targets/tfserving.js';
 import { tfservingTemplateConfigTarget } from '../../src/targets/tfserving-template-config.js';
 import { validateSources } from '../../src/validate/validate.js';
+import { exampleProfile } from '../gates/example-policies.js';
 import { repoRoot } from '../support/tools.js';
 
 type Json = Record<string, any>;
@@ -38,7 +39,8 @@ export function exampleText(file: string): string {
 }
 
 export function compileText(text: string, file = 'policies/walk.yaml'): Compiled {
-  const result = validateSources([{ file, bytes: new TextEncoder().encode(text) }], null);
+  // The examples are written for the repository's platform profile (storage credentials, gateways).
+  const result = validateSources([{ file, bytes: new TextEncoder().encode(text) }], exampleProfile());
   const policy = result.policies[0]?.policy;
   if (!policy || hasErrors(result.diagnostics)) throw new Error(`does not validate: ${result.diagnostics.map((d) => d.message).join('; ')}`);
   const files: OutputFile[] = [...istioTarget.build(policy), ...argoRolloutsTarget.build(policy), ...tfservingTarget.build(policy), ...tfservingTemplateConfigTarget.build(policy)];
@@ -53,7 +55,7 @@ export function compileText(text: string, file = 'policies/walk.yaml'): Compiled
 }
 
 export function releaseAction(text: string, edit: PolicyEdit): string {
-  const result = runReleaseAction('policies/walk.yaml', new TextEncoder().encode(text), edit);
+  const result = runReleaseAction('policies/walk.yaml', new TextEncoder().encode(text), edit, exampleProfile());
   if (!result.ok) throw new Error(result.message);
   return result.text;
 }
