@@ -42,14 +42,14 @@ export async function run(argv: string[]): Promise<number> {
   let shownOut = values.out ?? 'generated';
 
   try {
-    const { typed } = enterProjectRoot(line.positionals);
+    const { root, typed } = enterProjectRoot(line.positionals);
     const paths = line.positionals.length > 0 ? line.positionals.map(typed) : [`${POLICY_FOLDER}/`];
     shownOut = values.out === undefined ? 'generated' : typed(values.out);
     const outDir = resolve(shownOut);
     assertSafeOutputDir(outDir, [process.cwd(), ...paths]);
     // Output inside the policy folder would be read back as policies on the next run.
     if (isInside(outDir, resolve(POLICY_FOLDER))) return usageError('compile', `output folder ${shownOut} is inside ${POLICY_FOLDER}/; compiled files go beside it, e.g. --out generated`);
-    const result = await runCompile({ paths, outDir, mode: values.check ? 'check' : 'write', onWait: (message) => process.stderr.write(`modelgate: ${message}\n`) });
+    const result = await runCompile({ paths, outDir, root, mode: values.check ? 'check' : 'write', onWait: (message) => process.stderr.write(`modelgate: ${message}\n`) });
     if (result.internalError || hasErrors(result.diagnostics)) {
       report(result.diagnostics, format);
       process.stderr.write(`modelgate: ${result.internalError ? 'internal error' : 'invalid policies'}; nothing was written\n`);

@@ -31,6 +31,11 @@ export interface RunOptions {
   paths: readonly string[];
   outDir: string;
   mode: 'write' | 'check';
+  /**
+   * The project root (src/load/project-root.ts): where the profile is read and what the headers'
+   * source paths are relative to. Default: the folder that holds the output folder.
+   */
+  root?: string;
   /** Said when the run waits for another run's lock. */
   onWait?: (message: string) => void;
 }
@@ -65,7 +70,7 @@ function compilerFingerprint(): string {
 
 export async function runCompile(options: RunOptions): Promise<RunResult> {
   const out = resolve(options.outDir);
-  const sourceRoot = dirname(out);
+  const sourceRoot = resolve(options.root ?? dirname(out));
   // Locked before the policies are read, so the last run to write also read the latest policies.
   const lock = await lockOutput(out, { onWait: options.onWait, optional: options.mode === 'check' });
   const staged: FolderUpdate[] = [];
