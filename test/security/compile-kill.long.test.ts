@@ -29,6 +29,8 @@ const example = readFileSync(path.join(repoRoot, 'policies', 'fraud-detector.yam
 
 const root = mkdtempSync(path.join(tmpdir(), 'modelgate-compile-kill-'));
 const out = path.join(root, 'generated');
+// The example is written for the repository's platform profile (gs:// read as its model-reader service account).
+writeFileSync(path.join(root, 'modelgate.config.yaml'), readFileSync(path.join(repoRoot, 'modelgate.config.yaml')));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function writePolicies(replicas: number): void {

@@ -20,6 +20,8 @@ const POLICIES = 30;
 const PAIRS = 20;
 const root = mkdtempSync(path.join(tmpdir(), 'modelgate-concurrent-'));
 const out = path.join(root, 'generated');
+// The examples are written for the repository's platform profile (gs:// read as its model-reader service account).
+writeFileSync(path.join(root, 'modelgate.config.yaml'), readFileSync(path.join(repoRoot, 'modelgate.config.yaml')));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 // At rest (no candidate): these are new policies, which first-deploy-at-rest keeps on stable.
 const example = readFileSync(path.join(repoRoot, 'policies', 'fraud-detector.yaml'), 'utf8').replace('    candidate: 42\n', '');
@@ -81,8 +83,6 @@ describe.skipIf(!requireBuiltCli())('two modelgate runs at once', () => {
     rmSync(out, { recursive: true, force: true });
     rmSync(path.join(root, 'policies'), { recursive: true, force: true });
     cpSync(path.join(repoRoot, 'policies'), path.join(root, 'policies'), { recursive: true });
-    // The examples are written for the repository's platform profile (storage credentials, GPU, requests).
-    cpSync(path.join(repoRoot, 'modelgate.config.yaml'), path.join(root, 'modelgate.config.yaml'));
     seedRunningRollouts(out);
     expect(runCli(['compile', 'policies', '--out', 'generated'], { cwd: root, timeoutMs: 120_000 }).status).toBe(0);
     const before = byFolder(readTree(out));
