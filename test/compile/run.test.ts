@@ -6,6 +6,7 @@ import { chmodSync, cpSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { runCompile } from '../../src/compile/run.js';
 import { JOURNAL_FILE, MANIFEST_FILE, STAGED_SUFFIX, fileHash, parseManifest, renderManifest } from '../../src/emit/manifest.js';
 import { manifestKey } from '../../src/emit/manifest-key.js';
@@ -151,7 +152,9 @@ describe('runCompile writes only what changed', () => {
 
   it('reports a JSON file edited by hand through its sidecar', async () => {
     // dashboard.json, the one JSON output, is written only when the profile asks for it.
-    writeFileSync(join(root, 'modelgate.config.yaml'), 'apiVersion: modelgate.io/v1alpha1\nkind: PlatformProfile\nmetadata:\n  name: test\nspec:\n  grafana:\n    dashboardFile: true\n');
+    const profile = parseDocument(readFileSync(join(root, 'modelgate.config.yaml'), 'utf8'));
+    profile.setIn(['spec', 'grafana', 'dashboardFile'], true);
+    writeFileSync(join(root, 'modelgate.config.yaml'), profile.toString());
     await write();
     const dashboard = join(out, 'risk/fraud-detector/grafana/dashboard.json');
     writeFileSync(dashboard, '{"a": 2}\n');
