@@ -97,10 +97,10 @@ export function analysisArgs(policy: ResolvedPolicy): Array<{ name: string; valu
 }
 
 /**
- * TF Serving configuration. `models.config` lists every retained version with the stable and
- * canary labels (for label-addressed clients and shared servers). Each Rollout pod serves exactly
- * one version from `version-<N>.config`, so stable and canary pods differ only in that file and
- * their `version` label, and a retained version's file stays present for a rollback.
+ * TF Serving configuration. Default: each Rollout pod serves exactly one version from
+ * `version-<N>.config`, so stable and canary pods differ only in that file and their `version`
+ * label, and a retained version's file stays present for a rollback. With `model.versionLabels`,
+ * every pod loads `models.config`: every retained version, with the stable and canary labels.
  */
 export function tfservingConfigMapName(policy: ResolvedPolicy): string {
   return `${policy.name}-tfserving`;

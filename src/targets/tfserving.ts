@@ -1,8 +1,10 @@
 /**
- * TF Serving configuration (protobuf text `ModelServerConfig`): `models.config` loads every
- * retained version with the `stable` and `canary` labels, and one `version-<N>.config` per
- * retained version for the Rollout's single-version pods (see names.ts). All in one ConfigMap, plus
- * `models.config` as a plain file for servers that are not run by the Rollout.
+ * TF Serving configuration (protobuf text `ModelServerConfig`), in one ConfigMap the Rollout's pods
+ * mount. Default: one `version-<N>.config` per retained version, each loading that one version, so
+ * a pod serves exactly the version its `version` label says. With `model.versionLabels`: one
+ * `models.config` loading every retained version with the `stable` and `canary` labels, which
+ * every pod loads (see argo-rollouts.ts), also written as a plain file for review and for the
+ * label-order check. Nothing is emitted that no pod loads.
  */
 import {
   LABEL_MANAGED_BY,
@@ -34,11 +36,10 @@ export function isTfServingLabel(label: string): boolean {
 export const tfservingTarget: Target = {
   name: 'tfserving',
   build(policy) {
-    const models = modelsConfigText([modelConfig(policy, policy.versions.retained, versionLabels(policy))]);
-    const data: Record<string, string> = { [TFSERVING_MODELS_FILE]: models };
-    for (const version of policy.versions.retained) {
-      data[tfservingVersionFile(version)] = modelsConfigText([modelConfig(policy, [version], [])]);
-    }
+    const data: Record<string, string> = {};
+    const models = policy.model.versionLabels ? modelsConfigText([modelConfig(policy, policy.versions.retained, versionLabels(policy))]) : null;
+    if (models !== null) data[TFSERVING_MODELS_FILE] = models;
+    else for (const version of policy.versions.retained) data[tfservingVersionFile(version)] = modelsConfigText([modelConfig(policy, [version], [])]);
     const configMap = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -47,7 +48,7 @@ export const tfservingTarget: Target = {
     };
     return [
       { path: TFSERVING_CONFIGMAP_FILE, kind: 'yaml', documents: [configMap] },
-      { path: TFSERVING_MODELS_TEXT_FILE, kind: 'text', text: models },
+      ...(models !== null ? [{ path: TFSERVING_MODELS_TEXT_FILE, kind: 'text' as const, text: models }] : []),
     ];
   },
 };

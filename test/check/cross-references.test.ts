@@ -113,9 +113,9 @@ describe('cross-references', () => {
 
   it('catches a TF Serving config file the mounted ConfigMap does not hold', () => {
     const messages = messagesAfter('fraud-detector.yaml', (files) => {
-      delete objectOfKind(files, 'ConfigMap').data['version-42.config'];
+      delete objectOfKind(files, 'ConfigMap').data['models.config'];
     });
-    expect(messages).toEqual(['container tfserving loads version-42.config, which ConfigMap fraud-detector-tfserving does not hold']);
+    expect(messages).toEqual(['container tfserving loads models.config, which ConfigMap fraud-detector-tfserving does not hold']);
   });
 });
 

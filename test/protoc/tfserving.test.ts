@@ -35,8 +35,8 @@ function roundTrip(text: string): string {
 function configTexts(policy: ResolvedPolicy): Array<[string, string]> {
   const files = tfservingTarget.build(policy);
   const configMap = files.find((f) => f.kind === 'yaml')!.documents![0] as { data: Record<string, string> };
-  const plain = files.find((f) => f.kind === 'text')!;
-  return [...Object.entries(configMap.data), [plain.path, plain.text!]];
+  const plain = files.filter((f) => f.kind === 'text').map((f): [string, string] => [f.path, f.text!]);
+  return [...Object.entries(configMap.data), ...plain];
 }
 
 describe.skipIf(!protoc)('protoc parses generated TF Serving configs', () => {

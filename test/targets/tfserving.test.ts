@@ -2,12 +2,20 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { tfservingConfigMapName, tfservingVersionFile } from '../../src/names.js';
 import { escapeProtoString } from '../../src/targets/protobuf-text.js';
-import { isTfServingLabel, modelConfig, TFSERVING_MODELS_TEXT_FILE, tfservingTarget } from '../../src/targets/tfserving.js';
+import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
+import { isTfServingLabel, modelConfig, TFSERVING_CONFIGMAP_FILE, TFSERVING_MODELS_TEXT_FILE, tfservingTarget } from '../../src/targets/tfserving.js';
+import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { examplePolicy } from '../gates/example-policies.js';
 
 const fraud = examplePolicy('fraud-detector.yaml');
 const files = tfservingTarget.build(fraud);
 const configMap = files[0]!.documents![0] as { metadata: { name: string }; data: Record<string, string> };
+
+/** The TF Serving container's arguments in the Rollout's pod template. */
+function podArgs(policy: ResolvedPolicy): string[] {
+  const rollout = argoRolloutsTarget.build(policy)[0]!.documents![0] as { spec: { template: { spec: { containers: Array<{ args: string[] }> } } } };
+  return rollout.spec.template.spec.containers[0]!.args;
+}
 
 describe('TF Serving config', () => {
   it('loads every retained version and labels stable and canary', () => {
@@ -19,15 +27,32 @@ describe('TF Serving config', () => {
     expect(configMap.data['models.config']).toBe(text);
   });
 
-  it('has one single-version file per retained version, so a rollback target is always mounted', () => {
+  it('in label mode emits only models.config, and every pod loads it with labels allowed for unloaded versions and no polling', () => {
+    expect(fraud.model.versionLabels).toBe(true);
     expect(configMap.metadata.name).toBe(tfservingConfigMapName(fraud));
-    expect(Object.keys(configMap.data).sort()).toEqual(['models.config', ...fraud.versions.retained.map(tfservingVersionFile)].sort());
-    expect(configMap.data[tfservingVersionFile(40)]).toContain('versions: 40\n');
-    expect(configMap.data[tfservingVersionFile(40)]).not.toContain('version_labels');
+    expect(Object.keys(configMap.data)).toEqual(['models.config']);
+    const args = podArgs(fraud);
+    expect(args).toContain('--model_config_file=/etc/modelgate/models.config');
+    expect(args).toContain('--allow_version_labels_for_unavailable_models=true');
+    expect(args.some((arg) => arg.startsWith('--model_config_file_poll_wait_seconds'))).toBe(false);
+  });
+
+  it('by default has one single-version file per retained version, no models.config and no label anywhere', () => {
+    const ranker = examplePolicy('search-ranker.yaml');
+    expect(ranker.model.versionLabels).toBe(false);
+    const output = tfservingTarget.build(ranker);
+    expect(output.map((file) => file.path)).toEqual([TFSERVING_CONFIGMAP_FILE]);
+    const data = (output[0]!.documents![0] as { data: Record<string, string> }).data;
+    expect(Object.keys(data).sort()).toEqual(ranker.versions.retained.map(tfservingVersionFile).sort());
+    for (const text of Object.values(data)) expect(text).not.toContain('version_labels');
+    const args = podArgs(ranker);
+    expect(args).toContain(`--model_config_file=/etc/modelgate/${tfservingVersionFile(ranker.versions.stable)}`);
+    expect(args.some((arg) => arg.includes('version_labels'))).toBe(false);
   });
 
   it('labels only stable at rest', () => {
-    const text = tfservingTarget.build(examplePolicy('search-ranker.yaml'))[1]!.text!;
+    const atRest = { ...fraud, versions: { ...fraud.versions, candidate: null } };
+    const text = tfservingTarget.build(atRest)[1]!.text!;
     expect(text).toContain('key: "stable"');
     expect(text).not.toContain('key: "canary"');
   });
