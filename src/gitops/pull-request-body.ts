@@ -17,6 +17,8 @@ export interface ActionNote {
   summary: string;
   servingAfter: number;
   policy: string;
+  /** Who moved what live, when and why (`rollback --live`): in the PR body and the commit message. */
+  audit?: string;
 }
 
 interface View {
@@ -45,7 +47,10 @@ const render = Handlebars.create().compile<View>(PULL_REQUEST_TEMPLATE, { noEsca
 
 export function pullRequestBody(plan: Plan, action: ActionNote | null): string {
   const view: View = {
-    urgent: action?.action === 'rollback' ? markdown(`Urgent rollback. After merge, version ${action.servingAfter} of ${action.policy} serves 100% of traffic.`) : null,
+    urgent:
+      action?.action === 'rollback'
+        ? markdown(`Urgent rollback. After merge, version ${action.servingAfter} of ${action.policy} serves 100% of traffic.${action.audit ? ` ${action.audit}` : ''}`)
+        : null,
     policies: plan.policies.map(policyView),
     checklist: plan.policies.flatMap(checklist),
     warnings: plan.warnings.map((d) => markdown(`${d.file}:${d.line}:${d.column} [${d.rule}] ${d.message}`)),

@@ -15,7 +15,8 @@ import { runReleaseAction } from './release-action.js';
 import { readCommandLine, usageError } from '../cli/command-line.js';
 import { findPolicyFile, POLICY_ARGUMENT, versionArgument } from '../cli/policy-argument.js';
 
-export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string): Promise<number> {
+/** `audit`: the live move this edit records (`rollback --live`), printed and carried into the PR. */
+export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string, audit?: string): Promise<number> {
   const line = readCommandLine<{ to?: string; propose: boolean; repo?: string; base: string; out: string; policies: string }>(action, argv, help, {
     ...(action === 'rollback' ? { to: { type: 'string' } } : {}),
     propose: { type: 'boolean', default: false },
@@ -68,7 +69,7 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
   if (compiled !== 0 || !values.propose) return compiled;
   return proposeAndReport(
     { repository: values.repo, base: await planBaseFor(values.base, process.cwd()), baseBranch: values.base, outDir: values.out, policyPaths: [values.policies] },
-    { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}` },
+    { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}`, ...(audit ? { audit } : {}) },
     action,
   );
 }
