@@ -31,7 +31,8 @@ export interface Platform {
   prometheus: { url: string; ruleLabels: Record<string, string> };
   /** namespace null: each dashboard ConfigMap goes to its policy's namespace. */
   grafana: { namespace: string | null; folderAnnotation: string; dashboardLabel: string };
-  istio: { version: string };
+  /** modelServicePrincipals: who may call TF Serving's ModelService through the mesh (rollback --live). */
+  istio: { version: string; modelServicePrincipals: string[] };
   gateways: GatewayProfile[];
   images: ImageProfile[];
   defaultImage: string;
@@ -55,7 +56,7 @@ export const DEFAULT_PLATFORM: Platform = {
   prometheus: { url: 'http://prometheus-operated.monitoring.svc:9090', ruleLabels: {} },
   // The Grafana Helm chart's sidecar defaults: label `grafana_dashboard`, folder from `grafana_folder` when set.
   grafana: { namespace: null, folderAnnotation: 'grafana_folder', dashboardLabel: 'grafana_dashboard' },
-  istio: { version: '1.22' },
+  istio: { version: '1.22', modelServicePrincipals: [] },
   gateways: [],
   images: STOCK_IMAGES,
   defaultImage: 'tensorflow/serving:2.14.1',
@@ -83,7 +84,7 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
       folderAnnotation: spec.grafana?.folderAnnotation ?? d.grafana.folderAnnotation,
       dashboardLabel: spec.grafana?.dashboardLabel ?? d.grafana.dashboardLabel,
     },
-    istio: { version: spec.istio?.version ?? d.istio.version },
+    istio: { version: spec.istio?.version ?? d.istio.version, modelServicePrincipals: spec.istio?.modelServicePrincipals ?? d.istio.modelServicePrincipals },
     gateways: ((spec.gateways ?? []) as Raw[]).map((gateway) => ({ name: gateway.name, stripsHeaders: gateway.stripsHeaders ?? [], setsHeaders: gateway.setsHeaders ?? [] })),
     images: [...images.values()],
     defaultImage: spec.defaultImage ?? d.defaultImage,

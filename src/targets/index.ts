@@ -5,6 +5,7 @@ import { argoRolloutsTarget } from './argo-rollouts.js';
 import { argocdTarget } from './argocd.js';
 import { grafanaTarget } from './grafana.js';
 import { istioTarget } from './istio.js';
+import { istioAuthorizationTarget } from './istio-authorization.js';
 import { istioTelemetryTarget } from './istio-telemetry.js';
 import { prometheusTarget } from './prometheus.js';
 import { tfservingTarget } from './tfserving.js';
@@ -12,6 +13,7 @@ import { tfservingTarget } from './tfserving.js';
 export const targets: readonly Target[] = [
   istioTarget,
   istioTelemetryTarget,
+  istioAuthorizationTarget,
   argoRolloutsTarget,
   argoAnalysisTarget,
   prometheusTarget,
