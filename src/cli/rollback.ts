@@ -1,7 +1,7 @@
 /** `modelgate rollback`: put all traffic back on a retained version by editing the policy, or first live with --live. */
 import { userInfo } from 'node:os';
 import { proposeTarget } from '../gitops/propose-command.js';
-import { runReleaseCommand } from '../gitops/release-command.js';
+import { RELEASE_FLAGS, runReleaseCommand } from '../gitops/release-command.js';
 import { UsageError } from '../load/discover.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { readCommandLine, usageError } from './command-line.js';
@@ -60,11 +60,7 @@ async function runLive(argv: string[]): Promise<number> {
     targets: { type: 'string' },
     reason: { type: 'string' },
     timeout: { type: 'string', default: '5' },
-    propose: { type: 'boolean', default: false },
-    repo: { type: 'string' },
-    base: { type: 'string', default: 'main' },
-    out: { type: 'string', default: 'generated' },
-    policies: { type: 'string', default: 'policies/' },
+    ...RELEASE_FLAGS,
   });
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
@@ -119,6 +115,10 @@ async function runLive(argv: string[]): Promise<number> {
     `moved "stable" to ${to} on ${result.moved.length} pod${result.moved.length === 1 ? '' : 's'}, confirmed on each:\n${table}${audit}\n` +
       'a pod that restarts before the policy change is merged and synced comes back on its config file\'s labels: merge the edit below at once\n',
   );
+  if (policy.versions.candidate !== null) {
+    // Mid-canary, Argo keeps sending weighted traffic to the candidate's pods until the Rollout is aborted.
+    process.stdout.write(`the Rollout is mid-canary (candidate ${policy.versions.candidate}); stop it now with:\n  kubectl argo rollouts abort ${policy.name} -n ${policy.namespace}\n`);
+  }
   if (policy.versions.candidate === null && policy.versions.stable === to) {
     process.stdout.write(`${policy.source.file}: already says stable ${to} with no candidate; nothing to edit\n`);
     return 0;

@@ -15,15 +15,20 @@ import { runReleaseAction } from './release-action.js';
 import { readCommandLine, usageError } from '../cli/command-line.js';
 import { findPolicyFile, POLICY_ARGUMENT, versionArgument } from '../cli/policy-argument.js';
 
+/** The flags every policy-editing command takes (rollback --live too), so they mean the same everywhere. */
+export const RELEASE_FLAGS = {
+  propose: { type: 'boolean', default: false },
+  repo: { type: 'string' },
+  base: { type: 'string', default: 'main' },
+  out: { type: 'string', default: 'generated' },
+  policies: { type: 'string', default: 'policies/' },
+} as const;
+
 /** `audit`: the live move this edit records (`rollback --live`), printed and carried into the PR. */
 export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string, audit?: string): Promise<number> {
   const line = readCommandLine<{ to?: string; propose: boolean; repo?: string; base: string; out: string; policies: string }>(action, argv, help, {
     ...(action === 'rollback' ? { to: { type: 'string' } } : {}),
-    propose: { type: 'boolean', default: false },
-    repo: { type: 'string' },
-    base: { type: 'string', default: 'main' },
-    out: { type: 'string', default: 'generated' },
-    policies: { type: 'string', default: 'policies/' },
+    ...RELEASE_FLAGS,
   });
   if (typeof line === 'number') return line;
   const { values, positionals } = line;

@@ -286,6 +286,7 @@ describe('rollback --live (fraud-detector is in label mode), against eight stand
     const audit = /^audit: oncall-ana moved the stable label of risk\/fraud-detector live from 41 to 40 at \d{4}-\d\d-\d\dT[0-9:.]+Z; reason: score drift on \| merchants$/m.exec(stdout)?.[0];
     expect(audit).toBeDefined();
     expect(stdout).toContain(`${pods[7]!.address}  stable → 40\n`);
+    expect(stdout).toContain('the Rollout is mid-canary (candidate 42); stop it now with:\n  kubectl argo rollouts abort fraud-detector -n risk\n');
     expect(await readFile('policies/fraud-detector.yaml', 'utf8')).toMatch(/stable: 40\n/);
     const pr = github.pulls[0]!;
     expect(pr.labels).toEqual(['modelgate', 'urgent', 'rollback']);
