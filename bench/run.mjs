@@ -136,6 +136,19 @@ try {
     }),
   );
 
+  // rollback --live: client time across 8 stand-in TF Serving pods (bench/live-rollback.bench.ts).
+  const liveOut = join(onTmpfs, 'live-rollback.json');
+  const vitest = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(benchDir, 'vitest.live-rollback.config.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, BENCH_LIVE_OUT: liveOut, BENCH_RUNS: String(runs) },
+    encoding: 'utf8',
+  });
+  if (vitest.status !== 0) throw new Error(`live-rollback bench failed\n${vitest.stdout.slice(-2000)}${vitest.stderr.slice(-2000)}`);
+  const live = JSON.parse(readFileSync(liveOut, 'utf8'));
+  const liveMs = median(live.samplesMs);
+  results.push({ name: `rollback --live, ${live.pods} pods (client)`, policies: 1, cpuMs: null, wallMs: liveMs, rssMiB: null, note: 'loopback stand-ins; median wall time of the label move' });
+  process.stderr.write(`  ${'rollback --live, 8 pods (client)'.padEnd(34)} ${'1'.padStart(6)}  ${liveMs.toFixed(0).padStart(7)} ms wall (samples ${live.samplesMs.map((ms) => ms.toFixed(0)).join(', ')})\n`);
+
   for (const size of sizes) {
     const rounds = size >= 10000 ? Math.min(runs, 2) : runs;
     const fast = join(onTmpfs, String(size));

@@ -118,14 +118,12 @@ export function analysisArgs(policy: ResolvedPolicy): Array<{ name: string; valu
 }
 
 /**
- * TF Serving configuration. `models.config` lists every retained version with the stable and
- * canary labels, in the shared `<policy>-tfserving` ConfigMap. Each Rollout pod template mounts
- * its own immutable ConfigMap (see `tfservingTemplateConfigMapName`) holding the one file it
- * loads, `version-<N>.config`.
+ * TF Serving configuration. Each Rollout pod template mounts its own immutable ConfigMap (see
+ * `tfservingTemplateConfigMapName`) holding the one file it loads. Default: `version-<N>.config`,
+ * that one version, so stable and canary pods differ only in that file and their `version` label.
+ * With `model.versionLabels`: `models.config`, every retained version with the stable and canary
+ * labels.
  */
-export function tfservingConfigMapName(policy: ResolvedPolicy): string {
-  return `${policy.name}-tfserving`;
-}
 export const TFSERVING_CONFIG_DIR = '/etc/modelgate';
 export const TFSERVING_MODELS_FILE = 'models.config';
 export function tfservingVersionFile(version: number): string {

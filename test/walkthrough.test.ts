@@ -3,8 +3,8 @@
  * repository, then the walkthrough's own commands (`npx modelgate validate`, `plan`, `propose
  * --repo acme/models`) run against the GitHub stand-in. The pull request must state exactly what
  * merging changes, and that is checked against the generated files themselves, not against the
- * code that wrote the description: the versions TF Serving loads are read from models.config on
- * main and on the PR branch, the canary steps from the Rollout.
+ * code that wrote the description: the versions TF Serving loads are read from the TF Serving
+ * ConfigMap on main and on the PR branch, the canary steps from the Rollout.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -48,9 +48,9 @@ function git(...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: dir, encoding: 'utf8' });
 }
 
-/** Versions a generated models.config keeps loaded, read from its `versions: N` lines. */
-function loadedVersions(modelsConfig: string): number[] {
-  return [...modelsConfig.matchAll(/^\s*versions: (\d+)$/gm)].map((m) => Number(m[1])).sort((a, b) => b - a);
+/** Versions the generated TF Serving ConfigMap's configs load, read from their `versions: N` lines. */
+function loadedVersions(configMap: string): number[] {
+  return [...new Set([...configMap.matchAll(/^\s*versions: (\d+)$/gm)].map((m) => Number(m[1])))].sort((a, b) => b - a);
 }
 
 /** Canary weights and pauses of a generated Rollout, as Argo reads them. */
@@ -67,7 +67,7 @@ function changeRows(body: string): Record<string, string[]> {
   return Object.fromEntries(rows.map((line) => line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim())).map(([field, ...rest]) => [field!, rest]));
 }
 
-const CONFIG = 'generated/default/churn-scorer/tfserving/models.config';
+const CONFIG = 'generated/default/churn-scorer/tfserving/configmap.yaml';
 const ROLLOUT = 'generated/default/churn-scorer/rollout/rollout.yaml';
 
 describe.skipIf(!requireBuiltCli())('the README walkthrough, in a new repository', () => {
@@ -108,7 +108,9 @@ describe.skipIf(!requireBuiltCli())('the README walkthrough, in a new repository
 
   it('a preload, planned and proposed: the PR says TF Serving loads it and traffic does not move — as the output shows', async () => {
     const file = path.join(dir, 'policies', 'churn-scorer.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('versions: { stable: 7 }', 'versions: { stable: 7, preload: [9] }'));
+    // A preload needs label mode, where pods load more than the version they serve.
+    const labelled = readFileSync(file, 'utf8').replace('basePath: /models/churn }', 'basePath: /models/churn, versionLabels: true }');
+    writeFileSync(file, labelled.replace('versions: { stable: 7 }', 'versions: { stable: 7, preload: [9] }'));
     expect((await modelgate(readmeCommand(/`npx modelgate (validate)`/))).code).toBe(0);
     const plan = await modelgate(readmeCommand(/`npx modelgate (plan)`/));
     expect(plan.code).toBe(0);

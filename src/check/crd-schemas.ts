@@ -3,7 +3,7 @@
  * publishes: a misspelt field would otherwise be dropped by the API server without a word.
  *
  * Schemas come from @kubernetes-models/istio 2.3 (Istio 1.18.0 CRDs: networking v1alpha3,
- * v1beta1; telemetry v1alpha1) and @kubernetes-models/argo-rollouts 0.3 (Argo Rollouts v1.5.0 CRDs). Their own
+ * v1beta1; telemetry v1alpha1; security v1beta1) and @kubernetes-models/argo-rollouts 0.3 (Argo Rollouts v1.5.0 CRDs). Their own
  * validators accept unknown fields (no `additionalProperties: false`) and do not export the
  * schemas, so we collect each schema as the package registers it and compile a strict copy:
  * every object schema that lists properties rejects others. The packages drop
@@ -22,6 +22,7 @@ const MODELS = [
   '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService',
   '@kubernetes-models/istio/networking.istio.io/v1alpha3/VirtualService',
   '@kubernetes-models/istio/telemetry.istio.io/v1alpha1/Telemetry',
+  '@kubernetes-models/istio/security.istio.io/v1beta1/AuthorizationPolicy',
   '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout',
   '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate',
 ];

@@ -1,5 +1,5 @@
 /**
- * `tfserving-label-order`: a release must not move a TF Serving label onto a version the running
+ * `tfserving-label-order` (only with `model.versionLabels`): a release must not move a TF Serving label onto a version the running
  * config does not load yet. The running config is the `models.config` modelgate generated last
  * time; the hazard itself is found by `labelMoveHazards`.
  */
@@ -15,6 +15,8 @@ export const TFSERVING_LABEL_ORDER = 'tfserving-label-order';
 /** `previousOutput(path)`: a generated file's content below its header, null when absent. */
 export function tfservingLabelOrder(previousOutput: (path: string) => string | null): (compiled: ValidPolicy) => Diagnostic[] {
   return ({ source, policy }) => {
+    // Without version labels no pod serves a label, so there is no order to keep.
+    if (!policy.model.versionLabels) return [];
     const previous = previousOutput(`${policyDir(policy)}/${TFSERVING_MODELS_TEXT_FILE}`);
     return labelMoveHazards(previous, policy).map((hazard) => ({
       file: source.file,

@@ -46,7 +46,7 @@ export async function proposeWorkspace(options: ProposeOptions, settings: GitHub
       branch: branchName(action?.action ?? 'update', plan.policies.length > 0 ? plan.policies.map((p) => p.key) : [...files.keys()].filter((f) => !f.startsWith(`${options.outDir}/`))),
       title: pullRequestTitle(plan, action),
       body: pullRequestBody(plan, action),
-      commitMessage: pullRequestTitle(plan, action),
+      commitMessage: action?.audit ? `${pullRequestTitle(plan, action)}\n\n${action.audit}` : pullRequestTitle(plan, action),
       labels,
       reviewers: owners,
     },

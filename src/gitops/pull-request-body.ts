@@ -19,6 +19,8 @@ export interface ActionNote {
   policy: string;
   /** For a rollback: whether its version's pods still run (warm) or start cold. */
   readiness?: string;
+  /** Who moved what live, when and why (`rollback --live`): in the PR body and the commit message. */
+  audit?: string;
 }
 
 interface View {
@@ -47,7 +49,10 @@ const render = Handlebars.create().compile<View>(PULL_REQUEST_TEMPLATE, { noEsca
 
 export function pullRequestBody(plan: Plan, action: ActionNote | null): string {
   const view: View = {
-    urgent: action?.action === 'rollback' ? markdown(`Urgent rollback. After merge, version ${action.servingAfter} of ${action.policy} serves 100% of traffic${action.readiness ? `; ${action.readiness}` : ''}.`) : null,
+    urgent:
+      action?.action === 'rollback'
+        ? markdown(`Urgent rollback. After merge, version ${action.servingAfter} of ${action.policy} serves 100% of traffic${action.readiness ? `; ${action.readiness}` : ''}.${action.audit ? ` ${action.audit}` : ''}`)
+        : null,
     policies: plan.policies.map(policyView),
     checklist: plan.policies.flatMap(checklist),
     warnings: plan.warnings.map((d) => markdown(`${d.file}:${d.line}:${d.column} [${d.rule}] ${d.message}`)),

@@ -15,14 +15,23 @@ import { runReleaseAction } from './release-action.js';
 import { readCommandLine, usageError } from '../cli/command-line.js';
 import { enterPolicyProject, findPolicyFile, POLICY_ARGUMENT, versionArgument } from '../cli/policy-argument.js';
 
-export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string): Promise<number> {
+/**
+ * The flags every policy-editing command takes (rollback --live too), so they mean the same
+ * everywhere. `--out` and `--policies` default to the project root's (src/load/project-root.ts).
+ */
+export const RELEASE_FLAGS = {
+  propose: { type: 'boolean', default: false },
+  repo: { type: 'string' },
+  base: { type: 'string', default: 'main' },
+  out: { type: 'string' },
+  policies: { type: 'string' },
+} as const;
+
+/** `audit`: the live move this edit records (`rollback --live`), printed and carried into the PR. */
+export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string, audit?: string): Promise<number> {
   const line = readCommandLine<{ to?: string; propose: boolean; repo?: string; base: string; out?: string; policies?: string }>(action, argv, help, {
     ...(action === 'rollback' ? { to: { type: 'string' } } : {}),
-    propose: { type: 'boolean', default: false },
-    repo: { type: 'string' },
-    base: { type: 'string', default: 'main' },
-    out: { type: 'string' },
-    policies: { type: 'string' },
+    ...RELEASE_FLAGS,
   });
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
@@ -73,7 +82,7 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
   if (compiled !== 0 || !values.propose) return compiled;
   return proposeAndReport(
     { repository: values.repo, base: await planBaseFor(values.base, process.cwd()), baseBranch: values.base, outDir, policyPaths: [policyDir] },
-    { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}`, ...(result.readiness ? { readiness: result.readiness } : {}) },
+    { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}`, ...(result.readiness ? { readiness: result.readiness } : {}), ...(audit ? { audit } : {}) },
     action,
   );
 }

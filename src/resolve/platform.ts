@@ -42,7 +42,8 @@ export interface Platform {
   grafana: { namespace: string | null; folderAnnotation: string; dashboardLabel: string; dashboardFile: boolean };
   /** The Kubernetes cluster domain: a short Service name is `<svc>.<ns>.svc.<clusterDomain>`. */
   clusterDomain: string;
-  istio: { version: string };
+  /** modelServicePrincipals: who may call TF Serving's ModelService through the mesh (rollback --live). */
+  istio: { version: string; modelServicePrincipals: string[] };
   gateways: GatewayProfile[];
   images: ImageProfile[];
   defaultImage: string;
@@ -75,7 +76,7 @@ export const DEFAULT_PLATFORM: Platform = {
   grafana: { namespace: null, folderAnnotation: 'grafana_folder', dashboardLabel: 'grafana_dashboard', dashboardFile: false },
   // Kubernetes' and Istio's default cluster domain (kubelet --cluster-domain, istiod --domain).
   clusterDomain: 'cluster.local',
-  istio: { version: '1.22' },
+  istio: { version: '1.22', modelServicePrincipals: [] },
   gateways: [],
   images: STOCK_IMAGES,
   defaultImage: 'tensorflow/serving:2.14.1',
@@ -111,7 +112,7 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
       dashboardFile: spec.grafana?.dashboardFile ?? d.grafana.dashboardFile,
     },
     clusterDomain: spec.clusterDomain ?? d.clusterDomain,
-    istio: { version: spec.istio?.version ?? d.istio.version },
+    istio: { version: spec.istio?.version ?? d.istio.version, modelServicePrincipals: spec.istio?.modelServicePrincipals ?? d.istio.modelServicePrincipals },
     gateways: ((spec.gateways ?? []) as Raw[]).map((gateway) => ({ name: gateway.name, stripsHeaders: gateway.stripsHeaders ?? [], setsHeaders: gateway.setsHeaders ?? [] })),
     images,
     defaultImage: spec.defaultImage ?? d.defaultImage,

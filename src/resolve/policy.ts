@@ -33,6 +33,11 @@ export interface ModelSpec {
   platform: 'tensorflow';
   image: string;
   replicas: number;
+  /**
+   * true: every pod loads all retained versions from models.config and serves the `stable` and
+   * `canary` version labels (label-addressed clients, `rollback --live`). false: one version per pod.
+   */
+  versionLabels: boolean;
   grpcPort: number;
   restPort: number;
   /** gpu: how many of which extended resource each pod is given; null: none. */

@@ -94,6 +94,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       platform: 'tensorflow',
       image: model.image ?? platform.defaultImage,
       replicas: model.replicas ?? DEFAULTS.replicas,
+      versionLabels: model.versionLabels ?? false,
       grpcPort: model.ports?.grpc ?? DEFAULTS.grpcPort,
       restPort: model.ports?.rest ?? DEFAULTS.restPort,
       resources: {

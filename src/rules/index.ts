@@ -21,6 +21,7 @@ import { noBidiControls } from './no-bidi-controls.js';
 import { notificationServiceDefined } from './notification-service-defined.js';
 import { offlineMetricsNotWorse } from './offline-metrics-not-worse.js';
 import { ownersValid } from './owners-valid.js';
+import { preloadNeedsVersionLabels } from './preload-needs-version-labels.js';
 import { retentionCoversRollback } from './retention-covers-rollback.js';
 import type { Rule } from './rule.js';
 import { schedulePower } from './schedule-power.js';
@@ -29,6 +30,7 @@ import { stepHolds } from './step-holds.js';
 import { tfservingModelName } from './tfserving-model-name.js';
 import { uniqueHosts } from './unique-hosts.js';
 import { uniquePolicyNames } from './unique-policy-names.js';
+import { versionLabelsMemory } from './version-labels-memory.js';
 import { versionsDistinct } from './versions-distinct.js';
 
 export const rules: readonly Rule[] = [
@@ -41,6 +43,8 @@ export const rules: readonly Rule[] = [
   gpuResources,
   versionsDistinct,
   retentionCoversRollback,
+  preloadNeedsVersionLabels,
+  versionLabelsMemory,
   offlineMetricsNotWorse,
   hostValid,
   headerNames,

@@ -125,11 +125,7 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
         {
           name: 'tfserving',
           image: policy.model.image,
-          args: [
-            `--port=${policy.model.grpcPort}`,
-            `--rest_api_port=${policy.model.restPort}`,
-            `--model_config_file=${TFSERVING_CONFIG_DIR}/${templateConfigFile(version)}`,
-          ],
+          args: [`--port=${policy.model.grpcPort}`, `--rest_api_port=${policy.model.restPort}`, ...modelConfigArgs(policy, version)],
           ports: [
             { name: PORT_GRPC, containerPort: policy.model.grpcPort, protocol: 'TCP' },
             { name: PORT_HTTP, containerPort: policy.model.restPort, protocol: 'TCP' },
@@ -145,6 +141,21 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
       volumes: [{ name: CONFIG_VOLUME, configMap: { name: templateConfigMap(policy, version).metadata.name } }],
     },
   };
+}
+
+/**
+ * Which config the server loads. Default: the one version this pod serves. With
+ * `model.versionLabels`: every retained version with its labels, and
+ * `--allow_version_labels_for_unavailable_models`, because at start-up the versions are still
+ * loading and TF Serving refuses a label on a version that is not AVAILABLE unless the label is
+ * new to the server (server_core.cc UpdateModelVersionLabelMap). The config file is read once:
+ * `--model_config_file_poll_wait_seconds` is left unset, and unset or zero means "poll exactly
+ * once" (main.cc flag help; server.cc starts the poll thread only when it is > 0), so a label
+ * moved live with HandleReloadConfigRequest is not undone by the file.
+ */
+function modelConfigArgs(policy: ResolvedPolicy, version: number): string[] {
+  const file = `--model_config_file=${TFSERVING_CONFIG_DIR}/${templateConfigFile(policy, version)}`;
+  return policy.model.versionLabels ? [file, '--allow_version_labels_for_unavailable_models=true'] : [file];
 }
 
 /** Both select every pod of the model; Argo Rollouts adds the ReplicaSet's pod-template hash. */

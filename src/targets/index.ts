@@ -5,6 +5,7 @@ import { argoRolloutsTarget } from './argo-rollouts.js';
 import { argocdTarget } from './argocd.js';
 import { grafanaTarget } from './grafana.js';
 import { istioTarget } from './istio.js';
+import { istioAuthorizationTarget } from './istio-authorization.js';
 import { istioTelemetryTarget } from './istio-telemetry.js';
 import { prometheusTarget } from './prometheus.js';
 import { tfservingTarget } from './tfserving.js';
@@ -13,6 +14,7 @@ import { tfservingTemplateConfigTarget } from './tfserving-template-config.js';
 export const targets: readonly Target[] = [
   istioTarget,
   istioTelemetryTarget,
+  istioAuthorizationTarget,
   argoRolloutsTarget,
   argoAnalysisTarget,
   prometheusTarget,

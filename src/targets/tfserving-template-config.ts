@@ -10,12 +10,12 @@
  * `templateConfigVersions`).
  *
  * `templateConfigText` decides what a template's pods load; `templateConfigMap` only wraps and
- * names it, so a serving mode that loads more than one version changes the first alone.
+ * names it.
  */
-import { LABEL_MANAGED_BY, MANAGED_BY, tfservingTemplateConfigMapName, tfservingVersionFile } from '../names.js';
+import { LABEL_MANAGED_BY, MANAGED_BY, TFSERVING_MODELS_FILE, tfservingTemplateConfigMapName, tfservingVersionFile } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import type { Target } from './target.js';
-import { modelConfig, modelsConfigText } from './tfserving.js';
+import { labelledModelsConfigText, modelConfig, modelsConfigText } from './tfserving.js';
 
 export const TFSERVING_TEMPLATE_CONFIGMAPS_FILE = 'tfserving/template-configmaps.yaml';
 
@@ -26,18 +26,21 @@ export const tfservingTemplateConfigTarget: Target = {
   },
 };
 
-/** What the pods of the template serving `version` load: that version alone, no labels. */
+/**
+ * What the pods of the template serving `version` load: that version alone, no labels; with
+ * `model.versionLabels`, every retained version with the stable and canary labels.
+ */
 export function templateConfigText(policy: ResolvedPolicy, version: number): string {
-  return modelsConfigText([modelConfig(policy, [version], [])]);
+  return policy.model.versionLabels ? labelledModelsConfigText(policy) : modelsConfigText([modelConfig(policy, [version], [])]);
 }
 
 /** The file the template's pods read, as `--model_config_file` names it inside the mount. */
-export function templateConfigFile(version: number): string {
-  return tfservingVersionFile(version);
+export function templateConfigFile(policy: ResolvedPolicy, version: number): string {
+  return policy.model.versionLabels ? TFSERVING_MODELS_FILE : tfservingVersionFile(version);
 }
 
 export function templateConfigMap(policy: ResolvedPolicy, version: number): { apiVersion: 'v1'; kind: 'ConfigMap'; metadata: { name: string; namespace: string; labels: Record<string, string> }; immutable: true; data: Record<string, string> } {
-  const data = { [templateConfigFile(version)]: templateConfigText(policy, version) };
+  const data = { [templateConfigFile(policy, version)]: templateConfigText(policy, version) };
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',

@@ -1,22 +1,16 @@
 /**
- * TF Serving configuration (protobuf text `ModelServerConfig`): `models.config` loads every
- * retained version with the `stable` and `canary` labels, in one ConfigMap and as a plain file
- * for servers that are not run by the Rollout. The Rollout's pods load their own config (see
- * tfserving-template-config.ts).
+ * TF Serving configuration (protobuf text `ModelServerConfig`). The Rollout's pods load it from
+ * their template's own immutable ConfigMap (tfserving-template-config.ts). With
+ * `model.versionLabels`, the `models.config` those pods load (every retained version with the
+ * `stable` and `canary` labels) is also written as a plain file, for review and for the
+ * label-order check against the running config. Nothing is emitted that no pod loads: the
+ * default mode, one version per pod, has no file here.
  */
-import {
-  LABEL_MANAGED_BY,
-  MANAGED_BY,
-  TF_LABEL_CANARY,
-  TF_LABEL_STABLE,
-  TFSERVING_MODELS_FILE,
-  tfservingConfigMapName,
-} from '../names.js';
+import { TF_LABEL_CANARY, TF_LABEL_STABLE, TFSERVING_MODELS_FILE } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { field, printMessage, type TextField } from './protobuf-text.js';
 import type { Target } from './target.js';
 
-export const TFSERVING_CONFIGMAP_FILE = 'tfserving/configmap.yaml';
 export const TFSERVING_MODELS_TEXT_FILE = `tfserving/${TFSERVING_MODELS_FILE}`;
 
 /**
@@ -33,20 +27,14 @@ export function isTfServingLabel(label: string): boolean {
 export const tfservingTarget: Target = {
   name: 'tfserving',
   build(policy) {
-    const models = modelsConfigText([modelConfig(policy, policy.versions.retained, versionLabels(policy))]);
-    const data: Record<string, string> = { [TFSERVING_MODELS_FILE]: models };
-    const configMap = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: tfservingConfigMapName(policy), namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
-      data,
-    };
-    return [
-      { path: TFSERVING_CONFIGMAP_FILE, kind: 'yaml', documents: [configMap] },
-      { path: TFSERVING_MODELS_TEXT_FILE, kind: 'text', text: models },
-    ];
+    return policy.model.versionLabels ? [{ path: TFSERVING_MODELS_TEXT_FILE, kind: 'text', text: labelledModelsConfigText(policy) }] : [];
   },
 };
+
+/** The label mode's `models.config`: every retained version, with the stable and canary labels. */
+export function labelledModelsConfigText(policy: ResolvedPolicy): string {
+  return modelsConfigText([modelConfig(policy, policy.versions.retained, versionLabels(policy))]);
+}
 
 /**
  * stable → stable version; canary → candidate, only while there is one. Sorted by label, the

@@ -116,17 +116,18 @@ describe('cross-references', () => {
     const messages = messagesAfter('fraud-detector.yaml', (files) => {
       mounted = objectOfKind(files, 'Rollout').spec.template.spec.volumes[0].configMap.name;
       const configMap = files.flatMap((file) => file.documents ?? []).find((doc: any) => doc.kind === 'ConfigMap' && doc.metadata.name === mounted) as any;
-      delete configMap.data['version-42.config'];
+      // fraud-detector is in label mode: every pod loads models.config.
+      delete configMap.data['models.config'];
     });
     expect(mounted).toMatch(/^fraud-detector-tfserving-42-[0-9a-f]{10}$/);
-    expect(messages).toEqual([`container tfserving loads version-42.config, which ConfigMap ${mounted} does not hold`]);
+    expect(messages).toEqual([`container tfserving loads models.config, which ConfigMap ${mounted} does not hold`]);
   });
 
   it('catches a Rollout that mounts a template ConfigMap the output does not hold', () => {
     const messages = messagesAfter('fraud-detector.yaml', (files) => {
       objectOfKind(files, 'Rollout').spec.template.spec.volumes[0].configMap.name = 'fraud-detector-tfserving-42-0000000000';
     });
-    expect(messages).toEqual(['container tfserving loads /etc/modelgate/version-42.config, but no compiled ConfigMap is mounted there']);
+    expect(messages).toEqual(['container tfserving loads /etc/modelgate/models.config, but no compiled ConfigMap is mounted there']);
   });
 });
 

@@ -43,7 +43,8 @@ describe('labelMoveHazards', () => {
 
   it('is silent on a first release, for a model the server does not run yet, and when nothing moves', () => {
     expect(labelMoveHazards(null, fraud)).toEqual([]);
-    expect(labelMoveHazards(modelsConfig(examplePolicy('churn-scorer.yaml')), fraud)).toEqual([]);
+    const churn = examplePolicy('churn-scorer.yaml');
+    expect(labelMoveHazards(modelsConfig({ ...churn, model: { ...churn.model, versionLabels: true } }), fraud)).toEqual([]);
     expect(labelMoveHazards(modelsConfig(fraud), fraud)).toEqual([]);
   });
 

@@ -26,8 +26,9 @@ async function modelgate(cwd: string, ...args: string[]): Promise<{ code: number
 /** Each example with one or two realistic mistakes; `at` names the text a finding points at. */
 const BREAKS = [
   { file: 'churn-scorer.yaml', edits: [['weight: 50%, hold: 12h', 'weight: fifty, hold: 12h']] },
-  // Without its timeout and retries, fraud-detector's only warning (managed-routes-drop-timeouts) goes, so only errors remain.
-  { file: 'fraud-detector.yaml', edits: [['auc: 0.947', 'auc: 0.93'], ['    to: 41', '    to: 38'], ['    timeout: 300ms\n    retries: { attempts: 2, perTryTimeout: 100ms }\n', '']] },
+  // Without its timeout and retries and its label mode, fraud-detector's warnings (managed-routes-drop-timeouts,
+  // version-labels-memory) go, so only errors remain.
+  { file: 'fraud-detector.yaml', edits: [['auc: 0.947', 'auc: 0.93'], ['    to: 41', '    to: 38'], ['    timeout: 300ms\n    retries: { attempts: 2, perTryTimeout: 100ms }\n', ''], ['    versionLabels: true\n', '']] },
   { file: 'recommender.yaml', edits: [['header: x-user-id', 'header: X-User-Id'], ['weight: 25%, hold: 30m', 'weight: 60%, hold: 30m']] },
   { file: 'search-ranker.yaml', edits: [['host: search-ranker.search.svc.cluster.local', 'host: fraud-detector.risk.svc.cluster.local']] },
 ] as const;
@@ -76,10 +77,12 @@ afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
 describe('modelgate validate (built CLI)', () => {
   it('passes the example policies, from the default policies/ folder', async () => {
     const result = await modelgate(repoRoot, 'validate');
-    // fraud-detector's shadow runs without its timeout and retries (managed-routes-drop-timeouts).
+    // fraud-detector's shadow runs without its timeout and retries (managed-routes-drop-timeouts), and
+    // its label mode states its memory cost (version-labels-memory).
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('warning [managed-routes-drop-timeouts]');
-    expect(result.stdout.endsWith(`0 errors, 1 warning in 4 files\n`)).toBe(true);
+    expect(result.stdout).toContain('warning [version-labels-memory]');
+    expect(result.stdout.endsWith(`0 errors, 2 warnings in 4 files\n`)).toBe(true);
   });
 
   it('json: exactly the expected findings, exit 1', async () => {

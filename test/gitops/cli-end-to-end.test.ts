@@ -17,6 +17,7 @@ import { run as pause } from '../../src/cli/pause.js';
 import { readTree } from '../../src/emit/tree.js';
 import { repoRoot } from '../gates/example-policies.js';
 import { FakeGitHub } from '../support/fake-github/server.js';
+import { TfServingStandIn } from '../models/tfserving-model-service.js';
 
 const TOKEN = 'ghs_e2eTokenThatMustNeverBePrinted0123';
 const REPO = ['--repo', 'acme/models'];
@@ -269,5 +270,50 @@ describe('release commands', () => {
     expect(stderr).toContain("the current\ncanary step lives in the Argo Rollout's status");
     expect(stdout).toContain('kubectl argo rollouts pause fraud-detector -n risk\n');
     expect(sh('status', '--porcelain')).toBe('');
+  });
+});
+
+describe('rollback --live (fraud-detector is in label mode), against eight stand-in TF Serving pods', () => {
+  let pods: TfServingStandIn[] = [];
+  const standIn = () => new TfServingStandIn({ model: 'fraud_detector', versions: { 42: 'AVAILABLE', 41: 'AVAILABLE', 40: 'AVAILABLE' }, labels: { stable: 41, canary: 42 } }).start();
+  beforeEach(async () => {
+    pods = await Promise.all(Array.from({ length: 8 }, standIn));
+    process.env.MODELGATE_ACTOR = 'oncall-ana';
+  });
+  afterEach(() => Promise.all(pods.map((pod) => pod.close())));
+  const targets = () => ['--targets', pods.map((pod) => pod.address).join(',')];
+
+  it('moves every pod\'s stable label, edits the policy and proposes the PR, with the audit line in output, commit and PR body', async () => {
+    expect(await cli(rollback, 'risk/fraud-detector', '--live', '--to', '40', ...targets(), '--reason', 'score drift on | merchants', '--propose', ...REPO), stderr).toBe(0);
+    for (const pod of pods) expect(Object.fromEntries(pod.labels)).toEqual({ stable: 40 });
+    const audit = /^audit: oncall-ana moved the stable label of risk\/fraud-detector live from 41 to 40 at \d{4}-\d\d-\d\dT[0-9:.]+Z; reason: score drift on \| merchants$/m.exec(stdout)?.[0];
+    expect(audit).toBeDefined();
+    expect(stdout).toContain(`${pods[7]!.address}  stable → 40\n`);
+    expect(stdout).toContain('the Rollout is mid-canary (candidate 42); stop it now with:\n  kubectl argo rollouts abort fraud-detector -n risk\n');
+    expect(await readFile('policies/fraud-detector.yaml', 'utf8')).toMatch(/stable: 40\n/);
+    const pr = github.pulls[0]!;
+    expect(pr.labels).toEqual(['modelgate', 'urgent', 'rollback']);
+    expect(pr.body).toContain(audit!.replace('|', '\\|'));
+    const head = github.refs.get('refs/heads/modelgate/rollback/risk.fraud-detector')!;
+    expect(github.objects.commits.get(head)!.message).toContain(audit);
+  });
+
+  it('refuses --live for a policy without version labels, touching nothing', async () => {
+    expect(await cli(rollback, 'churn-scorer', '--live', ...targets())).toBe(2);
+    expect(stderr).toContain('--live moves TF Serving version labels, and default/churn-scorer has none');
+    expect(pods.every((pod) => pod.statusReads === 0)).toBe(true);
+  });
+
+  it('with one pod unreachable: exit 1, which pod serves what, no edit, no PR; the rerun finishes', async () => {
+    const address = pods[6]!.address;
+    await pods[6]!.close();
+    expect(await cli(rollback, 'fraud-detector', '--live', '--to', '40', '--targets', pods.map((pod) => pod.address).join(','), '--timeout', '1')).toBe(1);
+    expect(stderr).toContain(`${address}: status unreadable (UNAVAILABLE`);
+    expect(stdout).toContain(`${pods[0]!.address}  stable → 41\n`);
+    expect(stdout).toMatch(new RegExp(`${address}  stable → unknown`));
+    expect(sh('status', '--porcelain')).toBe('');
+    pods[6] = await standIn();
+    expect(await cli(rollback, 'fraud-detector', '--live', '--to', '40', ...targets())).toBe(0);
+    for (const pod of pods) expect(pod.label('stable')).toBe(40);
   });
 });

@@ -78,7 +78,7 @@ describe('promote', () => {
   it('refuses to act on a policy the validator rejects', () => {
     const result = act('fraud-detector.yaml', { action: 'promote' }, fraud.replace('retain: 3', 'retain: lots'));
     expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/does not validate as it is/) });
-    expect(!result.ok && result.diagnostics.map((d) => d.line)).toContain(24);
+    expect(!result.ok && result.diagnostics.map((d) => d.line)).toContain(27);
   });
 });
 

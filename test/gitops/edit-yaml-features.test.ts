@@ -44,7 +44,8 @@ const edits: Array<[PolicyEdit, object, object | undefined]> = [
 ];
 
 describe('anchors and aliases', () => {
-  const policy = `${HEAD}  versions:
+  // The preload needs label mode.
+  const policy = `${HEAD.replace('basePath: /models/churn }', 'basePath: /models/churn, versionLabels: true }')}  versions:
     stable: &stable 7
     candidate: &candidate 8
     previous: &older [6]

@@ -46,8 +46,11 @@ if (update && result.diagnostics.every((d) => d.severity !== 'error')) {
 }
 
 describe('golden output of policies/', () => {
-  it('compiles every example policy without errors; fraud-detector is warned that its shadow runs without its timeout', () => {
-    expect(result.diagnostics.map((d) => [d.file.split('/').pop(), d.rule, d.severity])).toEqual([['fraud-detector.yaml', 'managed-routes-drop-timeouts', 'warning']]);
+  it('compiles every example policy without errors; fraud-detector is warned of its label mode\'s memory and that its shadow runs without its timeout', () => {
+    expect(result.diagnostics.map((d) => [d.file.split('/').pop(), d.rule, d.severity])).toEqual([
+      ['fraud-detector.yaml', 'version-labels-memory', 'warning'],
+      ['fraud-detector.yaml', 'managed-routes-drop-timeouts', 'warning'],
+    ]);
     expect(result.policies.length).toBeGreaterThan(0);
   });
 

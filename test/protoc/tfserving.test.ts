@@ -36,8 +36,8 @@ function roundTrip(text: string): string {
 function configTexts(policy: ResolvedPolicy): Array<[string, string]> {
   const files = [...tfservingTarget.build(policy), ...tfservingTemplateConfigTarget.build(policy)];
   const configMaps = files.flatMap((f) => (f.kind === 'yaml' ? f.documents! : [])) as Array<{ data: Record<string, string> }>;
-  const plain = files.find((f) => f.kind === 'text')!;
-  return [...configMaps.flatMap((configMap) => Object.entries(configMap.data)), [plain.path, plain.text!]];
+  const plain = files.filter((f) => f.kind === 'text').map((f): [string, string] => [f.path, f.text!]);
+  return [...configMaps.flatMap((configMap) => Object.entries(configMap.data)), ...plain];
 }
 
 describe.skipIf(!protoc)('protoc parses generated TF Serving configs', () => {

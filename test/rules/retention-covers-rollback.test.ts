@@ -21,7 +21,10 @@ describe('retention-covers-rollback', () => {
   });
 
   it('counts preloaded versions', () => {
-    expectDiagnostics(policy('    stable: 41\n    candidate: 42\n    preload: [43]\n    retain: 2'), [
+    // Preloads exist only in label mode, where every policy is also told its memory cost.
+    const labelled = policy('    stable: 41\n    candidate: 42\n    preload: [43]\n    retain: 2').replace('basePath: /models/demo }', 'basePath: /models/demo, versionLabels: true }');
+    expectDiagnostics(labelled, [
+      { rule: 'version-labels-memory', line: 6, column: 48 },
       { rule: 'retention-covers-rollback', line: 11, column: 5, message: '(43, 42, 41)' },
     ]);
   });

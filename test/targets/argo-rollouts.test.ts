@@ -30,7 +30,9 @@ describe('argo-rollouts target: pods', () => {
     const version = String(policy.versions.candidate ?? policy.versions.stable);
     expect(templateVersion(policy)).toBe(Number(version));
     expect(rolloutOf(policy).spec.template.metadata.labels).toMatchObject({ [LABEL_VERSION]: version, 'app.kubernetes.io/version': version });
-    expect(container(policy).args).toContain(`--model_config_file=/etc/modelgate/${tfservingVersionFile(Number(version))}`);
+    // In label mode the pod loads every retained version; its `version` label is still the one it serves unlabelled.
+    const file = policy.model.versionLabels ? 'models.config' : tfservingVersionFile(Number(version));
+    expect(container(policy).args).toContain(`--model_config_file=/etc/modelgate/${file}`);
   });
 
   it.each(withCandidate)('%s: the canary version label differs from stable and is what analysis compares', (_name, policy) => {

@@ -18,7 +18,7 @@ describe('validateSources', () => {
     const names = (await readdir(dir)).filter((name) => name.endsWith('.yaml')).sort();
     const files = await Promise.all(names.map(async (name) => ({ file: `policies/${name}`, bytes: new Uint8Array(await readFile(path.join(dir, name))) })));
     const { policies, diagnostics } = validateSources(files, exampleProfile());
-    expect(diagnostics.map((d) => d.rule)).toEqual(['managed-routes-drop-timeouts']);
+    expect(diagnostics.map((d) => d.rule)).toEqual(['version-labels-memory', 'managed-routes-drop-timeouts']);
     expect(policies.map((p) => p.policy.source.file)).toEqual(files.map((f) => f.file));
     expect(policies.find((p) => p.policy.name === 'fraud-detector')?.policy.canary.steps.map((s) => s.weightPercent)).toEqual([1, 5, 25, 50, 100]);
   });
