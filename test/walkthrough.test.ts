@@ -48,7 +48,7 @@ function git(...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: dir, encoding: 'utf8' });
 }
 
-/** Versions the generated TF Serving ConfigMap's configs load, read from their `versions: N` lines. */
+/** Versions the generated TF Serving ConfigMaps' configs load, read from their `versions: N` lines. */
 function loadedVersions(configMap: string): number[] {
   return [...new Set([...configMap.matchAll(/^\s*versions: (\d+)$/gm)].map((m) => Number(m[1])))].sort((a, b) => b - a);
 }
@@ -67,7 +67,7 @@ function changeRows(body: string): Record<string, string[]> {
   return Object.fromEntries(rows.map((line) => line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim())).map(([field, ...rest]) => [field!, rest]));
 }
 
-const CONFIG = 'generated/default/churn-scorer/tfserving/configmap.yaml';
+const CONFIG = 'generated/default/churn-scorer/tfserving/template-configmaps.yaml';
 const ROLLOUT = 'generated/default/churn-scorer/rollout/rollout.yaml';
 
 describe.skipIf(!requireBuiltCli())('the README walkthrough, in a new repository', () => {

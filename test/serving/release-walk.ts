@@ -34,8 +34,14 @@ export interface Compiled {
   documents: Json[];
 }
 
+/**
+ * The example in the default serving mode, one version per pod. In label mode
+ * (`model.versionLabels`, fraud-detector) every template loads the labelled `models.config`, so a
+ * label move renames every template's ConfigMap: keeping an older ReplicaSet's ConfigMap there
+ * needs the previous output, which compile does not carry yet (README, "Label mode").
+ */
 export function exampleText(file: string): string {
-  return readFileSync(join(repoRoot, 'policies', file), 'utf8');
+  return readFileSync(join(repoRoot, 'policies', file), 'utf8').replace(/^\s*versionLabels: true\n/m, '\n');
 }
 
 export function compileText(text: string, file = 'policies/walk.yaml'): Compiled {

@@ -5,7 +5,10 @@ import { templateConfigMap, templateConfigVersions, tfservingTemplateConfigTarge
 import { objectOfKind } from '../support/compiled-objects.js';
 import { examplePolicy } from '../gates/example-policies.js';
 
-const fraud = examplePolicy('fraud-detector.yaml');
+// The default mode, one version per template (the example itself is in label mode, where every
+// template loads the labelled models.config: test/targets/tfserving.test.ts).
+const example = examplePolicy('fraud-detector.yaml');
+const fraud: ResolvedPolicy = { ...example, model: { ...example.model, versionLabels: false } };
 type ConfigMap = ReturnType<typeof templateConfigMap>;
 const configMaps = (policy: ResolvedPolicy) => tfservingTemplateConfigTarget.build(policy)[0]!.documents as ConfigMap[];
 const mounted = (policy: ResolvedPolicy): string => objectOfKind(argoRolloutsTarget.build(policy), 'Rollout').spec.template.spec.volumes[0].configMap.name;
