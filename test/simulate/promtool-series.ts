@@ -4,7 +4,7 @@
  */
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
 import { rolloutAborted } from '../../src/gates/argo-rollouts-metrics.js';
-import { istioSeriesLabels } from '../support/istio-series.js';
+import { istioClientSeriesLabels, istioSeriesLabels } from '../support/istio-series.js';
 import { eq, selector, serialize, type Matcher, type Selector } from '../../src/gates/promql.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
@@ -45,17 +45,35 @@ export function counterSeries(policy: ResolvedPolicy, scenario: Scenario, simula
   const add = (series: Selector, minute: number, increment: number): void => {
     const key = serialize(series);
     const entry = cumulative.get(key) ?? { series, values: [0] };
-    entry.values[minute + 1] = entry.values[minute]! + increment;
+    // A series may skip minutes (the callers see no candidate during the shadow) and take several
+    // increments in one (one per segment value in the callers' view, which has no segment label).
+    while (entry.values.length <= minute) entry.values.push(entry.values.at(-1)!);
+    entry.values[minute + 1] = (entry.values[minute + 1] ?? entry.values[minute]!) + increment;
     cumulative.set(key, entry);
   };
+  const shadow = simulation.shadow;
   simulation.trace.forEach((cells, minute) => {
+    // During the shadow the candidate answers only mirrored requests, which no caller sees.
+    const mirrored = shadow !== null && minute >= shadow.startMinute && minute < shadow.endMinute;
     for (const cell of cells) {
       const version = String(cell.role === 'stable' ? policy.versions.stable : policy.versions.candidate);
       const segment: Matcher[] = cell.segment === null ? [] : [eq(scenario.segments!.label, cell.segment)];
       for (const [series, increment] of seriesOf(policy, scenario, version, segment, cell.counts)) add(series, minute, increment);
+      if (cell.role === 'stable' || !mirrored) for (const [series, increment] of callerSeriesOf(policy, version, cell.counts)) add(series, minute, increment);
     }
   });
+  const length = simulation.trace.length + 1;
+  for (const entry of cumulative.values()) while (entry.values.length < length) entry.values.push(entry.values.at(-1)!);
   return [...cumulative.values()];
+}
+
+/** What the callers' proxies report (`reporter="source"`) of the requests a version answered. */
+function callerSeriesOf(policy: ResolvedPolicy, version: string, counts: Counts): Array<[Selector, number]> {
+  const labels = istioClientSeriesLabels(policy, version, false);
+  return [
+    [selector(ISTIO_REQUESTS, [...labels, eq('response_code', '200')]), counts.requests - counts.errors],
+    [selector(ISTIO_REQUESTS, [...labels, eq('response_code', '503')]), counts.errors],
+  ];
 }
 
 function inputSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Simulation): Array<{ series: string; values: string }> {
