@@ -111,26 +111,28 @@ function latencyLimits(policy: ResolvedPolicy, gate: LatencyGate): GateLimit[] {
  */
 function errorRateLimits(policy: ResolvedPolicy, gate: ErrorRateGate): GateLimit[] {
   const ids = limitIds(gate, gate.maxIncreasePp !== null && gate.maxPercent !== null);
-  const view = (phase: AnalysisPhase): ReporterView => viewOf(gate, phase);
-  const ratio = (v: VersionPair, phase: AnalysisPhase, role: keyof VersionPair): Expr => {
-    const side = compared(policy, view(phase), v);
-    return pick(errorRatioSeries(policy, gate.segment, view(phase)), side.label, side[role], segments(gate));
-  };
+  const ratio = (v: VersionPair, phase: AnalysisPhase, role: keyof VersionPair): Expr => errorRatio(policy, gate, v, role, viewOf(gate, phase));
   const limits: GateLimit[] = [];
   if (gate.maxIncreasePp !== null) {
     limits.push({
       id: ids.relative, gate, relative: true, threshold: gate.maxIncreasePp, unit: 'pp', description: 'error rate increase over stable',
       measurement: (v, phase = 'canary') =>
-        guarded(policy, gate, v, true, bin('*', bin('-', ratio(v, phase, 'canary'), ratio(v, phase, 'stable')), num(100)), view(phase)),
+        guarded(policy, gate, v, true, bin('*', bin('-', ratio(v, phase, 'canary'), ratio(v, phase, 'stable')), num(100)), viewOf(gate, phase)),
     });
   }
   if (gate.maxPercent !== null) {
     limits.push({
       id: ids.absolute, gate, relative: false, threshold: gate.maxPercent, unit: '%', description: 'error rate',
-      measurement: (v, phase = 'canary') => guarded(policy, gate, v, false, bin('*', ratio(v, phase, 'canary'), num(100)), view(phase)),
+      measurement: (v, phase = 'canary') => guarded(policy, gate, v, false, bin('*', ratio(v, phase, 'canary'), num(100)), viewOf(gate, phase)),
     });
   }
   return limits;
+}
+
+/** One version's error ratio (0–1) per segment value, as `view` sees it. */
+function errorRatio(policy: ResolvedPolicy, gate: ErrorRateGate, versions: VersionPair, role: keyof VersionPair, view: ReporterView): Expr {
+  const side = compared(policy, view, versions);
+  return pick(errorRatioSeries(policy, gate.segment, view), side.label, side[role], segments(gate));
 }
 
 /** Which proxies a gate reads in a phase: the callers' for unsegmented error gates on canary steps, the serving proxies otherwise. */
@@ -207,10 +209,8 @@ export function versionLevel(policy: ResolvedPolicy, gate: Gate, versions: Versi
   switch (gate.metric) {
     case 'latency':
       return pick(latencySeries(policy, gate), ISTIO_VERSION_LABEL, versions[role], segments(gate));
-    case 'errorRate': {
-      const side = compared(policy, view, versions);
-      return bin('*', pick(errorRatioSeries(policy, gate.segment, view), side.label, side[role], segments(gate)), num(100));
-    }
+    case 'errorRate':
+      return bin('*', errorRatio(policy, gate, versions, role, view), num(100));
     case 'drift':
       return null;
   }

@@ -53,6 +53,9 @@ export interface Platform {
   notificationServices: Array<{ name: string; configured: boolean }>;
 }
 
+/** The name NVIDIA's device plugin advertises (NVIDIA/k8s-device-plugin). */
+const NVIDIA_GPU = 'nvidia.com/gpu';
+
 /**
  * Stock TF Serving images from 2.7 on (2.7.x–2.9.x, 2.10.x–2.19.x, latest; each with its -gpu
  * twin, listed first so it matches first). Since 2.7 they carry no S3 file system: "File system
@@ -64,7 +67,7 @@ export interface Platform {
  */
 const STOCK_TAGS = ['2.7.*', '2.8.*', '2.9.*', '2.1?.*', 'latest'];
 const STOCK_IMAGES: ImageProfile[] = STOCK_TAGS.flatMap((tag) => [
-  { image: `tensorflow/serving:${tag}-gpu`, storageSchemes: ['file', 'gs'], accelerators: ['nvidia.com/gpu'] },
+  { image: `tensorflow/serving:${tag}-gpu`, storageSchemes: ['file', 'gs'], accelerators: [NVIDIA_GPU] },
   { image: `tensorflow/serving:${tag}`, storageSchemes: ['file', 'gs'], accelerators: [] },
 ]);
 
@@ -153,10 +156,19 @@ export function storageFor(platform: Platform, basePath: string): StorageProfile
 }
 
 /**
- * The extended resource a policy's `model.resources.gpu` asks for: the image entry's first
- * accelerator, else `nvidia.com/gpu`, the name NVIDIA's device plugin advertises
- * (NVIDIA/k8s-device-plugin), for an image the profile does not describe.
+ * The accelerators an image needs: its profile entry's; for an image the profile does not
+ * describe, a GPU when its tag ends in `-gpu`, as tensorflow/serving's GPU builds do.
+ */
+export function imageAccelerators(platform: Platform, image: string): string[] {
+  const entry = imageProfile(platform, image);
+  if (entry) return entry.accelerators;
+  return /-gpu(@sha256:[0-9a-f]+)?$/.test(image) ? [NVIDIA_GPU] : [];
+}
+
+/**
+ * The extended resource a policy's `model.resources.gpu` asks for: the image's first
+ * accelerator, else `nvidia.com/gpu`.
  */
 export function gpuResource(platform: Platform, image: string): string {
-  return imageProfile(platform, image)?.accelerators[0] ?? 'nvidia.com/gpu';
+  return imageAccelerators(platform, image)[0] ?? NVIDIA_GPU;
 }

@@ -4,10 +4,8 @@
  * gets no device. The platform profile lists the accelerators each image needs; an image it does
  * not describe is taken as a GPU build when its tag ends in `-gpu`, as tensorflow/serving's do.
  */
-import { imageProfile } from '../resolve/platform.js';
+import { imageAccelerators, imageProfile } from '../resolve/platform.js';
 import type { Rule } from './rule.js';
-
-const GPU_TAG = /-gpu(@sha256:[0-9a-f]+)?$/;
 
 export const gpuResources: Rule = {
   id: 'gpu-resources',
@@ -16,7 +14,7 @@ export const gpuResources: Rule = {
   check({ policy, report }) {
     const { image, resources } = policy.model;
     const entry = imageProfile(policy.platform, image);
-    const accelerators = entry ? entry.accelerators : GPU_TAG.test(image) ? ['nvidia.com/gpu'] : [];
+    const accelerators = imageAccelerators(policy.platform, image);
     if (accelerators.length > 0 && resources.gpu === null) {
       report({
         path: ['spec', 'model', 'image'],
