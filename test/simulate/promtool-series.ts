@@ -59,7 +59,8 @@ export function counterSeries(policy: ResolvedPolicy, scenario: Scenario, simula
       const version = String(cell.role === 'stable' ? policy.versions.stable : policy.versions.candidate);
       const segment: Matcher[] = cell.segment === null ? [] : [eq(scenario.segments!.label, cell.segment)];
       for (const [series, increment] of seriesOf(policy, scenario, version, segment, cell.counts)) add(series, minute, increment);
-      if (cell.role === 'stable' || !mirrored) for (const [series, increment] of callerSeriesOf(policy, version, cell.counts)) add(series, minute, increment);
+      // What the callers' proxies report (`reporter="source"`) of the requests this version answered.
+      if (cell.role === 'stable' || !mirrored) for (const [series, increment] of requestSeries(istioClientSeriesLabels(policy, version, false), cell.counts)) add(series, minute, increment);
     }
   });
   const length = simulation.trace.length + 1;
@@ -67,9 +68,8 @@ export function counterSeries(policy: ResolvedPolicy, scenario: Scenario, simula
   return [...cumulative.values()];
 }
 
-/** What the callers' proxies report (`reporter="source"`) of the requests a version answered. */
-function callerSeriesOf(policy: ResolvedPolicy, version: string, counts: Counts): Array<[Selector, number]> {
-  const labels = istioClientSeriesLabels(policy, version, false);
+/** Istio's request counter under `labels`: the answered requests as 200s, the errors as 503s. */
+function requestSeries(labels: Matcher[], counts: Counts): Array<[Selector, number]> {
   return [
     [selector(ISTIO_REQUESTS, [...labels, eq('response_code', '200')]), counts.requests - counts.errors],
     [selector(ISTIO_REQUESTS, [...labels, eq('response_code', '503')]), counts.errors],
@@ -90,10 +90,7 @@ function inputSeries(policy: ResolvedPolicy, scenario: Scenario, simulation: Sim
 function seriesOf(policy: ResolvedPolicy, scenario: Scenario, version: string, segment: Matcher[], counts: Counts): Array<[Selector, number]> {
   const istio = [...istioSeriesLabels(policy, version), eq(ISTIO_VERSION_LABEL, version), ...segment];
   const name = (metric: string, extra: Matcher[]): Selector => selector(metric, [...istio, ...extra]);
-  const out: Array<[Selector, number]> = [
-    [name(ISTIO_REQUESTS, [eq('response_code', '200')]), counts.requests - counts.errors],
-    [name(ISTIO_REQUESTS, [eq('response_code', '503')]), counts.errors],
-  ];
+  const out = requestSeries(istio, counts);
   out.push(...buckets(scenario.latencyBucketsMs, counts.latency).map(([le, n]): [Selector, number] => [name(ISTIO_DURATION_BUCKET, [eq('le', le)]), n]));
   for (const gate of policy.gates.checks) {
     if (gate.metric !== 'drift') continue;
