@@ -11,7 +11,6 @@
  * read at run time relative to the bundle, two folders down like every src/<folder>/<file>.ts,
  * so `../../schemas/` is the repository's own schemas folder, which the action's checkout has.
  */
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,19 +21,27 @@ const BUNDLE = 'action/dist/index.mjs';
 /** Package versions the precompiled validators are stamped with, required by name. */
 const PACKAGE_FILES = ['ajv/package.json', 'ajv-formats/package.json', '@kubernetes-models/istio/package.json', '@kubernetes-models/argo-rollouts/package.json'];
 
-/** The precompiled validators `npm run build` wrote, by folder; loaded by their file name. */
-function generatedValidators() {
-  return ['dist/validate', 'dist/check'].flatMap((dir) =>
-    readdirSync(path.join(root, dir))
-      .filter((file) => file.endsWith('.generated.cjs'))
-      .sort()
-      .map((file) => `${dir}/${file}`),
-  );
+/**
+ * The validators the sources precompile (the list src/precompiled/generate-validators.ts writes),
+ * each checked current, as repository paths in dist/validate then dist/check; loaded by file
+ * name. Taken from the sources, not from a listing of dist/, so a validator an older build left
+ * there never enters the bundle.
+ */
+async function currentValidators() {
+  const { loadPrecompiled } = await import('../dist/precompiled/precompiled-validator.js');
+  const { PRECOMPILED_STRICT_VALIDATORS } = await import('../dist/check/crd-schemas.js');
+  const { POLICY_VALIDATOR } = await import('../dist/validate/policy-schema.js');
+  const { profileSchemaDocument } = await import('../dist/validate/profile-schema.js');
+  const files = [POLICY_VALIDATOR, profileSchemaDocument.precompiled, ...PRECOMPILED_STRICT_VALIDATORS.values()].map((validator) => {
+    // The bundle trusts them without re-stamping, so each must be current now.
+    if (!loadPrecompiled(validator)) throw new Error(`${fileURLToPath(validator.url)} is missing or stale: run \`npm run build\` first`);
+    return path.relative(root, fileURLToPath(validator.url)).split(path.sep).join('/');
+  });
+  const folders = ['dist/validate', 'dist/check'];
+  return files.sort((a, b) => folders.indexOf(path.posix.dirname(a)) - folders.indexOf(path.posix.dirname(b)) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function bundledRequireSource() {
-  const generated = generatedValidators();
-  if (generated.length === 0) throw new Error('no precompiled validators in dist/: run `npm run build` first');
+function bundledRequireSource(generated) {
   const imports = [
     ...PACKAGE_FILES.map((id, i) => `import package${i} from ${JSON.stringify(id)} with { type: 'json' };`),
     ...generated.map((file, i) => `import validator${i} from ${JSON.stringify(`./${file}`)};`),
@@ -54,28 +61,20 @@ export function createRequire(from) {
 `;
 }
 
-const bundledRequire = {
-  name: 'bundled-require',
-  setup(esbuild) {
-    esbuild.onResolve({ filter: /^node:module$/ }, (args) => (args.importer.startsWith(path.join(root, 'src')) ? { path: 'node:module', namespace: 'bundled-require' } : undefined));
-    esbuild.onLoad({ filter: /.*/, namespace: 'bundled-require' }, () => ({ contents: bundledRequireSource(), resolveDir: root, loader: 'js' }));
-  },
-};
-
-/** Every precompiled validator in dist/ is current: the bundle trusts them without re-stamping. */
-async function assertValidatorsFresh() {
-  const { loadPrecompiled } = await import('../dist/precompiled/precompiled-validator.js');
-  const { PRECOMPILED_STRICT_VALIDATORS } = await import('../dist/check/crd-schemas.js');
-  const { POLICY_VALIDATOR } = await import('../dist/validate/policy-schema.js');
-  const { profileSchemaDocument } = await import('../dist/validate/profile-schema.js');
-  for (const validator of [POLICY_VALIDATOR, profileSchemaDocument.precompiled, ...PRECOMPILED_STRICT_VALIDATORS.values()]) {
-    if (!loadPrecompiled(validator)) throw new Error(`${fileURLToPath(validator.url)} is missing or stale: run \`npm run build\` first`);
-  }
+/** The esbuild plugin that serves `node:module` to modelgate's sources from `generated`. */
+function bundledRequire(generated) {
+  return {
+    name: 'bundled-require',
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /^node:module$/ }, (args) => (args.importer.startsWith(path.join(root, 'src')) ? { path: 'node:module', namespace: 'bundled-require' } : undefined));
+      esbuild.onLoad({ filter: /.*/, namespace: 'bundled-require' }, () => ({ contents: bundledRequireSource(generated), resolveDir: root, loader: 'js' }));
+    },
+  };
 }
 
 /** Build the bundle into `outfile` (relative to the repository root). */
 async function buildAction(outfile = BUNDLE) {
-  await assertValidatorsFresh();
+  const generated = await currentValidators();
   await build({
     absWorkingDir: root,
     entryPoints: ['src/action/action.ts'],
@@ -90,7 +89,7 @@ async function buildAction(outfile = BUNDLE) {
     legalComments: 'eof',
     charset: 'utf8',
     logLevel: 'warning',
-    plugins: [bundledRequire],
+    plugins: [bundledRequire(generated)],
   });
 }
 
