@@ -140,9 +140,16 @@ export function imageProfile(platform: Platform, image: string): ImageProfile | 
   return platform.images.find((entry) => imagePattern(entry.image).test(image) || imagePattern(entry.image).test(tagged));
 }
 
+/** Compiled once per pattern: every rule and target asks for each policy's image, 1,000 policies × a few lookups. */
+const imagePatterns = new Map<string, RegExp>();
+
 function imagePattern(pattern: string): RegExp {
+  const known = imagePatterns.get(pattern);
+  if (known) return known;
   const parts = pattern.split(/([*?])/).map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')));
-  return new RegExp(`^${parts.join('')}$`);
+  const compiled = new RegExp(`^${parts.join('')}$`);
+  imagePatterns.set(pattern, compiled);
+  return compiled;
 }
 
 /** `s3://bucket/x` → `s3`; a path without a scheme is a local file. */
