@@ -40,7 +40,7 @@ export const promqlCheck: OutputCheck = {
         continue;
       }
       const scope = { policy, segments, known, problems: [] as string[] };
-      const labels = outputLabels(shape.tree.topNode, shape.text, scope);
+      const labels = outputLabels(shape.tree.topNode, shape, scope);
       for (const problem of scope.problems) findings.push({ path: query.path, object: query.object, message: `${problem} in: ${query.text}` });
       if (query.object.startsWith('record ')) {
         known.set(query.object.slice('record '.length), labels === 'any' ? labels : new Set([...labels, ...(query.staticLabels ?? [])]));
@@ -51,29 +51,83 @@ export const promqlCheck: OutputCheck = {
 };
 
 /**
- * String literals (label values: model names, hosts, versions) are where queries of different
- * policies differ; the label checks never read them. So a query is parsed with every literal
- * emptied, once per such shape: the profile of a 1,000-policy compile spent 12% of its CPU
- * parsing queries that a few generators write (src/gates/queries.ts). Escaping inside literals
- * cannot be checked by lezer either way (its string token takes any escape), and a literal
- * broken by a bad escape is no longer a literal, so the shape keeps the error.
+ * Queries of different policies differ in their string literals (model names, hosts, versions),
+ * their numbers (thresholds, sample guards) and their per-policy series names
+ * (`modelgate:<namespace>:<policy>:…` records, `<histogram>_bucket`); the structure comes from a
+ * few generators (src/gates/queries.ts). So a query is parsed once per shape: literals emptied,
+ * numbers made `0`, and every series-like name replaced by a placeholder that lexes the same way
+ * (with a colon where the name has one, never a keyword). The walk reads each name back through
+ * `names`, so it sees the query's own text for every token it looks at (it never reads literals
+ * or numbers). Memoizing on literals alone rarely hit: the profile of a 1,000-policy compile spent
+ * 10% of its CPU in the lezer parse. Escaping inside literals cannot be checked by lezer either way
+ * (its string token takes any escape), and a literal broken by a bad escape is no longer a literal,
+ * so the shape keeps the error; test/gates/promql-check.test.ts proves shape and query parse alike.
  */
-const STRING_LITERAL = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g;
-const shapes = new Map<string, { text: string; tree: Tree; errorAt: number | null }>();
+const TOKEN = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|(?<![A-Za-z0-9_:.])[A-Za-z_:][A-Za-z0-9_:]*|(?<![A-Za-z0-9_.])\d+(?:\.\d+)?(?![A-Za-z0-9_.])/g;
+/** Placeholders start with this; any name of the query that does too is abstracted as well, so a placeholder is never ambiguous. */
+const PLACEHOLDER = '_mg';
+const abstracted = (name: string): boolean => /[^:]/.test(name) && (name.includes(':') || name.endsWith('_bucket') || name.startsWith(PLACEHOLDER));
+
+export interface QueryShape {
+  text: string;
+  /** Placeholder → the name it stands for in this query. */
+  names: Map<string, string>;
+}
+
+export function shapeOf(query: string): QueryShape {
+  const names = new Map<string, string>();
+  const placeholders = new Map<string, string>();
+  const text = query.replace(TOKEN, (token) => {
+    const first = token[0]!;
+    if (first === '"' || first === "'" || first === '`') return '""';
+    if (first >= '0' && first <= '9') return '0';
+    if (!abstracted(token)) return token;
+    let placeholder = placeholders.get(token);
+    if (!placeholder) {
+      placeholder = placeholderFor(token, placeholders.size);
+      placeholders.set(token, placeholder);
+      names.set(placeholder, token);
+    }
+    return placeholder;
+  });
+  return { text, names };
+}
+
+/**
+ * Lexes as the name does wherever it stands, even where it does not belong (a name with a colon
+ * in a label list): the colons stay where they are, the first part carries the number that makes
+ * the placeholder unique, a later part keeps a leading digit (`a:5m`) and is otherwise `x`.
+ */
+function placeholderFor(name: string, index: number): string {
+  let numbered = false;
+  return name
+    .split(':')
+    .map((part) => {
+      if (part === '') return '';
+      if (!numbered) {
+        numbered = true;
+        return `${PLACEHOLDER}${index}`;
+      }
+      return /^[0-9]/.test(part) ? part : 'x';
+    })
+    .join(':');
+}
+
+const shapes = new Map<string, { tree: Tree; errorAt: number | null }>();
 const MAX_SHAPES = 10_000;
 
-function parsedShape(query: string): { text: string; tree: Tree; errorAt: number | null } {
-  const text = query.replace(STRING_LITERAL, '""');
-  let shape = shapes.get(text);
-  if (!shape) {
+function parsedShape(query: string): { text: string; names: Map<string, string>; tree: Tree; errorAt: number | null } {
+  const { text, names } = shapeOf(query);
+  let parsed = shapes.get(text);
+  if (!parsed) {
     const tree = parser.parse(text);
     let errorAt: number | null = null;
     tree.iterate({ enter: (n) => void (n.type.isError && errorAt === null && (errorAt = n.from)) });
-    shape = { text, tree, errorAt };
+    parsed = { tree, errorAt };
     if (shapes.size >= MAX_SHAPES) shapes.clear();
-    shapes.set(text, shape);
+    shapes.set(text, parsed);
   }
-  return shape;
+  return { text, names, ...parsed };
 }
 
 function collectQueries(files: readonly OutputFile[]): Query[] {
@@ -111,20 +165,24 @@ interface Scope {
 }
 
 /** Labels a (sub)query's result carries; records a problem for every label it names that is not there. */
-function outputLabels(node: SyntaxNode, text: string, scope: Scope): Set<string> | 'any' {
-  const src = (n: SyntaxNode): string => text.slice(n.from, n.to);
+function outputLabels(node: SyntaxNode, shape: QueryShape, scope: Scope): Set<string> | 'any' {
+  // A token of the shape, as the query itself spells it.
+  const src = (n: SyntaxNode): string => {
+    const token = shape.text.slice(n.from, n.to);
+    return shape.names.get(token) ?? token;
+  };
   switch (node.name) {
     case 'PromQL':
     case 'ParenExpr':
     case 'FunctionCallBody':
     case 'MatrixSelector':
-      return outputLabels(expressionChild(node), text, scope);
+      return outputLabels(expressionChild(node), shape, scope);
     case 'VectorSelector':
       return selectorLabels(node, src, scope);
     case 'NumberDurationLiteral':
       return new Set();
     case 'AggregateExpr': {
-      const inner = outputLabels(expressionChild(node.getChild('FunctionCallBody')!), text, scope);
+      const inner = outputLabels(expressionChild(node.getChild('FunctionCallBody')!), shape, scope);
       const grouping = node.getChild('AggregateModifier')?.getChild('GroupingLabels')?.getChildren('LabelName').map(src) ?? [];
       for (const label of grouping) {
         if (inner !== 'any' && !inner.has(label)) scope.problems.push(`aggregation by label "${label}" that its input does not carry`);
@@ -134,15 +192,15 @@ function outputLabels(node: SyntaxNode, text: string, scope: Scope): Set<string>
     case 'FunctionCall': {
       const args = argumentsOf(node.getChild('FunctionCallBody')!);
       const fn = src(node.getChild('FunctionIdentifier')!);
-      const vectors = args.map((arg) => outputLabels(arg, text, scope));
+      const vectors = args.map((arg) => outputLabels(arg, shape, scope));
       const input = (fn === 'histogram_quantile' ? vectors[1] : vectors.find((v) => v === 'any' || v.size > 0) ?? vectors[0]) ?? new Set<string>();
       if (fn !== 'histogram_quantile' || input === 'any') return input;
       if (!input.has('le')) scope.problems.push('histogram_quantile over a vector without the "le" label');
       return new Set([...input].filter((label) => label !== 'le'));
     }
     case 'BinaryExpr': {
-      const lhs = outputLabels(expressionChild(node), text, scope);
-      const rhs = outputLabels(lastExpressionChild(node), text, scope);
+      const lhs = outputLabels(expressionChild(node), shape, scope);
+      const rhs = outputLabels(lastExpressionChild(node), shape, scope);
       // A scalar side takes the other's labels; otherwise the result keeps the left side's.
       return lhs !== 'any' && lhs.size === 0 ? rhs : lhs;
     }

@@ -1,5 +1,7 @@
+import { parser } from '@prometheus-io/lezer-promql';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { promqlCheck } from '../../src/check/promql.js';
+import { promqlCheck, shapeOf } from '../../src/check/promql.js';
 import { argoAnalysisTarget } from '../../src/targets/argo-analysis.js';
 import { PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget } from '../../src/targets/prometheus.js';
 import type { OutputFile } from '../../src/targets/target.js';
@@ -65,5 +67,63 @@ describe('promql check', () => {
     // Declared, the same label passes.
     const declared = { ...fraud, gates: { ...fraud.gates, checks: fraud.gates.checks.map((gate) => (gate.metric === 'drift' ? { ...gate, labels: [...gate.labels, 'model'] } : gate)) } };
     expect(promqlCheck.check(declared, withRuleExprs(outputs(declared), (expr) => expr.replace('fraud_score_bucket{namespace=', 'fraud_score_bucket{model="fraud",namespace=')))).toEqual([]);
+  });
+
+  /** Every query the PrometheusRule and the AnalysisTemplate of a policy hold. */
+  function queriesOf(policy: ReturnType<typeof examplePolicy>): string[] {
+    return outputs(policy).flatMap((file) =>
+      (file.documents ?? []).flatMap((doc) => {
+        const spec = (doc as { spec?: { groups?: Array<{ rules: Array<{ expr: string }> }>; metrics?: Array<{ provider: { prometheus: { query: string } } }> } }).spec;
+        return [...(spec?.groups ?? []).flatMap((g) => g.rules.map((r) => r.expr)), ...(spec?.metrics ?? []).map((m) => m.provider.prometheus.query)];
+      }),
+    );
+  }
+
+  /** The parse as the walk sees it: every node's type in order, and each name token's text (through the shape's names). */
+  function parseAsWalked(text: string, names = new Map<string, string>()): string[] {
+    const seen: string[] = [];
+    parser.parse(text).iterate({
+      enter: (node) => {
+        const leaf = !node.node.firstChild;
+        const token = text.slice(node.from, node.to);
+        seen.push(leaf && !['StringLiteral', 'NumberDurationLiteral', 'NumberDurationLiteralInDurationContext'].includes(node.name) && !node.type.isError ? `${node.name} ${names.get(token) ?? token}` : node.name);
+      },
+    });
+    return seen;
+  }
+
+  it('parses a query through its shape exactly as the query itself: same nodes, same names', () => {
+    const queries = examplePolicies().flatMap(queriesOf);
+    expect(queries.length).toBeGreaterThan(20);
+    for (const query of queries) {
+      const shape = shapeOf(query);
+      expect(parseAsWalked(shape.text, shape.names)).toEqual(parseAsWalked(query));
+    }
+    // Broken queries too: the shape keeps every error where the query has it (a name in label
+    // position, a stray bracket, a number glued to a name).
+    const pieces = ['(', ')', '{', '}', ',', ' ', ':', 'by', 'sum', '_bucket', 'x:y', '1', '0.5', '"a"', 'le', '_mg0', '=~', '[5m]', '[1h:]', 'h:', 'offset 5m'];
+    fc.assert(
+      fc.property(fc.constantFrom(...queries), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 4 }), (query, edits) => {
+        let text = query;
+        for (const [at, piece] of edits) text = text.slice(0, at % (text.length + 1)) + piece + text.slice(at % (text.length + 1));
+        const shape = shapeOf(text);
+        // A query with an error is reported and never walked: the shape must have one too.
+        const broken = (source: string) => parseAsWalked(source).includes('⚠');
+        expect(broken(shape.text)).toBe(broken(text));
+        if (!broken(text)) expect(parseAsWalked(shape.text, shape.names)).toEqual(parseAsWalked(text));
+      }),
+      { numRuns: 400, seed: 14 },
+    );
+  });
+
+  it('gives policies that differ only in names, hosts and thresholds one shape, so the parse is shared', () => {
+    const [first, second] = ['fraud-detector.yaml', 'fraud-detector.yaml'].map(examplePolicy);
+    const renamed = { ...second!, name: 'fraud-detector-two', namespace: 'payments' };
+    const shapes = (policy: typeof first) => queriesOf(policy!).map((query) => shapeOf(query).text);
+    const renamedQueries = queriesOf(renamed);
+    expect(renamedQueries.join()).toContain('modelgate:payments:fraud_detector_two:');
+    expect(shapes(renamed)).toEqual(shapes(first));
+    // …and the check still reads the renamed policy's own series.
+    expect(promqlCheck.check(renamed, outputs(renamed))).toEqual([]);
   });
 });
