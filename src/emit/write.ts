@@ -48,9 +48,7 @@ export function stageFolder(outDir: string, update: FolderUpdate): void {
     const made = mkdirSync(dirname(target), { recursive: true });
     if (made !== undefined) update.madeFolders.push(relative(resolve(outDir), made).split(sep).join('/'));
     const staged = `${target}${STAGED_SUFFIX}`;
-    // A leftover (or a planted link) is removed, never written through: 'wx' refuses anything there.
-    rmSync(staged, { force: true });
-    writeFileSync(staged, content, { flag: 'wx', mode: 0o644 });
+    writeNew(staged, content);
     chmodSync(staged, 0o644);
   }
 }
@@ -186,9 +184,23 @@ export function assertSafeOutputDir(outDir: string, protectedPaths: readonly str
 /** Same folder, then rename: never seen half-written, and a link at `path` is replaced, not followed. */
 function writeAtomically(path: string, content: string): void {
   const staged = `${path}${STAGED_SUFFIX}`;
-  rmSync(staged, { force: true });
-  writeFileSync(staged, content, { flag: 'wx', mode: 0o644 });
+  writeNew(staged, content);
   renameSync(staged, path);
+}
+
+/**
+ * Create `path`, never writing through what is there: 'wx' refuses anything (a leftover, a planted
+ * link, even a dangling one), which is then removed and the file created afresh. Trying first
+ * spares the usual case a removal (rmSync was 4% of a fresh compile's CPU).
+ */
+function writeNew(path: string, content: string): void {
+  try {
+    writeFileSync(path, content, { flag: 'wx', mode: 0o644 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    rmSync(path, { force: true });
+    writeFileSync(path, content, { flag: 'wx', mode: 0o644 });
+  }
 }
 
 function safeTarget(outDir: string, path: string): string {
