@@ -1,6 +1,6 @@
 /**
  * The one list of semantic rules `validate` runs. Adding a rule: one file under src/rules/
- * named after its id, and one line here.
+ * named after its id, and one line here (a rule with a `setKey`: in set-wide.ts).
  */
 import { canaryEndsAt100 } from './canary-ends-at-100.js';
 import { canaryStepsIncreasing } from './canary-steps-increasing.js';
@@ -26,10 +26,9 @@ import { retentionCoversRollback } from './retention-covers-rollback.js';
 import type { Rule } from './rule.js';
 import { schedulePower } from './schedule-power.js';
 import { segmentDeclared } from './segment-declared.js';
+import { setWideRules } from './set-wide.js';
 import { stepHolds } from './step-holds.js';
 import { tfservingModelName } from './tfserving-model-name.js';
-import { uniqueHosts } from './unique-hosts.js';
-import { uniquePolicyNames } from './unique-policy-names.js';
 import { versionLabelsMemory } from './version-labels-memory.js';
 import { versionsDistinct } from './versions-distinct.js';
 
@@ -61,6 +60,5 @@ export const rules: readonly Rule[] = [
   segmentDeclared,
   managedRoutesDropTimeouts,
   notificationServiceDefined,
-  uniquePolicyNames,
-  uniqueHosts,
+  ...setWideRules,
 ];

@@ -4,14 +4,14 @@
  * unchanged checks them without loading the YAML parser and the schema validators.
  */
 import type { ResolvedPolicy } from '../resolve/policy.js';
-import { rules } from '../rules/index.js';
 import { setFactsOf, type SetFacts } from '../rules/rule.js';
+import { setWideRules } from '../rules/set-wide.js';
 
 /** The `known` files whose key under a set-wide rule another policy (loaded or known) has too. */
 export function sharedKeys(shaped: ReadonlyArray<{ policy: ResolvedPolicy }>, known: ReadonlyArray<{ file: string; facts: SetFacts }>): string[] {
   if (known.length === 0) return [];
   const shared = new Set<string>();
-  for (const rule of rules) {
+  for (const rule of setWideRules) {
     if (!rule.setKey) continue;
     const count = new Map<string, number>();
     const keyOf = rule.setKey.bind(rule);

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seedRunningRollouts } from '../support/running-rollouts.js';
 import { repoRoot } from '../support/tools.js';
 
 const cli = join(repoRoot, 'dist', 'cli', 'main.js');
@@ -15,16 +16,21 @@ const trace = join(repoRoot, 'bench', 'trace-modules.mjs');
 const work = mkdtempSync(join(tmpdir(), 'modelgate-startup-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Packages (under node_modules) a CLI run loads. */
-function packagesLoadedBy(args: string[]): string[] {
+/** Every module (URL) a CLI run loads. */
+function modulesLoadedBy(args: string[]): string[] {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npx tsc -p .' (npm test does) before this test`);
   const log = join(work, `${args.join('_').replace(/[^\w-]/g, '')}.log`);
+  rmSync(log, { force: true });
   // The exit status is not the point here (compile --check may find the output stale).
   const run = spawnSync(process.execPath, ['--import', trace, cli, ...args], { cwd: repoRoot, env: { ...process.env, MODELGATE_TRACE_MODULES: log }, encoding: 'utf8' });
   if (run.status === null || run.status > 1) throw new Error(`modelgate ${args.join(' ')} failed: ${run.stderr}`);
   // The hook appends only when something is resolved past the entry point.
-  const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
-  return [...new Set(urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []))].sort();
+  return existsSync(log) ? [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))] : [];
+}
+
+/** Packages (under node_modules) a CLI run loads. */
+function packagesLoadedBy(args: string[]): string[] {
+  return [...new Set(modulesLoadedBy(args).flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []))].sort();
 }
 
 const HEAVY = ['@octokit/rest', '@octokit/plugin-retry', '@octokit/plugin-throttling', 'handlebars', '@prometheus-io/lezer-promql'];
@@ -43,5 +49,16 @@ describe('start-up path', () => {
 
   it('compile does load the PromQL parser, so the trace sees packages loaded on demand', () => {
     expect(packagesLoadedBy(['compile', '--check', '--out', join(work, 'out'), 'policies/fraud-detector.yaml'])).toContain('@prometheus-io/lezer-promql');
+  });
+
+  it('compile with nothing changed loads no package, and of the rules only the set-wide ones', () => {
+    const out = join(work, 'unchanged');
+    seedRunningRollouts(out, ['fraud-detector']);
+    const args = ['compile', '--out', out, 'policies/fraud-detector.yaml'];
+    modulesLoadedBy(args);
+    const loaded = modulesLoadedBy(args);
+    expect(loaded.filter((url) => url.includes('/node_modules/'))).toEqual([]);
+    const rules = loaded.flatMap((url) => /\/dist\/rules\/([^/]+)\.js$/.exec(url)?.[1] ?? []).sort();
+    expect(rules).toEqual(['repeats', 'rule', 'set-wide', 'unique-hosts', 'unique-policy-names']);
   });
 });
