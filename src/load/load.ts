@@ -1,9 +1,9 @@
 /**
- * Read and parse policy files, keeping the YAML document and its line counter so every
+ * Read and parse policy files, keeping where each node starts (not the YAML document) so every
  * later diagnostic can point at the node it is about.
  */
 import { createHash } from 'node:crypto';
-import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document, type ErrorCode, type Pair, type YAMLMap } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document, type ErrorCode } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { flowDepthExceeded, MAX_FLOW_DEPTH } from './flow-depth.js';
 
@@ -24,10 +24,26 @@ export interface LoadedPolicy {
   file: string;
   text: string;
   sha256: string;
-  doc: Document.Parsed;
+  /**
+   * The YAML document, parsed again from `text` when asked (only a policy edit does): held for
+   * every policy of a run, the documents were most of the memory of a 10,000-policy compile.
+   */
+  readonly doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** Where each node starts, the tree `positionOf` walks. */
+  places: Place;
   /** The document as plain data. */
   data: unknown;
+}
+
+/**
+ * A node's start: a mapping value's at its key, a sequence item's at its first character; with
+ * the mapping's values by key text (the first of equal keys) or the sequence's items.
+ */
+export interface Place {
+  start: number | undefined;
+  keys?: Map<string, Place>;
+  items?: Array<Place | undefined>;
 }
 
 export type LoadResult = { policy: LoadedPolicy; diagnostics: Diagnostic[] } | { policy: null; diagnostics: Diagnostic[] };
@@ -60,9 +76,7 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
   }
   let doc: Document.Parsed;
   try {
-    // Duplicate keys are found below in one pass per mapping; yaml's own check compares each
-    // key with every earlier one, which takes minutes on a mapping of 20,000 keys.
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, version: '1.2' });
+    doc = parse(text, lineCounter);
   } catch (error) {
     return fail(file, 'yaml-syntax', `cannot parse the file: ${firstLine((error as Error).message)}`);
   }
@@ -116,7 +130,43 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
     return fail(file, 'yaml-aliases', `aliases expand too far: ${firstLine((error as Error).message)}`, 'write the values out instead of nesting aliases');
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return { policy: { file, text, sha256, doc, lineCounter, data }, diagnostics: [] };
+  const places: Place = { start: isNode(doc.contents) ? doc.contents.range?.[0] : undefined, ...placesUnder(doc.contents) };
+  let reparsed: Document.Parsed | undefined;
+  const policy: LoadedPolicy = {
+    file,
+    text,
+    sha256,
+    get doc() {
+      reparsed ??= parse(text, new LineCounter());
+      return reparsed;
+    },
+    lineCounter,
+    places,
+    data,
+  };
+  return { policy, diagnostics: [] };
+}
+
+function parse(text: string, lineCounter: LineCounter): Document.Parsed {
+  // Duplicate keys are found below in one pass per mapping; yaml's own check compares each
+  // key with every earlier one, which takes minutes on a mapping of 20,000 keys.
+  return parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, version: '1.2' });
+}
+
+/** The places of a node's children, as `positionOf` looked them up in the document. */
+function placesUnder(node: unknown): Omit<Place, 'start'> {
+  if (isMap(node)) {
+    const keys = new Map<string, Place>();
+    for (const pair of node.items) {
+      // Keys compare as text: `40:` (a number in YAML) and `"40"` both answer to path part 40 or "40".
+      if (!isScalar(pair.key)) continue;
+      const text = String(pair.key.value);
+      if (!keys.has(text)) keys.set(text, { start: pair.key.range?.[0], ...placesUnder(pair.value) });
+    }
+    return { keys };
+  }
+  if (isSeq(node)) return { items: node.items.map((item) => (isNode(item) ? { start: item.range?.[0], ...placesUnder(item) } : undefined)) };
+  return {};
 }
 
 /**
@@ -178,54 +228,27 @@ function firstForeignTag(doc: Document.Parsed): { tag: string; offset: number } 
  */
 export function positionOf(source: LoadedPolicy, path: ReadonlyArray<string | number>): { line: number; column: number } {
   for (let depth = path.length; depth > 0; depth--) {
-    const offset = startOf(source, path.slice(0, depth));
+    const offset = startOf(source.places, path.slice(0, depth));
     if (offset !== undefined) {
       const { line, col } = source.lineCounter.linePos(offset);
       return { line, column: col };
     }
   }
-  const root = source.doc.contents;
-  const { line, col } = source.lineCounter.linePos(isNode(root) && root.range ? root.range[0] : 0);
+  const { line, col } = source.lineCounter.linePos(source.places.start ?? 0);
   return { line, column: col };
 }
 
-function startOf(source: LoadedPolicy, path: ReadonlyArray<string | number>): number | undefined {
-  let node: unknown = source.doc.contents;
+function startOf(root: Place, path: ReadonlyArray<string | number>): number | undefined {
+  let place: Place | undefined = root;
   let start: number | undefined;
   for (const part of path) {
-    // Keys compare as text: `40:` (a number in YAML) and `"40"` both answer to path part 40 or "40".
-    if (isMap(node)) {
-      const pair = keyIndex(node).get(String(part));
-      if (!pair || !isNode(pair.key)) return undefined;
-      start = pair.key.range?.[0];
-      node = pair.value;
-    } else if (isSeq(node) && typeof part === 'number') {
-      const item = node.items[part];
-      if (!isNode(item)) return undefined;
-      start = item.range?.[0];
-      node = item;
-    } else {
-      return undefined;
-    }
+    if (place.keys) place = place.keys.get(String(part));
+    else if (place.items && typeof part === 'number') place = place.items[part];
+    else return undefined;
+    if (!place) return undefined;
+    start = place.start;
   }
   return start;
-}
-
-const keyIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
-
-/** A mapping's pairs by key text (the first of equal keys), built once: a lookup per diagnostic stays constant time. */
-function keyIndex(map: YAMLMap): Map<string, Pair> {
-  let index = keyIndexes.get(map);
-  if (!index) {
-    index = new Map();
-    for (const pair of map.items) {
-      if (!isScalar(pair.key)) continue;
-      const text = String(pair.key.value);
-      if (!index.has(text)) index.set(text, pair);
-    }
-    keyIndexes.set(map, index);
-  }
-  return index;
 }
 
 function firstLine(message: string): string {
