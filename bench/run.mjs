@@ -93,6 +93,8 @@ function interleave(policies, rounds, cases) {
 function runningRollouts(dir) {
   const atRest = join(dir, 'at-rest');
   mkdirSync(join(atRest, 'policies'), { recursive: true });
+  // The same profile (storage credentials, gateways), or model-storage-credentials refuses every policy.
+  cpSync(join(dir, 'modelgate.config.yaml'), join(atRest, 'modelgate.config.yaml'));
   for (const name of readdirSync(join(dir, 'policies'))) {
     writeFileSync(join(atRest, 'policies', name), readFileSync(join(dir, 'policies', name), 'utf8').replace(/^ {4}candidate: .*\n/m, ''));
   }
