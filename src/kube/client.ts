@@ -50,9 +50,9 @@ export class KubeClient {
     return this.request<T>('list', target, { query: `labelSelector=${encodeURIComponent(labelSelector)}` });
   }
 
-  /** JSON merge patch (RFC 7386), which every resource accepts, built-in or custom. */
-  mergePatch<T>(target: ResourcePath & { name: string }, patch: unknown): Promise<T> {
-    return this.request<T>('patch', target, { body: JSON.stringify(patch), contentType: 'application/merge-patch+json' });
+  /** JSON merge patch (RFC 7386), which every resource accepts, built-in or custom; `dryRun` checks without storing. */
+  mergePatch<T>(target: ResourcePath & { name: string }, patch: unknown, dryRun = false): Promise<T> {
+    return this.request<T>('patch', target, { body: JSON.stringify(patch), contentType: 'application/merge-patch+json', query: dryRun ? 'dryRun=All' : undefined });
   }
 
   private request<T>(verb: 'get' | 'list' | 'patch', target: ResourcePath, options: { query?: string; body?: string; contentType?: string }): Promise<T> {

@@ -4,6 +4,7 @@
  * - paths `/apis/<group>/<version>/namespaces/<ns>/<resource>[/<name>]` and `/api/v1/...` for the
  *   core group; GET of one object, GET of a list with `labelSelector` (equality terms only, the
  *   form `kubernetes.io/service-name=<svc>` takes), PATCH of a pod;
+ * - PATCH with `dryRun=All` checks everything and stores nothing;
  * - PATCH bodies by Content-Type as k8s.io/apiserver handlers/patch.go accepts them: JSON merge
  *   patch and strategic merge patch (for built-in kinds; for the pod metadata patched here both
  *   merge maps the same way), anything else is 415;
@@ -165,7 +166,9 @@ export class KubeApiStandIn {
     }
     const patched = mergePatch(object, patch) as Json;
     if (patched.metadata?.name !== name || patched.metadata?.namespace !== namespace) return status(422, 'Invalid', `${qualified} "${name}" is invalid: metadata.name or namespace changed`);
-    this.objects.set(key, patched);
+    // dryRun=All: every check above, nothing stored (k8s.io/apiserver handlers/patch.go, rest.go dryRun).
+    if (url.searchParams.get('dryRun') === null) this.objects.set(key, patched);
+    else if (url.searchParams.get('dryRun') !== 'All') return status(400, 'BadRequest', `dryRun: Unsupported value: "${url.searchParams.get('dryRun')}": supported values: "All"`);
     return reply(200, patched);
   }
 }
