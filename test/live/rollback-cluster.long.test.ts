@@ -14,6 +14,7 @@ import { repoRoot } from '../gates/example-policies.js';
 import { KubeApiStandIn, type EndpointSlice } from '../models/kube-apiserver.js';
 import { TfServingStandIn } from '../models/tfserving-model-service.js';
 import { makeCertificates } from '../support/certificates.js';
+import { readmeRolePermissions } from '../support/readme-rbac.js';
 
 const NAMESPACE = 'risk';
 let dir: string;
@@ -102,6 +103,12 @@ describe('rollback --live with the pods found from the EndpointSlices', () => {
       ...[0, 1, 2, 3].map((index) => `PATCH /api/v1/namespaces/risk/pods/fraud-detector-${index}?dryRun=All application/merge-patch+json`),
       ...[0, 1, 2, 3].map((index) => `PATCH /api/v1/namespaces/risk/pods/fraud-detector-${index} application/merge-patch+json`),
     ]);
+  });
+
+  it("needs no permission beyond the README's Role", async () => {
+    const kubeconfig = await cluster({ allowed: readmeRolePermissions() });
+    expect(await cli('fraud-detector', '--live', '--to', '40', '--kubeconfig', kubeconfig), stderr).toBe(0);
+    expect(api!.pod(NAMESPACE, 'fraud-detector-0')!.metadata.annotations).toEqual({ [ANNOTATION_SERVED_VERSION]: '40' });
   });
 
   it('refuses before moving anything while a pod is not ready, and leaves a terminating one alone', async () => {

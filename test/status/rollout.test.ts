@@ -5,7 +5,7 @@
  * paused on an inconclusive analysis, and aborted.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -16,6 +16,7 @@ import { formatRollout, readRollout } from '../../src/status/rollout.js';
 import { targets } from '../../src/targets/index.js';
 import { examplePolicy, repoRoot } from '../gates/example-policies.js';
 import { KubeApiStandIn, type AnalysisRun, type Rollout } from '../models/kube-apiserver.js';
+import { readmeRolePermissions } from '../support/readme-rbac.js';
 
 type Json = Record<string, any>;
 const NAMESPACE = 'risk';
@@ -57,8 +58,9 @@ const START = '2026-11-30T03:00:00Z';
 const weights = (canary: number) => ({ canary: { weight: canary, serviceName: 'fraud-detector-canary', podTemplateHash: '6d4f9c8b7' }, stable: { weight: 100 - canary, serviceName: 'fraud-detector', podTemplateHash: '5b8c7d6f4' } });
 const backgroundRun = (status: string) => ({ currentBackgroundAnalysisRunStatus: { name: RUN, status } });
 
+/** The API server allows only what the README's Role grants. */
 async function standIn(...objects: Array<Rollout | AnalysisRun>): Promise<KubeClient> {
-  api = await new KubeApiStandIn({ token: 'secret-token' }).start();
+  api = await new KubeApiStandIn({ token: 'secret-token', allowed: readmeRolePermissions() }).start();
   for (const object of objects) api.put(object);
   return new KubeClient(connection(api.url));
 }
@@ -104,6 +106,9 @@ describe('readRollout', () => {
     const text = formatRollout(reading).join('\n');
     expect(text).toContain('  paused: InconclusiveAnalysisRun');
     expect(text).toContain('score-drift: Inconclusive; successful 0, failed 0 (limit 1), inconclusive 4 (limit 3)');
+    // The README shows this very output.
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    expect(/A rollout paused by an inconclusive measurement:\n\n```\n([\s\S]*?)\n```/.exec(readme)?.[1]).toBe(text);
   });
 
   it('an aborted rollout: weights back on stable, the failed run and its message', async () => {
