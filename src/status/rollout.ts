@@ -124,7 +124,9 @@ function intOrString(value: unknown, fallback: number): number {
 
 /** Human lines for `status`. */
 export function formatRollout(reading: RolloutReading): string[] {
-  const step = reading.stepIndex === null ? `no step running (${reading.stepCount} steps)` : `step ${reading.stepIndex + 1} of ${reading.stepCount}`;
+  // The controller leaves currentStepIndex at len(steps) once every step has run (rollout/canary.go syncRolloutStatusCanary, sync.go: CurrentStepIndex = len(steps)).
+  const step =
+    reading.stepIndex === null ? `no step running (${reading.stepCount} steps)` : reading.stepIndex >= reading.stepCount ? `all ${reading.stepCount} steps done` : `step ${reading.stepIndex + 1} of ${reading.stepCount}`;
   const weights = reading.weights === null ? 'no traffic weights set' : `weights canary ${reading.weights.canary}%, stable ${reading.weights.stable}%`;
   const lines = [`Rollout ${reading.namespace}/${reading.name}: ${reading.phase ?? 'no phase yet'}${reading.message ? ` (${reading.message})` : ''}; ${step}; ${weights}`];
   if (reading.aborted) lines.push('  ABORTED: traffic is back on stable; a new revision (or `kubectl argo rollouts retry`) starts the canary again');

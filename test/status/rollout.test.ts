@@ -32,9 +32,10 @@ afterEach(async () => {
   prometheus = null;
 });
 
-function compiled(kind: string): Json {
-  const documents = targets.flatMap((target) => target.build(examplePolicy('fraud-detector.yaml'))).flatMap((file) => file.documents ?? []) as Json[];
-  return structuredClone(documents.find((document) => document.kind === kind)!);
+const compiledDocuments = new Map<string, Json[]>();
+function compiled(kind: string, file = 'fraud-detector.yaml'): Json {
+  if (!compiledDocuments.has(file)) compiledDocuments.set(file, targets.flatMap((target) => target.build(examplePolicy(file))).flatMap((output) => output.documents ?? []) as Json[]);
+  return structuredClone(compiledDocuments.get(file)!.find((document) => document.kind === kind)!);
 }
 
 function rollout(status: Json, spec: Json = {}): Rollout {
@@ -132,6 +133,12 @@ describe('readRollout', () => {
     expect(reading.analysisRuns[0]!.message).toContain(`analysisruns.argoproj.io "${RUN}" not found`);
   });
 
+  it('a rollout whose steps all ran says so instead of naming a step past the last', async () => {
+    const client = await standIn(rollout({ phase: 'Healthy', currentStepIndex: compiled('Rollout').spec.strategy.canary.steps.length, canary: { weights: weights(0) } }));
+    const reading = await readRollout(client, NAMESPACE, 'fraud-detector');
+    expect(formatRollout(reading)[0]).toBe(`Rollout risk/fraud-detector: Healthy; all ${reading.stepCount} steps done; weights canary 0%, stable 100%`);
+  });
+
   it('the stand-in refuses a status field the upstream CRD does not have', async () => {
     api = await new KubeApiStandIn().start();
     expect(() => api!.put(rollout({ phase: 'Progressing', canary: { weights: weights(5), weight: 5 } }))).toThrow(/does not match the upstream CRD/);
@@ -175,6 +182,20 @@ describe('modelgate status with a kubeconfig', () => {
     const json = JSON.parse(output.out());
     expect(json.rollout).toMatchObject({ name: 'fraud-detector', namespace: 'risk', paused: true, pauseReasons: ['InconclusiveAnalysisRun'], weights: { canary: 25, stable: 75 } });
     expect(json.gates.length).toBeGreaterThan(0);
+  });
+
+  it('a policy with no candidate asks Prometheus nothing but still shows the Rollout', async () => {
+    const ranker = compiled('Rollout', 'search-ranker.yaml');
+    await standIn({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'search-ranker', namespace: 'search' }, spec: ranker.spec, status: { phase: 'Healthy', currentStepIndex: 0 } });
+    const config = kubeconfig(api!.url);
+    let output = capture();
+    expect(await run(['search-ranker', '--policies', policies, '--prometheus', 'http://127.0.0.1:9', '--kubeconfig', config])).toBe(0);
+    expect(output.out()).toContain(`search/search-ranker has no candidate: version`);
+    expect(output.out()).toMatch(/\nRollout search\/search-ranker: Healthy; all 0 steps done; no traffic weights set\n$/);
+    vi.restoreAllMocks();
+    output = capture();
+    expect(await run(['search-ranker', '--policies', policies, '--kubeconfig', config, '--format', 'json'])).toBe(0);
+    expect(JSON.parse(output.out())).toMatchObject({ candidate: null, gates: [], rollout: { name: 'search-ranker', phase: 'Healthy', paused: false, aborted: false } });
   });
 
   it('without a kubeconfig, skips the Rollout and says so', async () => {
