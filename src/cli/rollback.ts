@@ -135,7 +135,7 @@ async function runLive(argv: string[]): Promise<number> {
 
   let cluster: { client: KubeClient; pods: Map<string, string> } | null = null;
   if (targets.length === 0) {
-    const found = await clusterPods(policy, values.kubeconfig, values.context);
+    const found = await clusterPods(policy, to, values.kubeconfig, values.context);
     if (typeof found === 'number') return found;
     cluster = found;
     targets.push(...found.pods.keys());
@@ -181,13 +181,13 @@ async function runLive(argv: string[]): Promise<number> {
 }
 
 /** The pods from the policy's Services' EndpointSlices (address → pod name), or the exit code after saying why not. */
-async function clusterPods(policy: ResolvedPolicy, kubeconfig: string | undefined, context: string | undefined): Promise<{ client: KubeClient; pods: Map<string, string> } | number> {
+async function clusterPods(policy: ResolvedPolicy, to: number, kubeconfig: string | undefined, context: string | undefined): Promise<{ client: KubeClient; pods: Map<string, string> } | number> {
   const services = [serviceName(policy), canaryServiceName(policy)];
   try {
     const access = await kubeAccess(kubeconfig, context);
     if ('absent' in access) return usageError('rollback', `--live needs the pods: ${access.absent} to find them from the EndpointSlices of ${services.join(' and ')}, or --targets HOST:PORT,...`);
     const { podsToMove } = await import('../live/cluster-pods.js');
-    const found = await podsToMove(access.client, policy.namespace, services, PORT_GRPC);
+    const found = await podsToMove(access.client, policy.namespace, services, PORT_GRPC, to);
     if ('problem' in found) {
       process.stderr.write(`modelgate rollback --live: refused before moving any label: ${found.problem}\n`);
       return 1;

@@ -121,7 +121,12 @@ async function addCredentials(connection: KubeConnection, user: Entry): Promise<
   connection.clientKey = bytes(user, 'client-key');
   if (typeof user.value.token === 'string' && user.value.token !== '') connection.token = user.value.token;
   else if (typeof user.value.tokenFile === 'string' && user.value.tokenFile !== '') {
-    connection.token = readFileSync(path.resolve(path.dirname(user.file), user.value.tokenFile), 'utf8').trim();
+    const file = path.resolve(path.dirname(user.file), user.value.tokenFile);
+    try {
+      connection.token = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new KubeconfigError(`${user.file}: tokenFile ${file}: ${(error as Error).message}`);
+    }
   }
   if (user.value.exec && typeof user.value.exec === 'object') await runExecPlugin(connection, user.value.exec as Record<string, unknown>, user.file);
   if (user.value['auth-provider'] !== undefined && connection.token === null && connection.clientCertificate === null) {

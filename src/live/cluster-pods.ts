@@ -74,12 +74,12 @@ export async function annotateServedVersion(client: KubeClient, namespace: strin
  * come up on its config file's labels after the move, and a caller who may not annotate the pods
  * would leave the gates judging by a `version` label that no longer says what answers.
  */
-export async function podsToMove(client: KubeClient, namespace: string, services: readonly string[], portName: string): Promise<{ pods: ClusterPod[]; terminating: string[] } | { problem: string }> {
+export async function podsToMove(client: KubeClient, namespace: string, services: readonly string[], portName: string, version: number): Promise<{ pods: ClusterPod[]; terminating: string[] } | { problem: string }> {
   const found = await discoverPods(client, namespace, services, portName);
   if (found.notReady.length > 0) {
     return { problem: `not ready: ${found.notReady.join(', ')}; a pod that becomes ready after the move starts on its config file's labels. Wait until every pod of ${services.join(' and ')} is ready (or gone) and rerun, or name the pods with --targets` };
   }
   if (found.pods.length === 0) return { problem: `the EndpointSlices of ${services.join(' and ')} in namespace ${namespace} list no ready pod with a port named '${portName}'` };
-  for (const { pod } of found.pods) await annotateServedVersion(client, namespace, pod, 0, true);
+  for (const { pod } of found.pods) await annotateServedVersion(client, namespace, pod, version, true);
   return { pods: found.pods, terminating: found.terminating };
 }

@@ -111,6 +111,23 @@ describe('rollback --live with the pods found from the EndpointSlices', () => {
     expect(api!.pod(NAMESPACE, 'fraud-detector-0')!.metadata.annotations).toEqual({ [ANNOTATION_SERVED_VERSION]: '40' });
   });
 
+  it('stopped part way, each pod is annotated with what its stable label answers now, and git is left alone', async () => {
+    const kubeconfig = await cluster();
+    // Pod 2 loses version 40 right after the first status read: the move stops there.
+    pods[2]!.afterStatus = (pod) => {
+      pod.versions.set(40, 'LOADING');
+      pod.afterStatus = null;
+    };
+    expect(await cli('fraud-detector', '--live', '--to', '40', '--kubeconfig', kubeconfig)).toBe(1);
+    expect(stderr).toContain(`stopped at ${pods[2]!.address}: version 40 is now LOADING`);
+    const served = [0, 1, 2, 3].map((index) => api!.pod(NAMESPACE, `fraud-detector-${index}`)!.metadata.annotations?.[ANNOTATION_SERVED_VERSION]);
+    expect(served).toEqual(['40', '40', '41', '41']);
+    expect(await readFile('policies/fraud-detector.yaml', 'utf8')).toMatch(/stable: 41\n/);
+    pods[2]!.versions.set(40, 'AVAILABLE');
+    expect(await cli('fraud-detector', '--live', '--to', '40', '--kubeconfig', kubeconfig), stderr).toBe(0);
+    expect([0, 1, 2, 3].map((index) => api!.pod(NAMESPACE, `fraud-detector-${index}`)!.metadata.annotations?.[ANNOTATION_SERVED_VERSION])).toEqual(['40', '40', '40', '40']);
+  });
+
   it('refuses before moving anything while a pod is not ready, and leaves a terminating one alone', async () => {
     const kubeconfig = await cluster();
     api!.put(slice('fraud-detector-canary', 3, pods[3]!, { ready: false, terminating: false }));
