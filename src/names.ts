@@ -80,6 +80,11 @@ export function virtualServiceName(policy: ResolvedPolicy): string {
 /** TF Serving version labels. */
 export const TF_LABEL_STABLE = 'stable';
 export const TF_LABEL_CANARY = 'canary';
+/**
+ * Pod annotation `rollback --live` sets to the version the pod's `stable` label answers: after a
+ * live move the pod's `version` label (Istio's destination_version) no longer says so.
+ */
+export const ANNOTATION_SERVED_VERSION = 'modelgate.io/served-version';
 
 /** Prefix of every recording rule and alert this policy produces. */
 export function recordPrefix(policy: ResolvedPolicy): string {

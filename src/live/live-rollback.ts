@@ -15,7 +15,7 @@
  *   with the version the label resolves to, which confirms each move.
  * The config sent names this policy's model only: the Rollout's pods serve nothing else.
  */
-import { describeCallError, ModelServiceClient, type ModelConfigEntry, type VersionStatus } from './model-service.js';
+import { describeCallError, ModelServiceClient, type GrpcTls, type ModelConfigEntry, type VersionStatus } from './model-service.js';
 import { TF_LABEL_STABLE } from '../names.js';
 
 export interface LiveRollbackRequest {
@@ -24,6 +24,8 @@ export interface LiveRollbackRequest {
   targets: string[];
   to: number;
   timeoutMs: number;
+  /** Null: plaintext gRPC. */
+  tls?: GrpcTls | null;
   connect?: (address: string) => ModelServiceClient;
 }
 
@@ -60,7 +62,7 @@ function availableOn(statuses: readonly VersionStatus[], version: number): boole
 }
 
 export async function liveRollback(request: LiveRollbackRequest): Promise<LiveRollbackResult> {
-  const connect = request.connect ?? ((address: string) => new ModelServiceClient(address, request.timeoutMs));
+  const connect = request.connect ?? ((address: string) => new ModelServiceClient(address, request.timeoutMs, request.tls ?? null));
   const clients = request.targets.map((address) => connect(address));
   const model = request.model.name;
   try {

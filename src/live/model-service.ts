@@ -34,7 +34,19 @@ interface ServiceClient extends grpc.Client {
   HandleReloadConfigRequest: Unary;
   GetModelMetadata: Unary;
 }
-type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials) => ServiceClient;
+type ClientConstructor = new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => ServiceClient;
+
+/**
+ * TLS for the management calls where TF Serving itself terminates TLS (its --ssl_config_file):
+ * the CA that signed the server's certificate, a client certificate when the server asks for one
+ * (client_verify), and the name its certificate carries, since pods are dialled by IP.
+ */
+export interface GrpcTls {
+  ca: Buffer;
+  cert: Buffer | null;
+  key: Buffer | null;
+  serverName: string | null;
+}
 
 export interface ServingPackage {
   ModelService: grpc.ServiceClientConstructor;
@@ -56,11 +68,14 @@ export class ModelServiceClient {
   private readonly models: ServiceClient;
   private readonly predictions: ServiceClient;
 
-  /** `credentials`: TLS where the platform profile says so, else plaintext (inside the mesh, the sidecar adds mTLS). */
-  constructor(readonly address: string, private readonly timeoutMs: number, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure()) {
+  /** `tls` null: plaintext (inside the mesh, the sidecars add mTLS). */
+  constructor(readonly address: string, private readonly timeoutMs: number, tls: GrpcTls | null = null) {
     const services = servingPackage();
-    this.models = new (services.ModelService as unknown as ClientConstructor)(address, credentials);
-    this.predictions = new (services.PredictionService as unknown as ClientConstructor)(address, credentials);
+    const credentials = tls ? grpc.credentials.createSsl(tls.ca, tls.key, tls.cert) : grpc.credentials.createInsecure();
+    // grpc-js checks the certificate against this name instead of the dialled IP (@grpc/grpc-js channel-credentials.ts, grpc.ssl_target_name_override).
+    const options: grpc.ChannelOptions = tls?.serverName ? { 'grpc.ssl_target_name_override': tls.serverName, 'grpc.default_authority': tls.serverName } : {};
+    this.models = new (services.ModelService as unknown as ClientConstructor)(address, credentials, options);
+    this.predictions = new (services.PredictionService as unknown as ClientConstructor)(address, credentials, options);
   }
 
   async status(model: string): Promise<VersionStatus[]> {

@@ -24,6 +24,8 @@ export interface StandInOptions {
   allowLabelsForUnavailableModels?: boolean;
   /** Added before every answer. */
   delayMs?: number;
+  /** Serve TLS as TF Serving does with --ssl_config_file; with `ca`, client certificates are required (client_verify). */
+  tls?: { cert: string; key: string; ca?: string };
 }
 
 type Call<T> = grpc.ServerUnaryCall<T, unknown>;
@@ -63,10 +65,16 @@ export class TfServingStandIn {
         this.answer(done, () => this.metadata(call.request.model_spec)),
     });
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+      server.bindAsync('127.0.0.1:0', this.credentials(), (error, port) => (error ? reject(error) : resolve(port))),
     );
     this.server = server;
     return this;
+  }
+
+  private credentials(): grpc.ServerCredentials {
+    const tls = this.options.tls;
+    if (!tls) return grpc.ServerCredentials.createInsecure();
+    return grpc.ServerCredentials.createSsl(tls.ca ? Buffer.from(tls.ca) : null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], tls.ca !== undefined);
   }
 
   close(): Promise<void> {
