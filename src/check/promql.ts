@@ -172,9 +172,11 @@ function labelsOf(metric: string, scope: Scope): Set<string> | 'any' {
     if (!known) scope.problems.push(`${metric} is not recorded by any rule`);
     return known ?? 'any';
   }
-  // A model's score histogram carries the labels its drift gates declare; a series no gate
-  // declares has labels nobody stated, so no query on it can be checked, or trusted to match.
-  const declared = scope.policy.gates.checks.flatMap((gate) => (gate.metric === 'drift' && metric === `${gate.histogram}_bucket` ? gate.labels : []));
+  // A model's score histogram and a ratio gate's counters carry the labels their gates declare; a
+  // series no gate declares has labels nobody stated, so no query on it can be checked, or trusted to match.
+  const declared = scope.policy.gates.checks.flatMap((gate) =>
+    (gate.metric === 'drift' && metric === `${gate.histogram}_bucket`) || (gate.metric === 'ratio' && (metric === gate.numerator || metric === gate.denominator)) ? gate.labels : [],
+  );
   if (declared.length === 0) {
     scope.problems.push(`${metric} is not a series whose labels any gate declares`);
     return 'any';

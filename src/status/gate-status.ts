@@ -104,7 +104,7 @@ async function readGate(policy: ResolvedPolicy, limit: GateLimit, versions: Vers
     limit: limit.id,
     description: limit.description,
     unit: limit.unit,
-    levelUnit: gate.metric === 'latency' ? 'ms' : gate.metric === 'errorRate' ? '%' : '',
+    levelUnit: gate.metric === 'latency' ? 'ms' : gate.metric === 'errorRate' || gate.metric === 'ratio' ? '%' : '',
     relative: limit.relative,
     threshold: limit.threshold,
     guard: gate.minRequests,
