@@ -32,6 +32,7 @@ import { uniqueHosts } from './unique-hosts.js';
 import { uniquePolicyNames } from './unique-policy-names.js';
 import { versionLabelsMemory } from './version-labels-memory.js';
 import { versionsDistinct } from './versions-distinct.js';
+import { webhookUrl } from './webhook-url.js';
 
 export const rules: readonly Rule[] = [
   kubernetesNames,
@@ -57,6 +58,7 @@ export const rules: readonly Rule[] = [
   schedulePower,
   latencyResolution,
   gateNamesUnique,
+  webhookUrl,
   gatesConsistent,
   segmentDeclared,
   managedRoutesDropTimeouts,
