@@ -222,7 +222,8 @@ export function derivedMinRequests(policy: ResolvedPolicy): number | null {
   const weights = policy.canary.steps.map((s) => s.weightPercent).filter((w) => w > 0 && w < 100);
   if (weights.length === 0) return null;
   const smallest = Math.min(...weights);
-  const needs = policy.gates.checks.map((gate) => requirement(policy, gate, smallest)?.candidateRequests ?? 0);
+  // In requests: a ratio gate's events come eventsPerRequest to a request.
+  const needs = policy.gates.checks.map((gate) => Math.ceil((requirement(policy, gate, smallest)?.candidateRequests ?? 0) / samplesPerRequest(gate)));
   return needs.length === 0 ? null : Math.max(...needs);
 }
 

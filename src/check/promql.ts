@@ -86,9 +86,11 @@ function collectQueries(files: readonly OutputFile[]): Query[] {
     queries.push({ path: PROMETHEUS_RULE_OBJECT_FILE, object, text: String(rule.expr), staticLabels: Object.keys((rule.labels as object | undefined) ?? {}) });
   }
   const template = files.find((f) => f.path === ANALYSIS_TEMPLATE_FILE)?.documents?.[0] as
-    | { metadata: { name: string }; spec: { metrics: Array<{ name: string; provider: { prometheus: { query: string } } }> } }
+    | { metadata: { name: string }; spec: { metrics: Array<{ name: string; provider: { prometheus?: { query: string } } }> } }
     | undefined;
   for (const metric of template?.spec.metrics ?? []) {
+    // A webhook gate's web metric has no PromQL.
+    if (!metric.provider.prometheus) continue;
     // Argo fills `{{args.…}}` before sending the query; a version number stands in for it here.
     const text = metric.provider.prometheus.query.replace(/\{\{args\.[a-z0-9-]+\}\}/g, '0');
     queries.push({ path: ANALYSIS_TEMPLATE_FILE, object: `AnalysisTemplate/${template!.metadata.name} metric ${metric.name}`, text });

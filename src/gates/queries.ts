@@ -185,14 +185,14 @@ function ratioLimits(policy: ResolvedPolicy, gate: RatioGate): GateLimit[] {
   const limits: GateLimit[] = [];
   if (gate.maxWorsePercent !== null) {
     limits.push({
-      id: gate.name, gate, relative: true, threshold: gate.maxWorsePercent, unit: '%', description: `${what}, ${gate.better === 'higher' ? 'decrease' : 'increase'} relative to stable`,
+      id: gate.name, gate, relative: true, threshold: gate.maxWorsePercent, unit: '%', description: `${gate.better === 'higher' ? 'decrease' : 'increase'} of ${what} relative to stable`,
       measurement: (v) => guarded(policy, gate, v, true, bin('*', bin('/', bin('-', ratio(v, from), ratio(v, to)), ratio(v, 'stable')), num(100))),
     });
   }
   if (gate.maxWorsePp !== null) {
     limits.push({
       id: gate.maxWorsePercent !== null ? `${gate.name}-pp` : gate.name, gate, relative: true, threshold: gate.maxWorsePp, unit: 'pp',
-      description: `${what}, ${gate.better === 'higher' ? 'drop below' : 'rise above'} stable in percentage points`,
+      description: `${gate.better === 'higher' ? 'drop of' : 'rise of'} ${what} ${gate.better === 'higher' ? 'below' : 'above'} stable in percentage points`,
       measurement: (v) => guarded(policy, gate, v, true, bin('*', bin('-', ratio(v, from), ratio(v, to)), num(100))),
     });
   }
