@@ -16,7 +16,8 @@
  *   `IsTerminating` only stops a run on Failed, Error or Inconclusive), so the others go on;
  * - the canary metric, `<limit>`, as without a shadow phase, its delay lengthened by the shadow.
  * A gate whose guard the mirrored windows cannot fill gets no shadow metric: every window would be
- * inconclusive and pause the Rollout for nothing.
+ * inconclusive and pause the Rollout for nothing; nor does a ratio gate, whose user events never
+ * follow a mirrored answer.
  */
 import { shadowMetricName } from '../names.js';
 import { gateLimits, type AnalysisPhase, type GateLimit } from '../gates/queries.js';
@@ -72,7 +73,9 @@ export function analysisMetrics(policy: ResolvedPolicy): AnalysisMetric[] {
  */
 function shadowCount(policy: ResolvedPolicy, limit: GateLimit): number | null {
   const shadow = policy.shadow;
-  if (shadow === null) return null;
+  // A mirrored answer is thrown away, so no user ever clicks or converts on it: a ratio of user
+  // events means nothing until users are served.
+  if (shadow === null || limit.gate.metric === 'ratio') return null;
   const count = Math.ceil(shadow.durationSeconds / policy.gates.intervalSeconds) - 1;
   if (count < 1) return null;
   const requests = windowRequests(policy, limit.gate, shadow.mirrorPercent);

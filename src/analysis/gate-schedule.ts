@@ -17,7 +17,7 @@
  *   least 1), so a blip passes and a step that is more than half blind pauses the rollout.
  */
 import type { Gate, ResolvedPolicy } from '../resolve/policy.js';
-import { judgedSharePercent, requirement } from './power.js';
+import { judgedSharePercent, requirement, samplesPerRequest } from './power.js';
 
 /** The fewest requests a sample is judged on when nothing better is known. */
 export const FLOOR_MIN_REQUESTS = 100;
@@ -55,11 +55,11 @@ export function candidates(policy: ResolvedPolicy): Candidate[] {
   return out;
 }
 
-/** Requests the smallest judged sample of `gate` gets in one window at a weight; null without expectedRps. */
+/** Samples (requests, or a ratio's denominator events) the smallest judged sample of `gate` gets in one window at a weight; null without expectedRps. */
 export function windowRequests(policy: ResolvedPolicy, gate: Gate, weightPercent: number): number | null {
   const rps = policy.traffic.expectedRps;
   if (rps === null) return null;
-  return Math.floor((rps * weightPercent * judgedSharePercent(policy, gate) * policy.gates.intervalSeconds) / 10_000);
+  return Math.floor((rps * samplesPerRequest(gate) * weightPercent * judgedSharePercent(policy, gate) * policy.gates.intervalSeconds) / 10_000);
 }
 
 /**

@@ -24,12 +24,17 @@
  *   of Cohen's w² and n_eff = 1/(1/n_c + 1/n_s) = λ/PSI, λ the noncentrality of Cohen (1988) ch. 7.
  *   JSD in bits is ≈ PSI/(8 ln 2) for small differences (both second-order in p_c − p_s), so a
  *   JSD limit is turned into the equivalent PSI.
+ * - ratio (CTR, conversion, approval rate): the two-proportion test above on the denominator's
+ *   events, stable at the gate's `expected` ratio and the candidate worse by the limit (relative:
+ *   expected × (1 ∓ m); absolute: expected ∓ pp). A request brings `eventsPerRequest` events, so
+ *   the events per window are the requests times that; the events of one request are treated
+ *   as independent, which overstates the power when they are strongly correlated.
  * Segmented gates are judged per segment value, and the test runs on one value's requests: the
  * numbers here are for the smallest value the gate must judge, whose share of the traffic the
  * policy declares (`traffic.segments[].minShare`) or modelgate assumes (DEFAULT_SEGMENT_SHARE_PERCENT).
  * The arms keep the step's ratio inside a value, since routing does not look at the segment.
  */
-import type { DriftGate, ErrorRateGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
+import type { DriftGate, ErrorRateGate, Gate, LatencyGate, RatioGate, ResolvedPolicy } from '../resolve/policy.js';
 import { chiSquareNoncentrality, normalCdf, normalQuantile } from './distributions.js';
 
 /**
@@ -84,6 +89,8 @@ export interface Requirement {
   candidateRequests: number;
   /** The regression in words, for messages: `an error rate rising from 0.5% to 1%`. */
   regression: string;
+  /** What is counted, for messages: `requests`, or a ratio gate's denominator events. */
+  samples: string;
 }
 
 /** What a gate needs at a candidate weight; null when the policy lacks what the method needs. */
@@ -97,7 +104,35 @@ export function requirement(policy: ResolvedPolicy, gate: Gate, weightPercent: n
       return latencyRequirement(gate, ratio, alpha, power);
     case 'drift':
       return driftRequirement(gate, ratio, alpha, power);
+    case 'ratio':
+      return ratioRequirement(gate, ratio, alpha, power);
   }
+}
+
+/**
+ * The smaller of the candidate's worse ratios the limits allow: the regression the gate must
+ * catch. Counts are denominator events, not requests (samplesPerRequest turns one into the other).
+ */
+function ratioRequirement(gate: RatioGate, ratio: number, alpha: number, power: number): Requirement | null {
+  const stableRate = gate.expectedPercent / 100;
+  const sign = gate.better === 'higher' ? -1 : 1;
+  const shifts = [
+    gate.maxWorsePercent !== null ? (stableRate * gate.maxWorsePercent) / 100 : null,
+    gate.maxWorsePp !== null ? gate.maxWorsePp / 100 : null,
+  ].filter((shift): shift is number => shift !== null && shift > 0);
+  if (shifts.length === 0) return null;
+  const candidateRate = stableRate + sign * Math.min(...shifts);
+  if (stableRate <= 0 || stableRate >= 1 || candidateRate <= 0 || candidateRate >= 1) return null;
+  return {
+    candidateRequests: Math.ceil(proportionSampleSize({ stableRate, candidateRate, ratio, alpha, power })),
+    regression: `${gate.numerator} per ${gate.denominator} ${sign < 0 ? 'falling' : 'rising'} from ${percent(stableRate)} to ${percent(candidateRate)}`,
+    samples: `\`${gate.denominator}\` events`,
+  };
+}
+
+/** What a gate's samples are per request: denominator events for a ratio gate, one otherwise. */
+export function samplesPerRequest(gate: Gate): number {
+  return gate.metric === 'ratio' ? gate.eventsPerRequest : 1;
 }
 
 function errorRateRequirement(gate: ErrorRateGate, baseline: number, ratio: number, alpha: number, power: number): Requirement | null {
@@ -107,6 +142,7 @@ function errorRateRequirement(gate: ErrorRateGate, baseline: number, ratio: numb
   return {
     candidateRequests: Math.ceil(proportionSampleSize({ stableRate: baseline, candidateRate, ratio: arms, alpha, power })),
     regression: `an error rate rising from ${percent(baseline)} to ${percent(candidateRate)}`,
+    samples: 'requests',
   };
 }
 
@@ -117,6 +153,7 @@ function latencyRequirement(gate: LatencyGate, ratio: number, alpha: number, pow
   return {
     candidateRequests: Math.ceil(proportionSampleSize({ stableRate, candidateRate, ratio, alpha, power })),
     regression: `latency ${gate.maxIncreasePercent}% slower (requests above stable's P${gate.percentile}: ${percent(stableRate)} → ${percent(candidateRate)})`,
+    samples: 'requests',
   };
 }
 
@@ -126,6 +163,7 @@ function driftRequirement(gate: DriftGate, ratio: number, alpha: number, power: 
   return {
     candidateRequests: Math.ceil(driftSampleSize(psi, bins, ratio, alpha, power)),
     regression: `a ${gate.method.toUpperCase()} of ${gate.max} over ${bins} score buckets`,
+    samples: 'requests',
   };
 }
 
@@ -156,7 +194,7 @@ export function scheduleDetectability(policy: ResolvedPolicy): StepGatePower[] {
       const needed = requirement(policy, gate, step.weightPercent);
       if (needed === null) return [];
       const sharePercent = judgedSharePercent(policy, gate);
-      const candidateRps = (rps * step.weightPercent * sharePercent) / 100 / 100;
+      const candidateRps = (rps * samplesPerRequest(gate) * step.weightPercent * sharePercent) / 100 / 100;
       return [{
         stepIndex,
         weightPercent: step.weightPercent,
@@ -184,7 +222,8 @@ export function derivedMinRequests(policy: ResolvedPolicy): number | null {
   const weights = policy.canary.steps.map((s) => s.weightPercent).filter((w) => w > 0 && w < 100);
   if (weights.length === 0) return null;
   const smallest = Math.min(...weights);
-  const needs = policy.gates.checks.map((gate) => requirement(policy, gate, smallest)?.candidateRequests ?? 0);
+  // In requests: a ratio gate's events come eventsPerRequest to a request.
+  const needs = policy.gates.checks.map((gate) => Math.ceil((requirement(policy, gate, smallest)?.candidateRequests ?? 0) / samplesPerRequest(gate)));
   return needs.length === 0 ? null : Math.max(...needs);
 }
 

@@ -140,9 +140,11 @@ function collectQueries(files: readonly OutputFile[]): Query[] {
     queries.push({ path: PROMETHEUS_RULE_OBJECT_FILE, object, text: String(rule.expr), staticLabels: Object.keys((rule.labels as object | undefined) ?? {}) });
   }
   const template = files.find((f) => f.path === ANALYSIS_TEMPLATE_FILE)?.documents?.[0] as
-    | { metadata: { name: string }; spec: { metrics: Array<{ name: string; provider: { prometheus: { query: string } } }> } }
+    | { metadata: { name: string }; spec: { metrics: Array<{ name: string; provider: { prometheus?: { query: string } } }> } }
     | undefined;
   for (const metric of template?.spec.metrics ?? []) {
+    // A webhook gate's web metric has no PromQL.
+    if (!metric.provider.prometheus) continue;
     // Argo fills `{{args.…}}` before sending the query; a version number stands in for it here.
     const text = metric.provider.prometheus.query.replace(/\{\{args\.[a-z0-9-]+\}\}/g, '0');
     queries.push({ path: ANALYSIS_TEMPLATE_FILE, object: `AnalysisTemplate/${template!.metadata.name} metric ${metric.name}`, text });
@@ -230,9 +232,11 @@ function labelsOf(metric: string, scope: Scope): Set<string> | 'any' {
     if (!known) scope.problems.push(`${metric} is not recorded by any rule`);
     return known ?? 'any';
   }
-  // A model's score histogram carries the labels its drift gates declare; a series no gate
-  // declares has labels nobody stated, so no query on it can be checked, or trusted to match.
-  const declared = scope.policy.gates.checks.flatMap((gate) => (gate.metric === 'drift' && metric === `${gate.histogram}_bucket` ? gate.labels : []));
+  // A model's score histogram and a ratio gate's counters carry the labels their gates declare; a
+  // series no gate declares has labels nobody stated, so no query on it can be checked, or trusted to match.
+  const declared = scope.policy.gates.checks.flatMap((gate) =>
+    (gate.metric === 'drift' && metric === `${gate.histogram}_bucket`) || (gate.metric === 'ratio' && (metric === gate.numerator || metric === gate.denominator)) ? gate.labels : [],
+  );
   if (declared.length === 0) {
     scope.problems.push(`${metric} is not a series whose labels any gate declares`);
     return 'any';

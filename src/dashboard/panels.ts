@@ -48,10 +48,10 @@ export function dashboardPanels(policy: ResolvedPolicy): PanelSpec[] {
     if (gate.segment === null && gate.metric === 'latency') panels.push(latencyPanel(policy, gate, versions));
     if (gate.segment === null && gate.metric === 'errorRate') panels.push(errorRatePanel(policy, gate, versions));
   }
-  // Drift and per-segment results are comparisons: they exist only while there is a candidate.
+  // Drift, ratio and per-segment results are comparisons: they exist only while there is a candidate.
   if (pair) {
     for (const limit of gateLimits(policy)) {
-      if (limit.gate.metric === 'drift' || limit.gate.segment !== null) panels.push(measurementPanel(limit, pair));
+      if (limit.gate.metric === 'drift' || limit.gate.metric === 'ratio' || limit.gate.segment !== null) panels.push(measurementPanel(limit, pair));
     }
   }
   return panels;

@@ -8,15 +8,16 @@
  * recorded series in records.ts. A limit is violated when a sample is greater than `threshold`.
  * A measurement is inconclusive, and has no sample for that segment, when a version it compares
  * served fewer than the gate's guard (`gate.minRequests`, per segment value; see
- * src/analysis/gate-schedule.ts) requests (observations, for drift) in the interval:
+ * src/analysis/gate-schedule.ts) requests (observations, for drift; denominator events, for a
+ * ratio) in the interval:
  * relative limits need both versions, absolute limits only the canary. Inconclusive is neither a
  * pass nor a failure: Argo counts it against `inconclusiveLimit`, and an alert stays silent.
  */
-import type { DriftGate, ErrorRateGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
+import type { DriftGate, ErrorRateGate, Gate, LatencyGate, RatioGate, ResolvedPolicy } from '../resolve/policy.js';
 import { rolloutAborted } from './argo-rollouts-metrics.js';
 import { ISTIO_SERVICE_LABEL, ISTIO_VERSION_LABEL, routedHost } from './istio.js';
 import { bin, call, eq, num, selector, sumBy, type Expr } from './promql.js';
-import { BUCKET_LABEL, driftSeries, errorRatioSeries, latencySeries, readsClientView, requestsSeries, type ReporterView } from './records.js';
+import { BUCKET_LABEL, driftSeries, errorRatioSeries, latencySeries, ratioSeries, readsClientView, requestsSeries, type ReporterView } from './records.js';
 
 /** Which versions to compare: literal numbers in rules, Argo argument placeholders in analysis. */
 export interface VersionPair {
@@ -76,6 +77,8 @@ function limitsOf(policy: ResolvedPolicy, gate: Gate): GateLimit[] {
       return errorRateLimits(policy, gate);
     case 'drift':
       return [driftLimit(policy, gate)];
+    case 'ratio':
+      return ratioLimits(policy, gate);
   }
 }
 
@@ -170,6 +173,32 @@ function driftLimit(policy: ResolvedPolicy, gate: DriftGate): GateLimit {
   };
 }
 
+/**
+ * How much worse the candidate's ratio is than stable's, positive when worse whichever way is
+ * worse: relatively, in percent of stable's ratio (a CTR of 4% falling to 3.8% is 5), or
+ * absolutely, in percentage points (0.2). Both compare with stable, so both need both versions.
+ */
+function ratioLimits(policy: ResolvedPolicy, gate: RatioGate): GateLimit[] {
+  const ratio = (v: VersionPair, role: keyof VersionPair): Expr => pick(ratioSeries(policy, gate, 'ratio'), gate.versionLabel, v[role], segments(gate));
+  const [from, to] = gate.better === 'higher' ? (['stable', 'canary'] as const) : (['canary', 'stable'] as const);
+  const what = `${gate.numerator} per ${gate.denominator}`;
+  const limits: GateLimit[] = [];
+  if (gate.maxWorsePercent !== null) {
+    limits.push({
+      id: gate.name, gate, relative: true, threshold: gate.maxWorsePercent, unit: '%', description: `${gate.better === 'higher' ? 'decrease' : 'increase'} of ${what} relative to stable`,
+      measurement: (v) => guarded(policy, gate, v, true, bin('*', bin('/', bin('-', ratio(v, from), ratio(v, to)), ratio(v, 'stable')), num(100))),
+    });
+  }
+  if (gate.maxWorsePp !== null) {
+    limits.push({
+      id: gate.maxWorsePercent !== null ? `${gate.name}-pp` : gate.name, gate, relative: true, threshold: gate.maxWorsePp, unit: 'pp',
+      description: `${gate.better === 'higher' ? 'drop of' : 'rise of'} ${what} ${gate.better === 'higher' ? 'below' : 'above'} stable in percentage points`,
+      measurement: (v) => guarded(policy, gate, v, true, bin('*', bin('-', ratio(v, from), ratio(v, to)), num(100))),
+    });
+  }
+  return limits;
+}
+
 function halfTerm(p: Expr, pc: Expr, ps: Expr): Expr {
   const mean = bin('/', bin('+', pc, ps), num(2));
   return bin('*', bin('*', num(0.5), p), call('log2', bin('/', p, mean)));
@@ -197,13 +226,14 @@ function segments(gate: Gate): string[] {
  */
 export function guardSamples(policy: ResolvedPolicy, gate: Gate, versions: VersionPair, role: keyof VersionPair, view: ReporterView): Expr {
   if (gate.metric === 'drift') return pick(driftSeries(policy, gate, 'count'), gate.versionLabel, versions[role], segments(gate));
+  if (gate.metric === 'ratio') return pick(ratioSeries(policy, gate, 'denominator'), gate.versionLabel, versions[role], segments(gate));
   const side = compared(policy, view, versions);
   return pick(requestsSeries(policy, gate.segment, view), side.label, side[role], segments(gate));
 }
 
 /**
  * One version's own level of what a limit compares, per segment value, in the limit's terms:
- * P-latency in ms, error rate in %. Drift compares two distributions and has no level of its own.
+ * P-latency in ms, error rate and ratio in %. Drift compares two distributions and has no level of its own.
  */
 export function versionLevel(policy: ResolvedPolicy, gate: Gate, versions: VersionPair, role: keyof VersionPair, view: ReporterView): Expr | null {
   switch (gate.metric) {
@@ -213,5 +243,7 @@ export function versionLevel(policy: ResolvedPolicy, gate: Gate, versions: Versi
       return bin('*', errorRatio(policy, gate, versions, role, view), num(100));
     case 'drift':
       return null;
+    case 'ratio':
+      return bin('*', pick(ratioSeries(policy, gate, 'ratio'), gate.versionLabel, versions[role], segments(gate)), num(100));
   }
 }

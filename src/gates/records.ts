@@ -4,7 +4,7 @@
  * (queries.ts) compare these series between canary and stable; dashboards plot them.
  */
 import { recordedSeries } from '../names.js';
-import type { DriftGate, Gate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
+import type { DriftGate, Gate, LatencyGate, RatioGate, ResolvedPolicy } from '../resolve/policy.js';
 import {
   clientMatchers,
   GRPC_SERVER_ERROR,
@@ -57,6 +57,10 @@ export function latencySeries(policy: ResolvedPolicy, gate: LatencyGate): string
 export function driftSeries(policy: ResolvedPolicy, gate: DriftGate, part: 'bucket_count' | 'count' | 'bucket_prob'): string {
   return recordedSeries(policy, `${gate.name.replace(/-/g, '_')}_${part}`, 'increase', gate.segment);
 }
+/** A ratio gate's per-version series: its counters' increases over one window, and their quotient. */
+export function ratioSeries(policy: ResolvedPolicy, gate: RatioGate, part: 'numerator' | 'denominator' | 'ratio'): string {
+  return recordedSeries(policy, `${gate.name.replace(/-/g, '_')}_${part}`, part === 'ratio' ? 'rate' : 'increase', gate.segment);
+}
 
 /** Labels a recorded series keeps: the version label and the segment, if any. */
 export function groupLabels(versionLabel: string, segment: string | null): string[] {
@@ -94,6 +98,8 @@ export function recordingRules(policy: ResolvedPolicy): RecordingRule[] {
         return [{ record: latencySeries(policy, gate), expr: latencyQuantile(policy, gate) }];
       case 'drift':
         return driftRules(policy, gate);
+      case 'ratio':
+        return ratioRules(policy, gate);
     }
   }
 }
@@ -156,5 +162,22 @@ function driftRules(policy: ResolvedPolicy, gate: DriftGate): RecordingRule[] {
     ...bucketRules,
     { record: driftSeries(policy, gate, 'count'), expr: cumulative(eq('le', '+Inf')) },
     { record: driftSeries(policy, gate, 'bucket_prob'), expr: probability },
+  ];
+}
+
+/**
+ * Numerator and denominator increases per version, and their quotient. A version whose
+ * denominator grew but whose numerator series does not exist yet (a counter is only exported once
+ * incremented) has ratio 0, not no result, as for errors above.
+ */
+function ratioRules(policy: ResolvedPolicy, gate: RatioGate): RecordingRule[] {
+  const increase = (counter: string): Expr =>
+    sumBy(groupLabels(gate.versionLabel, gate.segment), call('increase', selector(counter, [eq('namespace', policy.namespace)], policy.gates.intervalSeconds)));
+  const numerator = selector(ratioSeries(policy, gate, 'numerator'));
+  const denominator = selector(ratioSeries(policy, gate, 'denominator'));
+  return [
+    { record: ratioSeries(policy, gate, 'numerator'), expr: increase(gate.numerator) },
+    { record: ratioSeries(policy, gate, 'denominator'), expr: increase(gate.denominator) },
+    { record: ratioSeries(policy, gate, 'ratio'), expr: bin('/', bin('or', numerator, bin('*', denominator, num(0))), denominator) },
   ];
 }

@@ -18,6 +18,11 @@ export function gateThreshold(gate: Gate): string {
     }
     case 'drift':
       return `${gate.method.toUpperCase()} drift of ${gate.histogram}${per} ≤ ${gate.max}`;
+    case 'ratio': {
+      const sign = gate.better === 'higher' ? '−' : '+';
+      const limits = [gate.maxWorsePercent !== null ? `stable ${sign}${gate.maxWorsePercent}%` : null, gate.maxWorsePp !== null ? `stable ${sign}${gate.maxWorsePp}pp` : null].filter(Boolean);
+      return `${gate.numerator} / ${gate.denominator}${per} ${gate.better === 'higher' ? '≥' : '≤'} ${limits.join(` and ${gate.better === 'higher' ? '≥' : '≤'} `)}`;
+    }
   }
 }
 

@@ -173,7 +173,47 @@ export interface DriftGate extends GateCommon {
   buckets: number[];
 }
 
-export type Gate = LatencyGate | ErrorRateGate | DriftGate;
+/**
+ * A proportion of application events per version (clicks per impression, approvals per
+ * application), from two counters the model's own exporter carries, compared with stable.
+ */
+export interface RatioGate extends GateCommon {
+  metric: 'ratio';
+  /** Counters (names as scraped, usually ending in `_total`): successes, and the events they are counted among. */
+  numerator: string;
+  denominator: string;
+  versionLabel: string;
+  /** Every label both counters carry: namespace, the version label, and the declared ones. */
+  labels: string[];
+  /** Which way is worse: a CTR is worse lower, a rejection rate worse higher. */
+  better: 'higher' | 'lower';
+  /** Candidate may be worse than stable by this percent of stable's ratio; null if not set. */
+  maxWorsePercent: number | null;
+  /** Candidate may be worse than stable by this many percentage points; null if not set. */
+  maxWorsePp: number | null;
+  /** Stable's usual ratio in percent, for the power analysis. */
+  expectedPercent: number;
+  /** Denominator events one request brings on average (e.g. 10 impressions per recommendation response). */
+  eventsPerRequest: number;
+}
+
+export type Gate = LatencyGate | ErrorRateGate | DriftGate | RatioGate;
+
+/**
+ * A check outside Prometheus, asked over HTTP by Argo Rollouts' `web` metric provider
+ * (src/targets/argo-webhook-metrics.ts). It is not a Prometheus gate: no alert, no recording rule,
+ * no dashboard panel, and `simulate`/`status` cannot measure it.
+ */
+export interface WebhookGate {
+  name: string;
+  url: string;
+  /** Header values are either literal or read from a Secret by Argo when the run starts. */
+  headers: Array<{ name: string; value: string } | { name: string; secret: { name: string; key: string } }>;
+  /** Kubernetes JSONPath into the response, e.g. `{$.verdict}`. */
+  jsonPath: string;
+  pass: { kind: 'max' | 'min'; value: number } | { kind: 'equals'; value: string | boolean };
+  timeoutSeconds: number;
+}
 
 export interface GatesSpec {
   intervalSeconds: number;
@@ -191,6 +231,8 @@ export interface GatesSpec {
   strict: boolean;
   runbook: string | null;
   checks: Gate[];
+  /** `gates.webhooks`: checks Argo asks over HTTP, apart from the Prometheus gates. */
+  webhooks: WebhookGate[];
 }
 
 export interface NotificationSubscription {

@@ -8,6 +8,7 @@ import type {
   OfflineCheck,
   ResolvedPolicy,
   VersionInfo,
+  WebhookGate,
 } from './policy.js';
 import { parseDurationSeconds, parsePercent, parsePercentagePoints, parseWeight } from './units.js';
 import { DEFAULT_SEGMENT_SHARE_PERCENT, derivedMinRequests } from '../analysis/power.js';
@@ -35,6 +36,8 @@ export const DEFAULTS = {
   latencyMaxIncreasePercent: 10,
   errorRateMaxIncreasePp: 0.5,
   driftVersionLabel: 'version',
+  /** Argo's own default for a web metric (metricproviders/webmetric/webmetric.go `NewWebMetricHttpClient`). */
+  webhookTimeoutSeconds: 10,
 } as const;
 
 /** The schema's ceiling on `gates.minRequests`. */
@@ -171,6 +174,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       strict: gates.strict ?? false,
       runbook: defaultRunbook,
       checks: (gates.checks ?? defaultChecks()).map((check: Raw) => resolveGate(check, intervalSeconds, defaultRunbook, gates.minRequests ?? DEFAULTS.minRequests)),
+      webhooks: ((gates.webhooks ?? []) as Raw[]).map(resolveWebhook),
     },
     rollback: { automatic: rollback.automatic ?? true, toVersion: rollbackTo },
     dashboard: { enabled: spec.dashboard?.enabled ?? true, folder: spec.dashboard?.folder ?? null },
@@ -193,6 +197,8 @@ export function defaultGateName(check: Raw): string {
       return `latency-p${String(check.percentile ?? DEFAULTS.latencyPercentile).replace('.', '-')}`;
     case 'errorRate':
       return 'error-rate';
+    case 'ratio':
+      return 'ratio';
     default:
       return `drift-${check.method ?? 'psi'}`;
   }
@@ -228,6 +234,25 @@ function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string
         maxPercent: check.max ? parsePercent(check.max)! : null,
       };
     }
+    case 'ratio': {
+      const versionLabel = (check.versionLabel as string | undefined) ?? DEFAULTS.driftVersionLabel;
+      const better = check.maxIncrease !== undefined || check.maxRise !== undefined ? 'lower' : 'higher';
+      const relative = better === 'higher' ? check.maxDecrease : check.maxIncrease;
+      const absolute = better === 'higher' ? check.maxDrop : check.maxRise;
+      return {
+        ...common,
+        metric: 'ratio',
+        numerator: check.numerator,
+        denominator: check.denominator,
+        versionLabel,
+        labels: [...new Set(['namespace', versionLabel, ...((check.labels as string[] | undefined) ?? [])])],
+        better,
+        maxWorsePercent: relative ? parsePercent(relative)! : null,
+        maxWorsePp: absolute ? parsePercentagePoints(absolute)! : null,
+        expectedPercent: parsePercent(check.expected)!,
+        eventsPerRequest: check.eventsPerRequest ?? 1,
+      };
+    }
     default:
       return {
         ...common,
@@ -240,6 +265,21 @@ function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string
         buckets: check.buckets,
       };
   }
+}
+
+function resolveWebhook(hook: Raw): WebhookGate {
+  const pass: WebhookGate['pass'] =
+    hook.pass.max !== undefined ? { kind: 'max', value: hook.pass.max } : hook.pass.min !== undefined ? { kind: 'min', value: hook.pass.min } : { kind: 'equals', value: hook.pass.equals };
+  return {
+    name: hook.name,
+    url: hook.url,
+    headers: ((hook.headers ?? []) as Raw[]).map((header) =>
+      header.secret ? { name: header.name, secret: { name: header.secret.name, key: header.secret.key } } : { name: header.name, value: header.value },
+    ),
+    jsonPath: hook.jsonPath,
+    pass,
+    timeoutSeconds: duration(hook.timeout) ?? DEFAULTS.webhookTimeoutSeconds,
+  };
 }
 
 function resolveCohort(cohort: Raw): Cohort {

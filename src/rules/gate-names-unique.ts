@@ -8,7 +8,7 @@ import type { Rule } from './rule.js';
 
 export const gateNamesUnique: Rule = {
   id: 'gate-names-unique',
-  description: 'Every gate in gates.checks has a distinct name (given or derived from its metric).',
+  description: 'Every gate in gates.checks and gates.webhooks has a distinct name (given or derived from its metric).',
   severity: 'error',
   check({ source, policy, report }) {
     const raw = ((source.data as any).spec.gates?.checks ?? []) as Array<Record<string, unknown>>;
@@ -24,6 +24,20 @@ export const gateNamesUnique: Rule = {
         path: ['spec', 'gates', 'checks', index, ...(named ? ['name'] : [])],
         message: `gate name \`${gate.name}\` is already used by check ${first + 1}${named ? '' : ' (the name this unnamed gate gets)'}`,
         hint: 'give the gate its own `name:`',
+      });
+    });
+    // A webhook gate is one more metric of the same AnalysisTemplate.
+    const metricNames = new Set(analysisMetrics(policy).map((metric) => metric.name));
+    const webhookNames = new Set<string>();
+    policy.gates.webhooks.forEach((gate, index) => {
+      if (!metricNames.has(gate.name) && !webhookNames.has(gate.name)) {
+        webhookNames.add(gate.name);
+        return;
+      }
+      report({
+        path: ['spec', 'gates', 'webhooks', index, 'name'],
+        message: `webhook name \`${gate.name}\` is already the name of a gate or of one of its analysis metrics`,
+        hint: 'give the webhook its own `name:`',
       });
     });
     if (firstIndex.size < policy.gates.checks.length) return;

@@ -8,13 +8,23 @@ import type { Rule } from './rule.js';
 
 export const gatesConsistent: Rule = {
   id: 'gates-consistent',
-  description: 'Latency percentiles are tail percentiles, drift buckets increase from above 0, the baseline error rate lies strictly between 0% and 100%, each hold allows more measurements than failureLimit, and release settings only appear with a candidate.',
+  description: 'Latency percentiles are tail percentiles, drift buckets increase from above 0, a ratio gate limits one direction, the baseline error rate lies strictly between 0% and 100%, each hold allows more measurements than failureLimit, and release settings only appear with a candidate.',
   severity: 'error',
   check({ source, policy, report }) {
     const checks = ['spec', 'gates', 'checks'];
     policy.gates.checks.forEach((gate, index) => {
       if (gate.metric === 'latency' && gate.percentile < 50) {
         report({ path: [...checks, index, 'percentile'], severity: 'warning', message: `P${gate.percentile} latency is not a tail latency; a regression for slow requests would go unseen`, hint: 'use `percentile: 99` (or 95, 99.9)' });
+      }
+      if (gate.metric === 'ratio') {
+        const raw = ((source.data as any).spec.gates.checks as Array<Record<string, unknown>>)[index]!;
+        if ((raw.maxDecrease !== undefined || raw.maxDrop !== undefined) && (raw.maxIncrease !== undefined || raw.maxRise !== undefined)) {
+          report({
+            path: [...checks, index],
+            message: `ratio gate \`${gate.name}\` limits both a fall (maxDecrease/maxDrop) and a rise (maxIncrease/maxRise); a gate judges one direction, the worse one`,
+            hint: 'keep maxDecrease/maxDrop when higher is better (CTR, conversion), maxIncrease/maxRise when lower is better (rejection rate); split into two gates to watch both',
+          });
+        }
       }
       if (gate.metric === 'drift') {
         gate.buckets.forEach((bound, b) => {

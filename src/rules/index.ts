@@ -31,6 +31,7 @@ import { stepHolds } from './step-holds.js';
 import { tfservingModelName } from './tfserving-model-name.js';
 import { versionLabelsMemory } from './version-labels-memory.js';
 import { versionsDistinct } from './versions-distinct.js';
+import { webhookUrl } from './webhook-url.js';
 
 export const rules: readonly Rule[] = [
   kubernetesNames,
@@ -56,6 +57,7 @@ export const rules: readonly Rule[] = [
   schedulePower,
   latencyResolution,
   gateNamesUnique,
+  webhookUrl,
   gatesConsistent,
   segmentDeclared,
   managedRoutesDropTimeouts,

@@ -7,7 +7,7 @@
  * measurements (src/analysis/gate-schedule.ts).
  */
 import { candidates, gateSchedule, windowRequests, type GateSchedule } from '../analysis/gate-schedule.js';
-import { judgedSharePercent, requirement, scheduleDetectability, type StepGatePower } from '../analysis/power.js';
+import { judgedSharePercent, requirement, samplesPerRequest, scheduleDetectability, type StepGatePower } from '../analysis/power.js';
 import type { Gate, ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 import type { Rule, RuleReport } from './rule.js';
@@ -37,7 +37,7 @@ export const schedulePower: Rule = {
       if (!schedule) continue;
       const needed = finding.requirement.candidateRequests;
       const step = `step ${finding.stepIndex + 1} (${finding.weightPercent}% for ${formatDuration(finding.holdSeconds)})`;
-      const need = `gate \`${finding.gate.name}\` needs about ${count(needed)} candidate requests${sample(finding)} to detect ${finding.requirement.regression} (${test(policy)})`;
+      const need = `gate \`${finding.gate.name}\` needs about ${count(needed)} candidate ${finding.requirement.samples}${sample(finding)} to detect ${finding.requirement.regression} (${test(policy)})`;
       const path = ['spec', 'canary', 'steps', finding.stepIndex, 'hold'];
       if (finding.stepIndex < schedule.stepIndex) {
         const first = policy.canary.steps[schedule.stepIndex]!;
@@ -135,7 +135,8 @@ function smallest(policy: ResolvedPolicy, gate: Gate): string {
 
 function traffic(policy: ResolvedPolicy, finding: StepGatePower): string {
   const share = finding.sharePercent === 100 ? '' : `${finding.sharePercent}% of `;
-  return `${share}${finding.weightPercent}% of ${policy.traffic.expectedRps} rps`;
+  const events = samplesPerRequest(finding.gate) === 1 ? '' : ` × ${samplesPerRequest(finding.gate)} events per request`;
+  return `${share}${finding.weightPercent}% of ${policy.traffic.expectedRps} rps${events}`;
 }
 
 function count(n: number): string {

@@ -23,7 +23,9 @@ export function measure(limit: GateLimit, window: Window, latencyBucketsMs: numb
 
 function observations(limit: GateLimit, counts: Counts): number {
   const gate = limit.gate;
-  return gate.metric === 'drift' ? sum(counts.scores[gate.name]!) : counts.requests;
+  if (gate.metric === 'drift') return sum(counts.scores[gate.name]!);
+  if (gate.metric === 'ratio') return counts.ratios[gate.name]!.denominator;
+  return counts.requests;
 }
 
 function value(limit: GateLimit, canary: Counts, stable: Counts | undefined, latencyBucketsMs: number[]): number {
@@ -36,6 +38,11 @@ function value(limit: GateLimit, canary: Counts, stable: Counts | undefined, lat
     case 'latency': {
       const quantile = (c: Counts): number => histogramQuantile(gate.percentile / 100, latencyBucketsMs, c.latency);
       return limit.relative ? (quantile(canary) / quantile(stable!) - 1) * 100 : quantile(canary);
+    }
+    case 'ratio': {
+      const rate = (c: Counts): number => c.ratios[gate.name]!.numerator / c.ratios[gate.name]!.denominator;
+      const [from, to] = gate.better === 'higher' ? [rate(stable!), rate(canary)] : [rate(canary), rate(stable!)];
+      return limit.unit === 'pp' ? (from - to) * 100 : ((from - to) / rate(stable!)) * 100;
     }
     case 'drift': {
       const pc = probabilities(canary.scores[gate.name]!);

@@ -23,6 +23,9 @@ export function formatSimulation(simulation: Simulation): string {
   }
   lines.push('', 'measurements (successful / failed / inconclusive):');
   for (const [limit, c] of counts) lines.push(`  ${limit}: ${c.successful} / ${c.failed} / ${c.inconclusive}`);
+  if (simulation.unsimulatedWebhooks.length > 0) {
+    lines.push(`  not simulated, assumed to pass (Argo Rollouts asks their services over HTTP): ${simulation.unsimulatedWebhooks.join(', ')}`);
+  }
   lines.push('', 'alerts:');
   if (simulation.alerts.length === 0) lines.push('  none fired');
   for (const a of simulation.alerts) lines.push(`  ${a.alert}${a.segment === null ? '' : ` (${a.segment})`} fired at minute ${a.firstFiringMinute}`);

@@ -15,6 +15,7 @@ export interface BehaviourEntry {
   errorRate?: number;
   latency?: number[];
   scores?: Record<string, number[]>;
+  ratios?: Record<string, number>;
 }
 
 export interface Scenario {
@@ -32,6 +33,8 @@ export interface Behaviour {
   errorRate: number;
   latency: number[];
   scores: Record<string, number[]>;
+  /** Per ratio gate name; a gate the scenario gives no ratio for is at its `expected` ratio. */
+  ratios: Record<string, number>;
 }
 
 let validator: ValidateFunction | undefined;
@@ -95,6 +98,9 @@ function semanticProblems(scenario: Scenario, policy: ResolvedPolicy): string[] 
         problems.push(`${path}/segment: '${entry.segment}' is not a value in /segments/shares`);
       }
       if (entry.latency) sums(`${path}/latency`, entry.latency, scenario.latencyBucketsMs.length + 1);
+      for (const gate of Object.keys(entry.ratios ?? {})) {
+        if (!policy.gates.checks.some((g) => g.metric === 'ratio' && g.name === gate)) problems.push(`${path}/ratios/${gate}: policy ${policy.name} has no ratio gate named '${gate}'`);
+      }
       for (const [gate, values] of Object.entries(entry.scores ?? {})) {
         const bins = drift.get(gate);
         if (bins === undefined) problems.push(`${path}/scores/${gate}: policy ${policy.name} has no drift gate named '${gate}'`);
@@ -110,12 +116,13 @@ function semanticProblems(scenario: Scenario, policy: ResolvedPolicy): string[] 
 
 /** What a version does at a minute, for one segment value (null: no segments). */
 export function behaviourAt(scenario: Scenario, role: Role, minute: number, segment: string | null): Behaviour {
-  const out: Behaviour = { errorRate: 0, latency: [], scores: {} };
+  const out: Behaviour = { errorRate: 0, latency: [], scores: {}, ratios: {} };
   for (const entry of scenario.versions[role]) {
     if (entry.fromMinute > minute || (entry.segment !== undefined && entry.segment !== segment)) continue;
     if (entry.errorRate !== undefined) out.errorRate = entry.errorRate;
     if (entry.latency) out.latency = entry.latency;
     out.scores = { ...out.scores, ...entry.scores };
+    out.ratios = { ...out.ratios, ...entry.ratios };
   }
   return out;
 }

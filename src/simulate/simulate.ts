@@ -70,6 +70,11 @@ export interface Simulation {
   steps: StepOutcome[];
   measurements: Measurement[];
   alerts: AlertFiring[];
+  /**
+   * Webhook gates, which the simulation cannot judge: Argo asks their services over HTTP and the
+   * scenario holds no answers, so the ending assumes they pass.
+   */
+  unsimulatedWebhooks: string[];
   /** Alerts firing at each evaluation minute 0…scenario.minutes: `alert` or `alert{segment}`. */
   firingByMinute: string[][];
   /** The series the simulation produced, minute by minute; `promtool` replays these. */
@@ -141,6 +146,7 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
     steps: stepOutcomes(phases, ending),
     measurements,
     alerts: alerts.firings,
+    unsimulatedWebhooks: policy.gates.webhooks.map((gate) => gate.name),
     firingByMinute: alerts.byMinute,
     trace,
   };

@@ -1,6 +1,6 @@
 /**
- * What each version served, minute by minute: requests, errors, latency and score histogram
- * counts, per segment value. Counts are the expected values (rps × 60 × shares), not random
+ * What each version served, minute by minute: requests, errors, latency, score histogram and
+ * ratio counter counts, per segment value. Counts are the expected values (rps × 60 × shares), not random
  * draws, so a replay is deterministic and the same series can be handed to promtool.
  */
 import type { ResolvedPolicy } from '../resolve/policy.js';
@@ -13,6 +13,8 @@ export interface Counts {
   latency: number[];
   /** Per drift gate name: per score bucket, +Inf last (not cumulative). */
   scores: Record<string, number[]>;
+  /** Per ratio gate name: the counters' increases. */
+  ratios: Record<string, { numerator: number; denominator: number }>;
 }
 
 export interface Cell {
@@ -28,6 +30,7 @@ export type Minute = Cell[];
 export function minuteOfTraffic(policy: ResolvedPolicy, scenario: Scenario, minute: number, weightPercent: number, mirrorPercent: number): Minute {
   const total = rpsAt(scenario, minute) * 60;
   const driftGates = policy.gates.checks.flatMap((g) => (g.metric === 'drift' ? [g.name] : []));
+  const ratioGates = policy.gates.checks.flatMap((g) => (g.metric === 'ratio' ? [g] : []));
   const shares: Record<Role, number> = { stable: 1 - weightPercent / 100, candidate: (weightPercent + mirrorPercent) / 100 };
   return (['stable', 'candidate'] as const).flatMap((role) =>
     segmentShares(scenario).map(([segment, share]): Cell => {
@@ -41,6 +44,10 @@ export function minuteOfTraffic(policy: ResolvedPolicy, scenario: Scenario, minu
           errors: requests * behaviour.errorRate,
           latency: behaviour.latency.map((f) => requests * f),
           scores: Object.fromEntries(driftGates.map((name) => [name, behaviour.scores[name]!.map((f) => requests * f)])),
+          ratios: Object.fromEntries(ratioGates.map((gate) => {
+            const denominator = requests * gate.eventsPerRequest;
+            return [gate.name, { numerator: denominator * (behaviour.ratios[gate.name] ?? gate.expectedPercent / 100), denominator }];
+          })),
         },
       };
     }),
@@ -68,5 +75,6 @@ function add(a: Counts, b: Counts): Counts {
     errors: a.errors + b.errors,
     latency: plus(a.latency, b.latency),
     scores: Object.fromEntries(Object.entries(a.scores).map(([name, values]) => [name, plus(values, b.scores[name]!)])),
+    ratios: Object.fromEntries(Object.entries(a.ratios).map(([name, r]) => [name, { numerator: r.numerator + b.ratios[name]!.numerator, denominator: r.denominator + b.ratios[name]!.denominator }])),
   };
 }

@@ -49,6 +49,8 @@ export interface ReleaseStatus {
   versions: VersionPair;
   intervalSeconds: number;
   gates: GateReading[];
+  /** Webhook gates: not in Prometheus; their verdicts are in the Rollout's AnalysisRun. */
+  webhooks: Array<{ name: string; url: string }>;
 }
 
 export type Query = (expr: Expr) => Promise<Sample[]>;
@@ -63,7 +65,8 @@ export async function releaseStatus(policy: ResolvedPolicy, query: Query): Promi
   const versions = comparedVersions(policy);
   const gates: GateReading[] = [];
   for (const limit of gateLimits(policy)) gates.push(await readGate(policy, limit, versions, query));
-  return { policy: policy.name, namespace: policy.namespace, versions, intervalSeconds: policy.gates.intervalSeconds, gates };
+  const webhooks = policy.gates.webhooks.map((gate) => ({ name: gate.name, url: gate.url }));
+  return { policy: policy.name, namespace: policy.namespace, versions, intervalSeconds: policy.gates.intervalSeconds, gates, webhooks };
 }
 
 /**
@@ -104,7 +107,7 @@ async function readGate(policy: ResolvedPolicy, limit: GateLimit, versions: Vers
     limit: limit.id,
     description: limit.description,
     unit: limit.unit,
-    levelUnit: gate.metric === 'latency' ? 'ms' : gate.metric === 'errorRate' ? '%' : '',
+    levelUnit: gate.metric === 'latency' ? 'ms' : gate.metric === 'errorRate' || gate.metric === 'ratio' ? '%' : '',
     relative: limit.relative,
     threshold: limit.threshold,
     guard: gate.minRequests,

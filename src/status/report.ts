@@ -11,6 +11,9 @@ export function formatStatus(status: ReleaseStatus, source: string): string {
     `each measurement covers the last ${formatDuration(status.intervalSeconds)}`,
   ];
   for (const gate of status.gates) lines.push('', ...gateLines(gate));
+  for (const hook of status.webhooks) {
+    lines.push('', `${hook.name}: NOT READ FROM PROMETHEUS (webhook ${hook.url}; Argo Rollouts records its answers in the Rollout's AnalysisRun)`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The Argo Rollouts AnalysisTemplate: one Prometheus metric per gate limit, each the gate's
  * measurement from src/gates/queries.ts with the versions left as arguments the Rollout supplies
- * (names.analysisArgs), judged against the same threshold as the alert.
+ * (names.analysisArgs), judged against the same threshold as the alert; then one web metric per
+ * webhook gate (argo-webhook-metrics.ts).
  */
 import { analysisArgs, analysisTemplateName, LABEL_MANAGED_BY, MANAGED_BY } from '../names.js';
 import { formatNumber, serialize } from '../gates/promql.js';
@@ -10,6 +11,7 @@ import { analysisMetrics, type AnalysisMetric } from '../analysis/analysis-metri
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 import type { Target } from './target.js';
+import { webhookArgs, webhookMetrics } from './argo-webhook-metrics.js';
 
 export const ANALYSIS_TEMPLATE_FILE = 'argo/analysistemplate.yaml';
 
@@ -34,8 +36,8 @@ export function analysisTemplate(policy: ResolvedPolicy): object {
     kind: 'AnalysisTemplate',
     metadata: { name: analysisTemplateName(policy), namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
     spec: {
-      args: analysisArgs(policy).map((arg) => ({ name: arg.name })),
-      metrics: analysisMetrics(policy).map((planned) => metric(policy, planned)),
+      args: [...analysisArgs(policy).map((arg) => ({ name: arg.name })), ...webhookArgs(policy)],
+      metrics: [...analysisMetrics(policy).map((planned) => metric(policy, planned)), ...webhookMetrics(policy)],
       // `rollback.automatic: false`: every gate is still measured and shown, but a failure no
       // longer aborts the rollout; the alerts tell a person to decide.
       ...(policy.rollback.automatic ? {} : { dryRun: [{ metricName: '.*' }] }),

@@ -10,6 +10,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { PROMETHEUS_RULE_FILE, prometheusTarget, ruleGroups } from '../../src/targets/prometheus.js';
+import { samplesPerRequest } from '../../src/analysis/power.js';
+import { gateLimits } from '../../src/gates/queries.js';
+import { alertName } from '../../src/names.js';
 import { examplePolicies, examplePolicy, repoRoot, withSecondForms } from '../gates/example-policies.js';
 import { requireTool } from '../support/tools.js';
 import { promtoolTest, type Fixture, type ScenarioCase, type Traffic } from './scenario.js';
@@ -55,8 +58,11 @@ describe.skipIf(!promtool)('promtool', () => {
           const policy = examplePolicy(fixture.policy);
           if (scenario.fires) {
             // A firing case must clear the guard, or it would prove nothing but the guard.
-            const perWindow = lowestRate(scenario) * (policy.gates.intervalSeconds / 60);
-            const guard = Math.max(...policy.gates.checks.map((gate) => gate.minRequests));
+            // The alert's own gate (the silence alert has none and uses the policy's guard), in
+            // the gate's samples: requests, or a ratio gate's denominator events.
+            const gate = gateLimits(policy).find((limit) => alertName(limit.id) === fixture.alert)?.gate;
+            const perWindow = lowestRate(scenario) * (gate ? samplesPerRequest(gate) : 1) * (policy.gates.intervalSeconds / 60);
+            const guard = gate?.minRequests ?? policy.gates.minRequests;
             expect(perWindow, `fixture traffic below a guard of ${policy.name}`).toBeGreaterThanOrEqual(guard);
           }
           const groups = ruleGroups(policy);

@@ -5,7 +5,7 @@
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
 import { istioClientSeriesLabels, istioSeriesLabels } from '../support/istio-series.js';
 import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
-import type { DriftGate, ResolvedPolicy } from '../../src/resolve/policy.js';
+import type { DriftGate, RatioGate, ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
 import type { RuleGroup } from '../../src/targets/prometheus.js';
 
@@ -20,6 +20,8 @@ export interface Traffic {
   p99Ms?: number;
   /** Share of observations per score bucket of the drift gate, the last one above its last bound. */
   scores?: number[];
+  /** The ratio gate's numerator per denominator event, in percent (a CTR of 4: `4`). */
+  ratioPercent?: number;
   segments?: Record<string, Traffic>;
 }
 
@@ -46,6 +48,7 @@ const MINUTES_PER_STEP = 1;
 
 export function promtoolTest(policy: ResolvedPolicy, fixture: Fixture, scenario: ScenarioCase, groups: RuleGroup[]): object {
   const gate = policy.gates.checks.find((g) => g.segment === (fixture.segmentLabel ?? null) && g.metric === 'drift') as DriftGate | undefined;
+  const ratio = policy.gates.checks.find((g) => g.segment === (fixture.segmentLabel ?? null) && g.metric === 'ratio') as RatioGate | undefined;
   // Long enough for a full window, then a full `for`, with room to spare.
   const longestFor = Math.max(...policy.gates.checks.map((g) => g.forSeconds), policy.gates.intervalSeconds);
   const evalMinutes = Math.ceil((2 * policy.gates.intervalSeconds + longestFor) / 60) + 5;
@@ -53,6 +56,7 @@ export function promtoolTest(policy: ResolvedPolicy, fixture: Fixture, scenario:
   const series = [
     ...versionSeries(policy, String(policy.versions.stable), scenario.stable, fixture.segmentLabel, gate, steps),
     ...versionSeries(policy, String(policy.versions.candidate), scenario.canary, fixture.segmentLabel, gate, steps),
+    ...(ratio ? [...ratioCounters(policy, ratio, String(policy.versions.stable), scenario.stable, steps), ...ratioCounters(policy, ratio, String(policy.versions.candidate), scenario.canary, steps)] : []),
   ];
   return {
     rule_files: ['rules.yaml'],
@@ -132,6 +136,20 @@ function scoreSeries(policy: ResolvedPolicy, gate: DriftGate, version: string, t
       values: `0+${perStep * Math.min(cumulative, 1)}x${steps}`,
     };
   });
+}
+
+/**
+ * The application's counters for a ratio gate: `eventsPerRequest` denominator events per request,
+ * of which `ratioPercent` count in the numerator. Expected counts, no random draws.
+ */
+function ratioCounters(policy: ResolvedPolicy, gate: RatioGate, version: string, traffic: Traffic, steps: number): Array<{ series: string; values: string }> {
+  if (traffic.ratioPercent === undefined) return [];
+  const events = (traffic.requestsPerMinute ?? 0) * MINUTES_PER_STEP * gate.eventsPerRequest;
+  const labels = [eq('namespace', policy.namespace), eq(gate.versionLabel, version)];
+  return [
+    { series: serialize(selector(gate.denominator, labels)), values: `0+${events}x${steps}` },
+    { series: serialize(selector(gate.numerator, labels)), values: `0+${(events * traffic.ratioPercent) / 100}x${steps}` },
+  ];
 }
 
 /** The alert as the generated rule declares it, with `$labels` filled in for each segment value. */

@@ -38,3 +38,15 @@ describe('segment-declared', () => {
     expectValid(drift(', labels: [region]'));
   });
 });
+
+describe('segment-declared (ratio gates)', () => {
+  const ratio = (labels: string) => minimalPolicy(`  gates:
+    checks:
+      - { metric: ratio, numerator: demo_clicks_total, denominator: demo_views_total, expected: 4%, maxDecrease: 10%, segment: region${labels} }
+`);
+
+  it('reports a per-segment ratio gate whose counters are not declared to carry the label, and accepts it once declared', () => {
+    expectDiagnostics(ratio(''), [{ rule: 'segment-declared', line: 16, column: 119, message: '`demo_clicks_total` and `demo_views_total` carry that label', hint: 'labels: [region]' }]);
+    expectValid(ratio(', labels: [region]'));
+  });
+});

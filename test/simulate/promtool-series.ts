@@ -93,9 +93,13 @@ function seriesOf(policy: ResolvedPolicy, scenario: Scenario, version: string, s
   const out = requestSeries(istio, counts);
   out.push(...buckets(scenario.latencyBucketsMs, counts.latency).map(([le, n]): [Selector, number] => [name(ISTIO_DURATION_BUCKET, [eq('le', le)]), n]));
   for (const gate of policy.gates.checks) {
-    if (gate.metric !== 'drift') continue;
-    const labels = [eq('namespace', policy.namespace), eq(gate.versionLabel, version), ...segment];
-    for (const [le, n] of buckets(gate.buckets, counts.scores[gate.name]!)) out.push([selector(`${gate.histogram}_bucket`, [...labels, eq('le', le)]), n]);
+    const labels = gate.metric === 'drift' || gate.metric === 'ratio' ? [eq('namespace', policy.namespace), eq(gate.versionLabel, version), ...segment] : [];
+    if (gate.metric === 'drift') {
+      for (const [le, n] of buckets(gate.buckets, counts.scores[gate.name]!)) out.push([selector(`${gate.histogram}_bucket`, [...labels, eq('le', le)]), n]);
+    }
+    if (gate.metric === 'ratio') {
+      out.push([selector(gate.numerator, labels), counts.ratios[gate.name]!.numerator], [selector(gate.denominator, labels), counts.ratios[gate.name]!.denominator]);
+    }
   }
   return out;
 }

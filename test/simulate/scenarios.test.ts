@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/simulate/scenario.js';
+import { formatSimulation } from '../../src/simulate/report.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { policyNamed, runShipped, shippedScenarios } from './shipped.js';
 
@@ -89,6 +90,16 @@ describe('shipped scenarios', () => {
     const slow = run('home-recommender', 'latency-regression-at-5-percent.json');
     // interval 2m, failureLimit 2: failures at 22, 24, 26.
     expect(slow.ending).toEqual({ kind: 'aborted', minute: 26, limit: 'latency-p99', failures: 3 });
+  });
+
+  it('home-recommender: a CTR 15% below stable from 5% aborts on the ratio gate; webhook gates are named as not simulated', () => {
+    const drop = run('home-recommender', 'ctr-drop-at-5-percent.json');
+    // The drop starts at minute 20; windows of 2m; failures at 22, 24, 26 (failureLimit 2).
+    expect(drop.ending).toEqual({ kind: 'aborted', minute: 26, limit: 'ctr', failures: 3 });
+    expect(drop.alerts.map((a) => a.alert)).toEqual(['ModelGateCtr']);
+    expect(run('home-recommender', 'healthy.json').measurements.filter((m) => m.limit === 'ctr' && m.verdict !== 'successful')).toEqual([]);
+    expect(drop.unsimulatedWebhooks).toEqual(['guardrail-eval']);
+    expect(formatSimulation(drop)).toContain('not simulated, assumed to pass (Argo Rollouts asks their services over HTTP): guardrail-eval');
   });
 
   it('churn-scorer: healthy completes after 12h; a traffic drop pauses it once half a step is blind', () => {
