@@ -198,7 +198,7 @@ const machine = {
   loadAverageBefore: loadBefore,
   loadAverageAfter: loadavg().map((n) => Number(n.toFixed(2))),
 };
-const fmt = (value, digits = 0) => (value === null ? '–' : value.toFixed(digits));
+const fmt = (value, digits = 0) => (value === null || value === undefined ? '–' : value.toFixed(digits));
 const table = [
   `modelgate bench ${date.slice(0, 16)}Z — ${machine.cores} cores, ${machine.cpuModel}, ${(machine.memoryMiB / 1024).toFixed(0)} GiB, Node ${machine.node}; load ${machine.loadAverageBefore.join(' ')} → ${machine.loadAverageAfter.join(' ')}; median of ${runs} interleaved rounds (10,000: ≤ 2)`,
   '',
