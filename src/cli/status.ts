@@ -65,7 +65,9 @@ export async function run(argv: string[]): Promise<number> {
   const policy = await validNamedPolicy('status', positionals[0]!, values.policies);
   if (typeof policy === 'number') return policy;
   const json = values.format === 'json';
+  // Read alongside the gate queries; when Prometheus fails first, nobody awaits it, so its failure must not go unhandled.
   const rolloutRead = rolloutState(policy, values.kubeconfig, values.context);
+  rolloutRead.catch(() => undefined);
   if (policy.versions.candidate === null) {
     const rollout = await rolloutRead;
     const message = `${policy.namespace}/${policy.name} has no candidate: version ${policy.versions.stable} serves all traffic and no gate runs`;
