@@ -66,4 +66,14 @@ describe('promql check', () => {
     const declared = { ...fraud, gates: { ...fraud.gates, checks: fraud.gates.checks.map((gate) => (gate.metric === 'drift' ? { ...gate, labels: [...gate.labels, 'model'] } : gate)) } };
     expect(promqlCheck.check(declared, withRuleExprs(outputs(declared), (expr) => expr.replace('fraud_score_bucket{namespace=', 'fraud_score_bucket{model="fraud",namespace=')))).toEqual([]);
   });
+
+  it('knows the labels of kube-state-metrics pod series from what the profile says it exports', () => {
+    // The compiled served-version check passes under the example profile (first test); a query on
+    // an annotation the profile does not declare is reported, as it would match nothing.
+    const findings = promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => expr.replaceAll('annotation_modelgate_io_served_version!=""', 'annotation_modelgate_io_served_version!="", annotation_team!=""')));
+    expect(findings.some((f) => f.message.includes('kube_pod_annotations has no label "annotation_team"'))).toBe(true);
+    const noLabels = { ...fraud, platform: { ...fraud.platform, kubeStateMetrics: { podAnnotations: ['modelgate.io/served-version'], podLabels: ['app'] } } };
+    const naming = promqlCheck.check(noLabels, withRuleExprs(outputs(noLabels), (expr) => `${expr} or kube_pod_labels{label_version="41"}`));
+    expect(naming.some((f) => f.message.includes('kube_pod_labels has no label "label_version"'))).toBe(true);
+  });
 });
