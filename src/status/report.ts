@@ -2,6 +2,7 @@
  * `status` output for people: one block per gate limit with its verdict first. JSON output is the
  * ReleaseStatus object itself.
  */
+import { ANNOTATION_SERVED_VERSION } from '../names.js';
 import { formatDuration } from '../resolve/units.js';
 import type { GateReading, ReleaseStatus, SegmentReading } from './gate-status.js';
 
@@ -10,13 +11,19 @@ export function formatStatus(status: ReleaseStatus, source: string): string {
     `${status.namespace}/${status.policy}: canary version ${status.versions.canary} against stable ${status.versions.stable}, from ${source}`,
     `each measurement covers the last ${formatDuration(status.intervalSeconds)}`,
   ];
+  const mismatches = status.servedVersionMismatches ?? [];
+  if (mismatches.length > 0) {
+    lines.push('', `SERVED VERSION MISMATCH: every gate is withheld (no value) while a pod serves another version than its version label (${ANNOTATION_SERVED_VERSION}, a live rollback)`);
+    for (const m of mismatches) lines.push(`  pod ${m.pod} serves ${m.servedVersion}, labelled ${m.labelVersion}`);
+  }
   for (const gate of status.gates) lines.push('', ...gateLines(gate));
   return `${lines.join('\n')}\n`;
 }
 
 function gateLines(gate: GateReading): string[] {
   const verdict = gate.verdict === 'not-enough-data' ? 'NOT ENOUGH DATA' : gate.verdict.toUpperCase();
-  const lines = [`${gate.limit}: ${verdict} (${gate.description}, threshold ${amount(gate.threshold, gate.unit)})`];
+  const phase = gate.phase === 'shadow' ? ', shadow phase: mirrored requests, as the serving pods report them' : '';
+  const lines = [`${gate.limit}: ${verdict} (${gate.description}, threshold ${amount(gate.threshold, gate.unit)}${phase})`];
   if (gate.segments.length === 0) lines.push('  no series for either version');
   for (const segment of gate.segments) lines.push(`  ${segmentLine(gate, segment)}`);
   if (gate.enoughDataExpected !== null) lines.push(`  enough data expected ${gate.enoughDataExpected}`);

@@ -9,8 +9,9 @@ import { promqlCheck } from '../../src/check/promql.js';
 import { DASHBOARD_SCHEMA_VERSION, DASHBOARD_UID_MAX, dashboardUid } from '../../src/dashboard/dashboard.js';
 import { serializeBody } from '../../src/emit/serialize.js';
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS } from '../../src/gates/istio.js';
+import { serialize } from '../../src/gates/promql.js';
 import { KUBE_POD_ANNOTATIONS, KUBE_POD_LABELS } from '../../src/gates/kube-state-metrics.js';
-import { servedVersionSeen } from '../../src/gates/served-version.js';
+import { servedVersionMismatch, servedVersionSeen } from '../../src/gates/served-version.js';
 import type { LatencyGate, ErrorRateGate, ResolvedPolicy } from '../../src/resolve/policy.js';
 import { GRAFANA_CONFIGMAP_FILE, GRAFANA_DASHBOARD_FILE, grafanaTarget } from '../../src/targets/grafana.js';
 import { PROMETHEUS_RULE_FILE, PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget, type RuleGroup } from '../../src/targets/prometheus.js';
@@ -191,6 +192,14 @@ describe('Grafana dashboard', () => {
     expect(share).toBe(
       '(sum (modelgate:risk:fraud_detector:requests:increase5m{destination_version="42"}) / sum (modelgate:risk:fraud_detector:requests:increase5m)) * 100',
     );
+  });
+
+  it('in label mode, lists the pods serving another version than their label with the query the alert fires on', () => {
+    const panel = panelTitled(dashboardOf(fraud), /^Pods serving another version than their label$/);
+    expect(panel.targets.map((t) => t.expr)).toEqual([serialize(servedVersionMismatch(fraud)!)]);
+    expect(panel.targets[0]!.legendFormat).toBe('{{pod}}: serves {{annotation_modelgate_io_served_version}}, labelled {{label_version}}');
+    const oneVersionPods = dashboardOf(examplePolicy('churn-scorer.yaml'));
+    expect(oneVersionPods.panels.some((p) => /another version/.test(p.title))).toBe(false);
   });
 
   it('plots drift and segmented gates as the gate measures them, per segment value, against the threshold', () => {
