@@ -1,5 +1,6 @@
 /**
- * `status` output for people: one block per gate limit with its verdict first. JSON output is the
+ * `status` output for people: the pods serving another version than their label, if any, then one
+ * block per AnalysisTemplate metric with its verdict first. JSON output is the
  * ReleaseStatus object itself.
  */
 import { ANNOTATION_SERVED_VERSION } from '../names.js';
