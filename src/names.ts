@@ -20,6 +20,11 @@ export function cohortRouteName(cohortName: string): string {
 export const LABEL_VERSION = 'version';
 export const LABEL_APP = 'app';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+/**
+ * Pod annotation `rollback --live` writes: the version TF Serving's `stable` label resolves to on
+ * that pod, which after a live move differs from the pod's `version` label (what Istio reports).
+ */
+export const ANNOTATION_SERVED_VERSION = 'modelgate.io/served-version';
 export const MANAGED_BY = 'modelgate';
 
 /**
@@ -80,11 +85,6 @@ export function virtualServiceName(policy: ResolvedPolicy): string {
 /** TF Serving version labels. */
 export const TF_LABEL_STABLE = 'stable';
 export const TF_LABEL_CANARY = 'canary';
-/**
- * Pod annotation `rollback --live` sets to the version the pod's `stable` label answers: after a
- * live move the pod's `version` label (Istio's destination_version) no longer says so.
- */
-export const ANNOTATION_SERVED_VERSION = 'modelgate.io/served-version';
 
 /** Prefix of every recording rule and alert this policy produces. */
 export function recordPrefix(policy: ResolvedPolicy): string {
@@ -163,6 +163,9 @@ export function alertName(limitId: string): string {
   return `ModelGate${limitId.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}`;
 }
 export const ALERT_CANARY_SILENT = 'ModelGateCanarySilent';
+export const ALERT_SERVED_VERSION_MISMATCH = 'ModelGateServedVersionMismatch';
+/** AnalysisTemplate metric that stops the run while a pod serves another version than its label says. */
+export const SERVED_VERSION_METRIC = 'served-version-mismatch';
 /** PrometheusRule object name; its groups are also written as a plain rule file. */
 export function prometheusRuleName(policy: ResolvedPolicy): string {
   return `${policy.name}-gates`;

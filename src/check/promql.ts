@@ -4,12 +4,14 @@
  * and names only labels its series carry: Istio's standard labels (plus the policy's segment
  * labels, which a Telemetry tag override must add) on Istio metrics, the labels our recording
  * rules keep on recorded series, and the labels a drift gate declares on its score histogram
- * (namespace, its version label, `labels:`). A query naming a label that does not exist never fires.
+ * (namespace, its version label, `labels:`), and on kube-state-metrics' pod series the annotations
+ * and labels the profile declares it exports. A query naming a label that does not exist never fires.
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { ROLLOUT_INFO, ROLLOUT_INFO_LABELS } from '../gates/argo-rollouts-metrics.js';
 import { ISTIO_STANDARD_LABELS } from '../gates/istio.js';
+import { kubeStateMetricsLabels } from '../gates/kube-state-metrics.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { ANALYSIS_TEMPLATE_FILE } from '../targets/argo-analysis.js';
 import { GRAFANA_CONFIGMAP_FILE } from '../targets/grafana.js';
@@ -182,6 +184,7 @@ function outputLabels(node: SyntaxNode, shape: QueryShape, scope: Scope): Set<st
     case 'VectorSelector':
       return selectorLabels(node, src, scope);
     case 'NumberDurationLiteral':
+    case 'StringLiteral':
       return new Set();
     case 'AggregateExpr': {
       const inner = outputLabels(expressionChild(node.getChild('FunctionCallBody')!), shape, scope);
@@ -227,6 +230,9 @@ function labelsOf(metric: string, scope: Scope): Set<string> | 'any' {
     return new Set([...ISTIO_STANDARD_LABELS, ...scope.segments, ...(metric.endsWith('_bucket') ? ['le'] : [])]);
   }
   if (metric === ROLLOUT_INFO) return new Set(ROLLOUT_INFO_LABELS);
+  // kube-state-metrics' pod series carry the annotations and labels the profile says it exports.
+  const exported = kubeStateMetricsLabels(scope.policy.platform, metric);
+  if (exported !== null) return exported;
   if (metric.startsWith('modelgate:')) {
     const known = scope.known.get(metric);
     if (!known) scope.problems.push(`${metric} is not recorded by any rule`);

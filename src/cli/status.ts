@@ -16,9 +16,11 @@ const HELP = `usage: modelgate status POLICY [--prometheus URL] [--time T] [--fo
 
 POLICY is its file, its name, or namespace/name (names are looked up in DIR, default policies/).
 Run the policy's own gate queries (the ones its AnalysisTemplate runs, with the versions its
-Rollout passes) against a live Prometheus and print, per gate: the measurement, canary and
-stable levels, the threshold, each version's samples against the guard, and the verdict Argo
-Rollouts would record: pass, fail, or not enough data (with when enough is expected).
+Rollout passes) against a live Prometheus and print, per metric (the shadow phase's
+<gate>-shadow ones too): the measurement, canary and stable levels, the threshold, each
+version's samples against the guard, and the verdict Argo Rollouts would record: pass, fail, or
+not enough data (with when enough is expected). In label mode, first the pods serving another
+version than their version label (after rollback --live), which withhold every gate.
 
   --prometheus URL  Prometheus to ask (default: spec.prometheus.url of modelgate.config.yaml,
                     the in-cluster address; from a laptop, e.g. a kubectl port-forward)

@@ -7,6 +7,8 @@ import { ISTIO_VERSION_LABEL } from '../gates/istio.js';
 import { bin, eq, num, selector, sumBy, type Expr } from '../gates/promql.js';
 import { gateLimits, type GateLimit, type VersionPair } from '../gates/queries.js';
 import { errorRatioSeries, latencySeries, requestsSeries } from '../gates/records.js';
+import { POD_VERSION_LABEL, SERVED_VERSION_LABEL, servedVersionMismatch } from '../gates/served-version.js';
+import { ANNOTATION_SERVED_VERSION } from '../names.js';
 import type { ErrorRateGate, LatencyGate, ResolvedPolicy } from '../resolve/policy.js';
 
 export interface PanelQuery {
@@ -54,7 +56,23 @@ export function dashboardPanels(policy: ResolvedPolicy): PanelSpec[] {
       if (limit.gate.metric === 'drift' || limit.gate.metric === 'ratio' || limit.gate.segment !== null) panels.push(measurementPanel(limit, pair));
     }
   }
+  const mismatch = servedVersionMismatch(policy);
+  if (mismatch) panels.push(servedVersionPanel(mismatch));
   return panels;
+}
+
+/**
+ * After `rollback --live`, the panels above still split traffic by each pod's `version` label;
+ * this one shows the pods where that is not the version answering, and so why the gates are quiet.
+ */
+function servedVersionPanel(mismatch: Expr): PanelSpec {
+  return {
+    title: 'Pods serving another version than their label',
+    description: `Pods whose ${ANNOTATION_SERVED_VERSION} annotation (written by rollback --live) differs from their version label. While any is listed, the panels above attribute its traffic to the labelled version, and every gate of this policy gives no value.`,
+    unit: 'none',
+    queries: [{ expr: mismatch, legend: `{{pod}}: serves {{${SERVED_VERSION_LABEL}}}, labelled {{${POD_VERSION_LABEL}}}`, limit: false }],
+    thresholds: [],
+  };
 }
 
 function requestRate(policy: ResolvedPolicy, versions: Version[]): PanelSpec {

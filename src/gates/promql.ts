@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../resolve/units.js';
 
-export type Expr = Selector | Call | Aggregation | Binary | NumberLiteral;
+export type Expr = Selector | Call | Aggregation | Binary | NumberLiteral | StringLiteral;
 
 export interface Matcher {
   label: string;
@@ -43,12 +43,19 @@ export interface Binary {
   rhs: Expr;
   ignoring?: string[];
   on?: string[];
-  groupLeft?: boolean;
+  /** Labels the one side adds to each match (`group_left(a, b)`); empty for `group_left()`. */
+  groupLeft?: string[];
 }
 
 export interface NumberLiteral {
   kind: 'number';
   value: number;
+}
+
+/** A string argument (of `label_replace`); always printed escaped. */
+export interface StringLiteral {
+  kind: 'string';
+  value: string;
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -73,6 +80,9 @@ export function selector(metric: string, matchers: Matcher[] = [], rangeSeconds?
 export function eq(label: string, value: string): Matcher {
   return { label, op: '=', value };
 }
+export function ne(label: string, value: string): Matcher {
+  return { label, op: '!=', value };
+}
 export function re(label: string, value: string): Matcher {
   return { label, op: '=~', value };
 }
@@ -95,7 +105,14 @@ export function num(value: number): NumberLiteral {
   return { kind: 'number', value };
 }
 
-export function bin(op: BinaryOp, lhs: Expr, rhs: Expr, modifiers: { ignoring?: string[]; on?: string[]; groupLeft?: boolean } = {}): Binary {
+export function str(value: string): StringLiteral {
+  return { kind: 'string', value };
+}
+
+export function bin(op: BinaryOp, lhs: Expr, rhs: Expr, modifiers: { ignoring?: string[]; on?: string[]; groupLeft?: string[] } = {}): Binary {
+  for (const label of [...(modifiers.ignoring ?? []), ...(modifiers.on ?? []), ...(modifiers.groupLeft ?? [])]) {
+    if (!isLabelName(label)) throw new Error(`not a Prometheus label name: ${JSON.stringify(label)}`);
+  }
   return { kind: 'binary', op, lhs, rhs, ...modifiers };
 }
 
@@ -132,6 +149,8 @@ export function serialize(expr: Expr): string {
   switch (expr.kind) {
     case 'number':
       return formatNumber(expr.value);
+    case 'string':
+      return escapeString(expr.value);
     case 'selector': {
       const matchers = expr.matchers.map((m) => `${m.label}${m.op}${escapeString(m.value)}`).join(', ');
       const range = expr.rangeSeconds === undefined ? '' : `[${formatDuration(expr.rangeSeconds)}]`;
@@ -145,7 +164,7 @@ export function serialize(expr: Expr): string {
       const modifiers = [
         expr.ignoring ? ` ignoring(${expr.ignoring.join(', ')})` : '',
         expr.on ? ` on(${expr.on.join(', ')})` : '',
-        expr.groupLeft ? ' group_left()' : '',
+        expr.groupLeft ? ` group_left(${expr.groupLeft.join(', ')})` : '',
       ].join('');
       return `${operand(expr.lhs)} ${expr.op}${modifiers} ${operand(expr.rhs)}`;
     }

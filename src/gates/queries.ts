@@ -17,6 +17,7 @@ import type { DriftGate, ErrorRateGate, Gate, LatencyGate, RatioGate, ResolvedPo
 import { rolloutAborted } from './argo-rollouts-metrics.js';
 import { ISTIO_SERVICE_LABEL, ISTIO_VERSION_LABEL, routedHost } from './istio.js';
 import { bin, call, eq, num, selector, sumBy, type Expr } from './promql.js';
+import { unlessServedVersionMismatch } from './served-version.js';
 import { BUCKET_LABEL, driftSeries, errorRatioSeries, latencySeries, ratioSeries, readsClientView, requestsSeries, type ReporterView } from './records.js';
 
 /** Which versions to compare: literal numbers in rules, Argo argument placeholders in analysis. */
@@ -45,7 +46,10 @@ export interface GateLimit {
 }
 
 export function gateLimits(policy: ResolvedPolicy): GateLimit[] {
-  return policy.gates.checks.flatMap((gate) => limitsOf(policy, gate));
+  // While a pod serves another version than its label says, no gate judges either version.
+  return policy.gates.checks
+    .flatMap((gate) => limitsOf(policy, gate))
+    .map((limit) => ({ ...limit, measurement: (versions, phase) => unlessServedVersionMismatch(policy, limit.measurement(versions, phase)) }));
 }
 
 /** The alert condition: the measurement, kept only where it exceeds the threshold. */

@@ -156,7 +156,7 @@ function driftRules(policy: ResolvedPolicy, gate: DriftGate): RecordingRule[] {
     '/',
     bin('+', selector(driftSeries(policy, gate, 'bucket_count')), num(DRIFT_PSEUDO_COUNT)),
     bin('+', count, num(DRIFT_PSEUDO_COUNT * bounds.length)),
-    { ignoring: [BUCKET_LABEL], groupLeft: true },
+    { ignoring: [BUCKET_LABEL], groupLeft: [] },
   );
   return [
     ...bucketRules,

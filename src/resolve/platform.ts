@@ -51,6 +51,12 @@ export interface Platform {
   defaultResources: { cpu: string | null; memory: string | null };
   /** Argo Rollouts notification services, and whether argo-rollouts-notification-configmap defines each. */
   notificationServices: Array<{ name: string; configured: boolean }>;
+  /**
+   * The pod annotations and labels kube-state-metrics exports as `kube_pod_annotations` /
+   * `kube_pod_labels` labels (its `--metric-annotations-allowlist` / `--metric-labels-allowlist`
+   * for pods). Off by default in kube-state-metrics, so none unless the profile says so.
+   */
+  kubeStateMetrics: { podAnnotations: string[]; podLabels: string[] };
 }
 
 /** The name NVIDIA's device plugin advertises (NVIDIA/k8s-device-plugin). */
@@ -86,6 +92,7 @@ export const DEFAULT_PLATFORM: Platform = {
   modelStorage: [],
   defaultResources: { cpu: null, memory: null },
   notificationServices: [],
+  kubeStateMetrics: { podAnnotations: [], podLabels: [] },
 };
 
 /* The raw profile, as the schema guarantees it. */
@@ -127,6 +134,10 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
     })),
     defaultResources: { cpu: spec.defaultResources?.cpu ?? d.defaultResources.cpu, memory: spec.defaultResources?.memory ?? d.defaultResources.memory },
     notificationServices: ((spec.notifications?.services ?? []) as Raw[]).map((service) => ({ name: service.name, configured: service.configured })),
+    kubeStateMetrics: {
+      podAnnotations: spec.kubeStateMetrics?.podAnnotations ?? d.kubeStateMetrics.podAnnotations,
+      podLabels: spec.kubeStateMetrics?.podLabels ?? d.kubeStateMetrics.podLabels,
+    },
   };
 }
 

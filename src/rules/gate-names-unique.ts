@@ -1,9 +1,12 @@
 /**
  * Gate names become metric, alert and analysis names; two gates with one name (often two
  * unnamed gates of the same metric) would overwrite each other's rules. So would a gate named
- * like another gate's derived analysis metric (`<gate>-max`, `<limit>-shadow`).
+ * like another gate's derived analysis metric (`<gate>-max`, `<limit>-shadow`), or in label mode
+ * like the `served-version-mismatch` metric.
  */
 import { analysisMetrics } from '../analysis/analysis-metrics.js';
+import { servedVersionMismatch } from '../gates/served-version.js';
+import { SERVED_VERSION_METRIC } from '../names.js';
 import type { Rule } from './rule.js';
 
 export const gateNamesUnique: Rule = {
@@ -54,5 +57,15 @@ export const gateNamesUnique: Rule = {
         hint: 'give the gate a name that does not end in `-max` or `-shadow`',
       });
     }
+    if (servedVersionMismatch(policy) === null) return;
+    // In label mode the AnalysisTemplate has one more metric of its own (src/targets/argo-analysis.ts).
+    const clash = analysisMetrics(policy).find((metric) => metric.name === SERVED_VERSION_METRIC);
+    if (!clash) return;
+    const index = policy.gates.checks.indexOf(clash.limit.gate);
+    report({
+      path: ['spec', 'gates', 'checks', index, ...(raw[index]?.name !== undefined ? ['name'] : [])],
+      message: `gate \`${clash.limit.gate.name}\` produces the analysis metric \`${SERVED_VERSION_METRIC}\`, the name of the metric that stops the analysis while a pod serves another version than its label (label mode)`,
+      hint: 'give the gate another name',
+    });
   },
 };

@@ -26,6 +26,7 @@ import { retentionCoversRollback } from './retention-covers-rollback.js';
 import type { Rule } from './rule.js';
 import { schedulePower } from './schedule-power.js';
 import { segmentDeclared } from './segment-declared.js';
+import { servedVersionUnseen } from './served-version-unseen.js';
 import { setWideRules } from './set-wide.js';
 import { stepHolds } from './step-holds.js';
 import { tfservingModelName } from './tfserving-model-name.js';
@@ -45,6 +46,7 @@ export const rules: readonly Rule[] = [
   retentionCoversRollback,
   preloadNeedsVersionLabels,
   versionLabelsMemory,
+  servedVersionUnseen,
   offlineMetricsNotWorse,
   hostValid,
   headerNames,

@@ -1,12 +1,15 @@
 /**
- * A release's gates as they stand: each gate limit's own measurement (the query the
- * AnalysisTemplate runs, src/gates/queries.ts, with the versions the Rollout passes it), each
- * version's level and samples beside it, and the verdict Argo Rollouts would record for that
- * measurement.
+ * A release's gates as they stand: each AnalysisTemplate metric's own measurement (the gate
+ * limit's query, src/gates/queries.ts, in the metric's phase, with the versions the Rollout passes
+ * it; the gated shadow's `<limit>-shadow` metrics too), each version's level and samples beside
+ * it, and the verdict Argo Rollouts would record for that measurement; and, in label mode, the
+ * pods serving another version than their label says, which withhold every gate.
  */
 import { analysisArgs } from '../names.js';
+import { analysisMetrics, type AnalysisMetric } from '../analysis/analysis-metrics.js';
 import type { Expr } from '../gates/promql.js';
-import { gateLimits, guardSamples, versionLevel, viewOf, type GateLimit, type VersionPair } from '../gates/queries.js';
+import { guardSamples, versionLevel, viewOf, type AnalysisPhase, type GateLimit, type VersionPair } from '../gates/queries.js';
+import { POD_VERSION_LABEL, SERVED_VERSION_LABEL, servedVersionMismatch } from '../gates/served-version.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 import type { Sample } from './prometheus-api.js';
@@ -28,7 +31,10 @@ export interface SegmentReading {
 }
 
 export interface GateReading {
+  /** The AnalysisTemplate metric: the limit id, or `<limit>-shadow` for the shadow phase's. */
   limit: string;
+  /** When Argo takes this metric's measurements: while the candidate only answers mirrored requests, or on the canary steps. */
+  phase: AnalysisPhase;
   description: string;
   unit: string;
   /** Unit of each version's own level: `ms` for latency, `%` for error rate, empty for drift. */
@@ -43,11 +49,24 @@ export interface GateReading {
   enoughDataExpected: string | null;
 }
 
+/** A pod that answers label-addressed requests with another version than its `version` label says. */
+export interface ServedVersionMismatch {
+  pod: string;
+  servedVersion: string;
+  labelVersion: string;
+}
+
 export interface ReleaseStatus {
   policy: string;
   namespace: string;
   versions: VersionPair;
   intervalSeconds: number;
+  /**
+   * Label mode with kube-state-metrics exporting the annotation: the pods whose
+   * `modelgate.io/served-version` differs from their label (every gate gives no value while there
+   * is one); null where that cannot be seen.
+   */
+  servedVersionMismatches: ServedVersionMismatch[] | null;
   gates: GateReading[];
   /** Webhook gates: not in Prometheus; their verdicts are in the Rollout's AnalysisRun. */
   webhooks: Array<{ name: string; url: string }>;
@@ -64,9 +83,22 @@ export function comparedVersions(policy: ResolvedPolicy): VersionPair {
 export async function releaseStatus(policy: ResolvedPolicy, query: Query): Promise<ReleaseStatus> {
   const versions = comparedVersions(policy);
   const gates: GateReading[] = [];
-  for (const limit of gateLimits(policy)) gates.push(await readGate(policy, limit, versions, query));
+  for (const metric of analysisMetrics(policy)) gates.push(await readGate(policy, metric, versions, query));
+  const servedVersionMismatches = await readServedVersion(policy, query);
   const webhooks = policy.gates.webhooks.map((gate) => ({ name: gate.name, url: gate.url }));
-  return { policy: policy.name, namespace: policy.namespace, versions, intervalSeconds: policy.gates.intervalSeconds, gates, webhooks };
+  return { policy: policy.name, namespace: policy.namespace, versions, intervalSeconds: policy.gates.intervalSeconds, servedVersionMismatches, gates, webhooks };
+}
+
+/** The same query the AnalysisTemplate's `served-version-mismatch` metric and the alert run. */
+async function readServedVersion(policy: ResolvedPolicy, query: Query): Promise<ServedVersionMismatch[] | null> {
+  const mismatch = servedVersionMismatch(policy);
+  if (mismatch === null) return null;
+  const pods = (await query(mismatch)).map((sample) => ({
+    pod: sample.labels.pod ?? '',
+    servedVersion: sample.labels[SERVED_VERSION_LABEL] ?? '',
+    labelVersion: sample.labels[POD_VERSION_LABEL] ?? '',
+  }));
+  return pods.sort((a, b) => a.pod.localeCompare(b.pod));
 }
 
 /**
@@ -78,15 +110,15 @@ export function verdictOf(values: number[], threshold: number): Verdict {
   return values.length > 0 && values.every((v) => v <= threshold) ? 'pass' : 'not-enough-data';
 }
 
-async function readGate(policy: ResolvedPolicy, limit: GateLimit, versions: VersionPair, query: Query): Promise<GateReading> {
+async function readGate(policy: ResolvedPolicy, metric: AnalysisMetric, versions: VersionPair, query: Query): Promise<GateReading> {
+  const { limit, phase } = metric;
   const gate = limit.gate;
   const bySegment = async (expr: Expr | null): Promise<Map<string, number>> => {
     if (expr === null) return new Map();
     return new Map((await query(expr)).map((sample) => [gate.segment === null ? '' : (sample.labels[gate.segment] ?? ''), sample.value]));
   };
-  // status reads a release on its canary steps, as `measurement` does by default.
-  const view = viewOf(gate, 'canary');
-  const measurement = await bySegment(limit.measurement(versions));
+  const view = viewOf(gate, phase);
+  const measurement = await bySegment(limit.measurement(versions, phase));
   const canary = await bySegment(versionLevel(policy, gate, versions, 'canary', view));
   const stable = await bySegment(versionLevel(policy, gate, versions, 'stable', view));
   const canarySamples = await bySegment(guardSamples(policy, gate, versions, 'canary', view));
@@ -104,7 +136,8 @@ async function readGate(policy: ResolvedPolicy, limit: GateLimit, versions: Vers
   );
   const verdict = verdictOf([...measurement.values()], limit.threshold);
   return {
-    limit: limit.id,
+    limit: metric.name,
+    phase,
     description: limit.description,
     unit: limit.unit,
     levelUnit: gate.metric === 'latency' ? 'ms' : gate.metric === 'errorRate' || gate.metric === 'ratio' ? '%' : '',

@@ -1,7 +1,9 @@
 /**
- * `status` output for people: one block per gate limit with its verdict first. JSON output is the
+ * `status` output for people: the pods serving another version than their label, if any, then one
+ * block per AnalysisTemplate metric with its verdict first. JSON output is the
  * ReleaseStatus object itself.
  */
+import { ANNOTATION_SERVED_VERSION } from '../names.js';
 import { formatDuration } from '../resolve/units.js';
 import type { GateReading, ReleaseStatus, SegmentReading } from './gate-status.js';
 
@@ -10,6 +12,11 @@ export function formatStatus(status: ReleaseStatus, source: string): string {
     `${status.namespace}/${status.policy}: canary version ${status.versions.canary} against stable ${status.versions.stable}, from ${source}`,
     `each measurement covers the last ${formatDuration(status.intervalSeconds)}`,
   ];
+  const mismatches = status.servedVersionMismatches ?? [];
+  if (mismatches.length > 0) {
+    lines.push('', `SERVED VERSION MISMATCH: every gate is withheld (no value) while a pod serves another version than its version label (${ANNOTATION_SERVED_VERSION}, a live rollback)`);
+    for (const m of mismatches) lines.push(`  pod ${m.pod} serves ${m.servedVersion}, labelled ${m.labelVersion}`);
+  }
   for (const gate of status.gates) lines.push('', ...gateLines(gate));
   for (const hook of status.webhooks) {
     lines.push('', `${hook.name}: NOT READ FROM PROMETHEUS (webhook ${hook.url}; Argo Rollouts records its answers in the Rollout's AnalysisRun)`);
@@ -19,7 +26,8 @@ export function formatStatus(status: ReleaseStatus, source: string): string {
 
 function gateLines(gate: GateReading): string[] {
   const verdict = gate.verdict === 'not-enough-data' ? 'NOT ENOUGH DATA' : gate.verdict.toUpperCase();
-  const lines = [`${gate.limit}: ${verdict} (${gate.description}, threshold ${amount(gate.threshold, gate.unit)})`];
+  const phase = gate.phase === 'shadow' ? ', shadow phase: mirrored requests, as the serving pods report them' : '';
+  const lines = [`${gate.limit}: ${verdict} (${gate.description}, threshold ${amount(gate.threshold, gate.unit)}${phase})`];
   if (gate.segments.length === 0) lines.push('  no series for either version');
   for (const segment of gate.segments) lines.push(`  ${segmentLine(gate, segment)}`);
   if (gate.enoughDataExpected !== null) lines.push(`  enough data expected ${gate.enoughDataExpected}`);

@@ -4,9 +4,10 @@
  * (names.analysisArgs), judged against the same threshold as the alert; then one web metric per
  * webhook gate (argo-webhook-metrics.ts).
  */
-import { analysisArgs, analysisTemplateName, LABEL_MANAGED_BY, MANAGED_BY } from '../names.js';
+import { analysisArgs, analysisTemplateName, LABEL_MANAGED_BY, MANAGED_BY, SERVED_VERSION_METRIC } from '../names.js';
 import { formatNumber, serialize } from '../gates/promql.js';
 import type { VersionPair } from '../gates/queries.js';
+import { servedVersionMismatch } from '../gates/served-version.js';
 import { analysisMetrics, type AnalysisMetric } from '../analysis/analysis-metrics.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
@@ -37,7 +38,7 @@ export function analysisTemplate(policy: ResolvedPolicy): object {
     metadata: { name: analysisTemplateName(policy), namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
     spec: {
       args: [...analysisArgs(policy).map((arg) => ({ name: arg.name })), ...webhookArgs(policy)],
-      metrics: [...analysisMetrics(policy).map((planned) => metric(policy, planned)), ...webhookMetrics(policy)],
+      metrics: [...analysisMetrics(policy).map((planned) => metric(policy, planned)), ...servedVersionMetrics(policy), ...webhookMetrics(policy)],
       // `rollback.automatic: false`: every gate is still measured and shown, but a failure no
       // longer aborts the rollout; the alerts tell a person to decide.
       ...(policy.rollback.automatic ? {} : { dryRun: [{ metricName: '.*' }] }),
@@ -68,4 +69,29 @@ function metric(policy: ResolvedPolicy, planned: AnalysisMetric): object {
     failureCondition: `any(result, {# > ${threshold}})`,
     provider: { prometheus: { address: policy.platform.prometheus.url, query: serialize(limit.measurement(argoVersions(policy), planned.phase)) } },
   };
+}
+
+/**
+ * Label mode, where the profile lets Prometheus see it: a metric with a result (a pod serving
+ * another version than its label says, after `rollback --live`) is neither a success nor a
+ * failure, i.e. Inconclusive (utils/evaluate/evaluate.go `EvaluateResult`: both conditions set,
+ * neither true), and with `inconclusiveLimit: 0` the first one ends the metric and the run
+ * Inconclusive (analysis/analysis.go `assessMetricStatus`), which pauses the Rollout for a person
+ * (rollout/analysis.go `setPauseOrAbort`: Inconclusive → `PauseReasonInconclusiveAnalysis`; only
+ * Error or Failed abort). The run's message names this metric. The gates' own measurements are
+ * withheld meanwhile (served-version.ts), so they cannot fail or pass the wrong version first.
+ */
+function servedVersionMetrics(policy: ResolvedPolicy): object[] {
+  const mismatch = servedVersionMismatch(policy);
+  if (mismatch === null) return [];
+  return [
+    {
+      name: SERVED_VERSION_METRIC,
+      interval: formatDuration(policy.gates.intervalSeconds),
+      inconclusiveLimit: 0,
+      successCondition: 'len(result) == 0',
+      failureCondition: 'false',
+      provider: { prometheus: { address: policy.platform.prometheus.url, query: serialize(mismatch) } },
+    },
+  ];
 }

@@ -3,10 +3,11 @@
  * and the silent-canary alert. Written twice with the same groups: as a PrometheusRule for the
  * Prometheus Operator and as a plain rule file for `rule_files:` (and `promtool`).
  */
-import { ALERT_CANARY_SILENT, alertName, LABEL_MANAGED_BY, MANAGED_BY, prometheusRuleName } from '../names.js';
+import { ALERT_CANARY_SILENT, ALERT_SERVED_VERSION_MISMATCH, ANNOTATION_SERVED_VERSION, alertName, LABEL_MANAGED_BY, MANAGED_BY, prometheusRuleName } from '../names.js';
 import { serialize } from '../gates/promql.js';
 import { canarySilence, gateLimits, violation, type GateLimit, type VersionPair } from '../gates/queries.js';
 import { recordingRules } from '../gates/records.js';
+import { POD_VERSION_LABEL, SERVED_VERSION_LABEL, servedVersionMismatch } from '../gates/served-version.js';
 import { alertRoutingLabels } from '../notifications/subscriptions.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
@@ -50,7 +51,7 @@ export function ruleGroups(policy: ResolvedPolicy): RuleGroup[] {
   const records = recordingRules(policy).map((rule) => ({ record: rule.record, expr: serialize(rule.expr), ...(rule.labels ? { labels: rule.labels } : {}) }));
   const candidate = policy.versions.candidate;
   const versions: VersionPair | null = candidate === null ? null : { stable: String(policy.versions.stable), canary: String(candidate) };
-  const alerts = versions ? [...gateLimits(policy).map((limit) => gateAlert(policy, limit, versions)), silenceAlert(policy, versions)] : [];
+  const alerts = versions ? [...gateLimits(policy).map((limit) => gateAlert(policy, limit, versions)), silenceAlert(policy, versions), ...servedVersionAlerts(policy, versions)] : [];
   return [{ name: `modelgate.${policy.namespace}.${policy.name}`, rules: [...records, ...alerts] }];
 }
 
@@ -90,6 +91,30 @@ function silenceAlert(policy: ResolvedPolicy, versions: VersionPair): Record<str
       ...(policy.gates.runbook ? { runbook_url: templateText(policy.gates.runbook) } : {}),
     },
   };
+}
+
+/**
+ * A pod answers label-addressed requests with another version than its `version` label says
+ * (after `rollback --live`), so every gate of the policy is withheld: say so instead of staying
+ * silent. No `for`: the annotation is written once, not a fluctuating measurement.
+ */
+function servedVersionAlerts(policy: ResolvedPolicy, versions: VersionPair): Array<Record<string, unknown>> {
+  const mismatch = servedVersionMismatch(policy);
+  if (mismatch === null) return [];
+  return [
+    {
+      alert: ALERT_SERVED_VERSION_MISMATCH,
+      expr: serialize(mismatch),
+      labels: { ...commonLabels(policy, versions), severity: 'warning' },
+      annotations: {
+        summary:
+          templateText(`${policy.name}: pod `) +
+          `{{ $labels.pod }} serves version {{ $labels.${SERVED_VERSION_LABEL} }} under its version label {{ $labels.${POD_VERSION_LABEL} }}` +
+          templateText(` (${ANNOTATION_SERVED_VERSION}, a live rollback); the gates judge neither version until git and the pods agree`),
+        ...(policy.gates.runbook ? { runbook_url: templateText(policy.gates.runbook) } : {}),
+      },
+    },
+  ];
 }
 
 /** Alert annotations are Go templates: text from a policy must not open an action. */

@@ -126,4 +126,14 @@ describe('promql check', () => {
     // …and the check still reads the renamed policy's own series.
     expect(promqlCheck.check(renamed, outputs(renamed))).toEqual([]);
   });
+
+  it('knows the labels of kube-state-metrics pod series from what the profile says it exports', () => {
+    // The compiled served-version check passes under the example profile (first test); a query on
+    // an annotation the profile does not declare is reported, as it would match nothing.
+    const findings = promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => expr.replaceAll('annotation_modelgate_io_served_version!=""', 'annotation_modelgate_io_served_version!="", annotation_team!=""')));
+    expect(findings.some((f) => f.message.includes('kube_pod_annotations has no label "annotation_team"'))).toBe(true);
+    const noLabels = { ...fraud, platform: { ...fraud.platform, kubeStateMetrics: { podAnnotations: ['modelgate.io/served-version'], podLabels: ['app'] } } };
+    const naming = promqlCheck.check(noLabels, withRuleExprs(outputs(noLabels), (expr) => `${expr} or kube_pod_labels{label_version="41"}`));
+    expect(naming.some((f) => f.message.includes('kube_pod_labels has no label "label_version"'))).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { expectDiagnostics, expectValid, minimalPolicy } from '../support/rule-harness.js';
+import { expectDiagnostics, expectValid, minimalPolicy, SERVED_VERSION_PROFILE } from '../support/rule-harness.js';
 
 describe('gate-names-unique', () => {
   it('reports two unnamed gates of one metric at the second gate', () => {
@@ -42,5 +42,16 @@ describe('gate-names-unique', () => {
       - { metric: errorRate, name: error-rate-shadow, max: 2% }
 `);
     expectDiagnostics(policy, [{ rule: 'gate-names-unique', line: 18, column: 30, message: 'both produce the analysis metric `error-rate-shadow`' }]);
+  });
+
+  it('reports a gate named like the served-version metric, in label mode where the profile lets it be seen', () => {
+    const policy = minimalPolicy(`  gates:
+    checks:
+      - { metric: errorRate, name: served-version-mismatch, maxIncrease: 0.5pp }
+`).replace('    basePath: /models/demo\n', '    basePath: /models/demo\n    versionLabels: true\n    resources: { memory: 2Gi }\n');
+    expectDiagnostics(policy, [
+      { rule: 'version-labels-memory', line: 9, column: 5 },
+      { rule: 'gate-names-unique', line: 18, column: 30, message: 'produces the analysis metric `served-version-mismatch`' },
+    ], SERVED_VERSION_PROFILE);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { expectDiagnostics, expectValid } from '../support/rule-harness.js';
+import { expectDiagnostics, expectValid, SERVED_VERSION_PROFILE } from '../support/rule-harness.js';
 
 const policy = (versions: string, rollback = '') => `apiVersion: modelgate.io/v1alpha1
 kind: ReleasePolicy
@@ -26,7 +26,7 @@ describe('retention-covers-rollback', () => {
     expectDiagnostics(labelled, [
       { rule: 'version-labels-memory', line: 6, column: 48 },
       { rule: 'retention-covers-rollback', line: 11, column: 5, message: '(43, 42, 41)' },
-    ]);
+    ], SERVED_VERSION_PROFILE);
   });
 
   it('reports a rollback target that is not stable or previous, at rollback.to', () => {

@@ -144,6 +144,7 @@ function selectedMetrics(expr: Expr): string[] {
     case 'selector':
       return [expr.metric];
     case 'number':
+    case 'string':
       return [];
     case 'call':
       return expr.args.flatMap(selectedMetrics);

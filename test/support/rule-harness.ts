@@ -64,6 +64,18 @@ export function expectDiagnostics(input: string | Record<string, string | Uint8A
   return diagnostics;
 }
 
+/**
+ * A profile under which a label-mode policy's live rollbacks are seen by its gates (kube-state-metrics
+ * exports what `served-version-unseen` asks for), so tests of other rules see only their own findings.
+ */
+export const SERVED_VERSION_PROFILE = `apiVersion: modelgate.io/v1alpha1
+kind: PlatformProfile
+spec:
+  kubeStateMetrics:
+    podAnnotations: [modelgate.io/served-version]
+    podLabels: [app, version]
+`;
+
 export function expectValid(input: string | Record<string, string | Uint8Array>): void {
   expect(diagnosticsFor(input)).toEqual([]);
 }

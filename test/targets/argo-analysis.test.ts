@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { serialize } from '../../src/gates/promql.js';
 import { gateLimits, violation } from '../../src/gates/queries.js';
-import { analysisArgs, analysisTemplateName } from '../../src/names.js';
+import { servedVersionMismatch } from '../../src/gates/served-version.js';
+import { ALERT_SERVED_VERSION_MISMATCH, analysisArgs, analysisTemplateName, SERVED_VERSION_METRIC } from '../../src/names.js';
 import { analysisTemplate, argoAnalysisTarget, argoVersions } from '../../src/targets/argo-analysis.js';
 import { ruleGroups } from '../../src/targets/prometheus.js';
 import { examplePolicy } from '../gates/example-policies.js';
@@ -12,6 +13,7 @@ type Template = { metadata: { name: string }; spec: { args: Array<{ name: string
 
 const fraud = examplePolicy('fraud-detector.yaml');
 const template = analysisTemplate(fraud) as Template;
+const gateMetrics = template.spec.metrics.filter((m) => m.name !== SERVED_VERSION_METRIC);
 
 describe('AnalysisTemplate', () => {
   it('is named and parameterised as the Rollout references it', () => {
@@ -21,9 +23,9 @@ describe('AnalysisTemplate', () => {
 
   it('has one metric per gate limit, and one more per limit judged in the shadow, each reading the versions from the args', () => {
     expect(template.spec.metrics.map((m) => m.name)).toEqual([
-      'latency-p99-shadow', 'latency-p99', 'error-rate-shadow', 'error-rate', 'score-drift-shadow', 'score-drift', 'segment-error-rate-shadow', 'segment-error-rate',
+      'latency-p99-shadow', 'latency-p99', 'error-rate-shadow', 'error-rate', 'score-drift-shadow', 'score-drift', 'segment-error-rate-shadow', 'segment-error-rate', SERVED_VERSION_METRIC,
     ]);
-    for (const metric of template.spec.metrics) {
+    for (const metric of gateMetrics) {
       // The callers' view tells the versions apart by routed host, which names no version.
       if (metric.name === 'error-rate') {
         expect(metric.provider.prometheus.query).toContain('client_error_ratio');
@@ -49,10 +51,31 @@ describe('AnalysisTemplate', () => {
   });
 
   it('treats an empty result as inconclusive: success needs a value, failure needs a violation', () => {
-    for (const metric of template.spec.metrics) {
+    for (const metric of gateMetrics) {
       expect(metric.successCondition.startsWith('len(result) > 0 && ')).toBe(true);
       expect(metric.failureCondition.startsWith('any(result,')).toBe(true);
     }
+  });
+
+  it('in label mode, stops the run as Inconclusive (a pause, not an abort) while a pod serves another version than its label', () => {
+    const metric = template.spec.metrics.find((m) => m.name === SERVED_VERSION_METRIC) as Metric & { inconclusiveLimit: number; interval: string };
+    // Argo (utils/evaluate/evaluate.go EvaluateResult): with both conditions set and neither true the
+    // measurement is Inconclusive; an empty result (no mismatching pod) is Successful; never Failed.
+    expect(metric).toMatchObject({ successCondition: 'len(result) == 0', failureCondition: 'false', inconclusiveLimit: 0, interval: '5m' });
+    // The same query the alert fires on (promtool-tested in test/promtool/served-version.test.ts).
+    const alert = ruleGroups(fraud).flatMap((g) => g.rules).find((r) => r.alert === ALERT_SERVED_VERSION_MISMATCH)!;
+    expect(metric.provider.prometheus.query).toBe(alert.expr);
+    expect(metric.provider.prometheus.query).toBe(serialize(servedVersionMismatch(fraud)!));
+    // Every gate's measurement is withheld by the same query.
+    for (const gate of gateMetrics) expect(gate.provider.prometheus.query.endsWith(` unless on() (${metric.provider.prometheus.query})`), gate.name).toBe(true);
+  });
+
+  it('has no served-version metric where the profile does not say kube-state-metrics exports the annotation, or without label mode', () => {
+    const unseen = { ...fraud, platform: { ...fraud.platform, kubeStateMetrics: { podAnnotations: [], podLabels: ['app', 'version'] } } };
+    expect((analysisTemplate(unseen) as Template).spec.metrics.map((m) => m.name)).not.toContain(SERVED_VERSION_METRIC);
+    const oneVersionPods = { ...fraud, model: { ...fraud.model, versionLabels: false } };
+    expect((analysisTemplate(oneVersionPods) as Template).spec.metrics.map((m) => m.name)).not.toContain(SERVED_VERSION_METRIC);
+    expect((analysisTemplate(unseen) as Template).spec.metrics.every((m) => !m.provider.prometheus.query.includes('kube_pod'))).toBe(true);
   });
 
   it('aborts on failed gates only when rollback is automatic', () => {
@@ -71,7 +94,7 @@ describe('AnalysisTemplate', () => {
     expect(byName['region-errors']).toMatchObject({ initialDelay: '1h5m', inconclusiveLimit: 6 });
     // fraud-detector's run starts at the mirror step: canary metrics wait out the hour of shadow.
     const fraudMetrics = (template as unknown as { spec: { metrics: Array<{ name: string; initialDelay: string; inconclusiveLimit: number; count?: number }> } }).spec.metrics;
-    const canary = fraudMetrics.filter((m) => !m.name.endsWith('-shadow'));
+    const canary = fraudMetrics.filter((m) => !m.name.endsWith('-shadow') && m.name !== SERVED_VERSION_METRIC);
     expect(canary.map((m) => [m.initialDelay, m.inconclusiveLimit, m.count])).toEqual(Array(4).fill(['1h5m', 3, undefined]));
   });
 

@@ -9,6 +9,9 @@ import { promqlCheck } from '../../src/check/promql.js';
 import { DASHBOARD_SCHEMA_VERSION, DASHBOARD_UID_MAX, dashboardUid } from '../../src/dashboard/dashboard.js';
 import { serializeBody } from '../../src/emit/serialize.js';
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS } from '../../src/gates/istio.js';
+import { serialize } from '../../src/gates/promql.js';
+import { KUBE_POD_ANNOTATIONS, KUBE_POD_LABELS } from '../../src/gates/kube-state-metrics.js';
+import { servedVersionMismatch, servedVersionSeen } from '../../src/gates/served-version.js';
 import type { LatencyGate, ErrorRateGate, ResolvedPolicy } from '../../src/resolve/policy.js';
 import { GRAFANA_CONFIGMAP_FILE, GRAFANA_DASHBOARD_FILE, grafanaTarget } from '../../src/targets/grafana.js';
 import { PROMETHEUS_RULE_FILE, PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget, type RuleGroup } from '../../src/targets/prometheus.js';
@@ -97,10 +100,11 @@ describe('Grafana dashboard', () => {
         expect(promqlCheck.check(policy, files)).toEqual([]);
       });
 
-      it('plots only series this policy records, or Istio standard metrics', () => {
+      it('plots only series this policy records, Istio standard metrics, or (label mode) the pod series kube-state-metrics exports', () => {
         const rules = (file(prometheusTarget.build(policy), PROMETHEUS_RULE_OBJECT_FILE).documents![0] as { spec: { groups: RuleGroup[] } }).spec;
         const recorded = new Set(rules.groups.flatMap((g) => g.rules).map((r) => r.record).filter((r): r is string => typeof r === 'string'));
-        const allowed = new Set([...recorded, ISTIO_REQUESTS, ISTIO_DURATION_BUCKET]);
+        const podSeries = servedVersionSeen(policy) ? [KUBE_POD_ANNOTATIONS, KUBE_POD_LABELS] : [];
+        const allowed = new Set([...recorded, ISTIO_REQUESTS, ISTIO_DURATION_BUCKET, ...podSeries]);
         const used = board.panels.flatMap((p) => p.targets.flatMap((t) => metricNames(t.expr)));
         expect(used.length).toBeGreaterThan(0);
         expect(used.filter((name) => !allowed.has(name))).toEqual([]);
@@ -188,6 +192,14 @@ describe('Grafana dashboard', () => {
     expect(share).toBe(
       '(sum (modelgate:risk:fraud_detector:requests:increase5m{destination_version="42"}) / sum (modelgate:risk:fraud_detector:requests:increase5m)) * 100',
     );
+  });
+
+  it('in label mode, lists the pods serving another version than their label with the query the alert fires on', () => {
+    const panel = panelTitled(dashboardOf(fraud), /^Pods serving another version than their label$/);
+    expect(panel.targets.map((t) => t.expr)).toEqual([serialize(servedVersionMismatch(fraud)!)]);
+    expect(panel.targets[0]!.legendFormat).toBe('{{pod}}: serves {{annotation_modelgate_io_served_version}}, labelled {{label_version}}');
+    const oneVersionPods = dashboardOf(examplePolicy('churn-scorer.yaml'));
+    expect(oneVersionPods.panels.some((p) => /another version/.test(p.title))).toBe(false);
   });
 
   it('plots drift and segmented gates as the gate measures them, per segment value, against the threshold', () => {
