@@ -26,6 +26,8 @@ import { retentionCoversRollback } from './retention-covers-rollback.js';
 import type { Rule } from './rule.js';
 import { schedulePower } from './schedule-power.js';
 import { segmentDeclared } from './segment-declared.js';
+import { stageCandidatePassedPrevious } from './stage-candidate-passed-previous.js';
+import { stageNamesUnique } from './stage-names-unique.js';
 import { stepHolds } from './step-holds.js';
 import { tfservingModelName } from './tfserving-model-name.js';
 import { uniqueHosts } from './unique-hosts.js';
@@ -63,4 +65,6 @@ export const rules: readonly Rule[] = [
   notificationServiceDefined,
   uniquePolicyNames,
   uniqueHosts,
+  stageNamesUnique,
+  stageCandidatePassedPrevious,
 ];
