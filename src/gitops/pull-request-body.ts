@@ -8,12 +8,14 @@ import { markdown, trusted, type Markdown } from './markdown.js';
 import type { Plan, PolicyPlan } from './plan.js';
 import { gateThreshold } from './plan-words.js';
 import { PULL_REQUEST_TEMPLATE } from './templates/pull-request.js';
+import type { SoakEvidence } from '../status/soak.js';
+import { soakRows, soakWindow, type SoakRow } from '../status/soak-report.js';
 import { provenanceRows } from './provenance.js';
 import { textChart, timelineOf, timelineSentence } from './timeline.js';
 
 /** A release action the PR carries out, for the banner a rollback gets. */
 export interface ActionNote {
-  action: 'rollback' | 'promote' | 'abort';
+  action: 'rollback' | 'promote' | 'abort' | 'advance';
   summary: string;
   servingAfter: number;
   policy: string;
@@ -21,10 +23,13 @@ export interface ActionNote {
   readiness?: string;
   /** Who moved what live, when and why (`rollback --live`): in the PR body and the commit message. */
   audit?: string;
+  /** For an advance: the previous stage's gates over its soak, from Prometheus. */
+  soak?: { stage: string; evidence: SoakEvidence };
 }
 
 interface View {
   urgent: Markdown | null;
+  soak: { window: Markdown; gates: Array<Record<keyof SoakRow, Markdown>> } | null;
   policies: Array<{
     key: Markdown;
     model: Markdown;
@@ -53,6 +58,12 @@ export function pullRequestBody(plan: Plan, action: ActionNote | null): string {
       action?.action === 'rollback'
         ? markdown(`Urgent rollback. After merge, version ${action.servingAfter} of ${action.policy} serves 100% of traffic${action.readiness ? `; ${action.readiness}` : ''}.${action.audit ? ` ${action.audit}` : ''}`)
         : null,
+    soak: action?.soak
+      ? {
+          window: markdown(soakWindow(action.soak.evidence, action.soak.stage)),
+          gates: soakRows(action.soak.evidence).map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, markdown(value)])) as Record<keyof SoakRow, Markdown>),
+        }
+      : null,
     policies: plan.policies.map(policyView),
     checklist: plan.policies.flatMap(checklist),
     warnings: plan.warnings.map((d) => markdown(`${d.file}:${d.line}:${d.column} [${d.rule}] ${d.message}`)),

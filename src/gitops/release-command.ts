@@ -92,7 +92,7 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
  * half-written. The temporary name is random and created exclusively (`wx` fails on anything
  * already there, a planted symbolic link included), so the write never follows a link.
  */
-async function replaceFile(file: string, text: string, mode: number): Promise<void> {
+export async function replaceFile(file: string, text: string, mode: number): Promise<void> {
   const temporary = `${file}.${randomBytes(8).toString('hex')}.modelgate-tmp`;
   const handle = await open(temporary, 'wx', mode);
   try {

@@ -14,6 +14,8 @@ export interface StageSpec {
   index: number;
   /** Every stage's name, in order. */
   order: string[];
+  /** true when the stage states its own `versions`; false when it follows spec.versions. */
+  ownVersions: boolean;
   /** The stage before this one, as its versions stand in the policy; null for the first. */
   previous: { name: string; namespace: string; stable: number; previous: number[] } | null;
 }
@@ -50,7 +52,7 @@ export function stageDocument(data: unknown, index: number): { data: Raw; stage:
   };
   const before = index > 0 ? stages[index - 1]! : null;
   const previous = before ? { name: before.name as string, namespace: namespaceOf(before), stable: versionsOf(before).stable as number, previous: (versionsOf(before).previous ?? []) as number[] } : null;
-  return { data: staged, stage: { name: own.name, index, order: stages.map((stage) => stage.name as string), previous } };
+  return { data: staged, stage: { name: own.name, index, order: stages.map((stage) => stage.name as string), ownVersions: own.versions !== undefined, previous } };
 }
 
 /**

@@ -43,8 +43,8 @@ describe('stages', () => {
 
   it('resolve the shared spec under each stage, the stage winning field by field', () => {
     const [staging, prod] = validate(POLICY).policies.map(({ policy }) => policy);
-    expect(staging!.stage).toEqual({ name: 'staging', index: 0, order: ['staging', 'prod'], previous: null });
-    expect(prod!.stage).toEqual({ name: 'prod', index: 1, order: ['staging', 'prod'], previous: { name: 'staging', namespace: 'churn-staging', stable: 8, previous: [7] } });
+    expect(staging!.stage).toEqual({ name: 'staging', index: 0, order: ['staging', 'prod'], ownVersions: false, previous: null });
+    expect(prod!.stage).toEqual({ name: 'prod', index: 1, order: ['staging', 'prod'], ownVersions: true, previous: { name: 'staging', namespace: 'churn-staging', stable: 8, previous: [7] } });
     expect([staging!.traffic.expectedRps, prod!.traffic.expectedRps]).toEqual([40, 400]);
     expect([staging!.canary.steps, prod!.canary.steps].map((steps) => steps.map((step) => step.weightPercent))).toEqual([[20, 50, 100], [5, 25, 100]]);
     expect([staging!.canary.scaleDownDelaySeconds, prod!.canary.scaleDownDelaySeconds]).toEqual([600, 600]);
