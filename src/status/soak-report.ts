@@ -53,8 +53,8 @@ function describeFailure(gate: SoakGate): string {
 
 function levels(range: SoakGate['canary'], gate: SoakGate): string {
   if (range === null) return 'none';
-  const low = amount(range.low, gate.levelUnit);
-  return range.low === range.high ? low : `${low} to ${amount(range.high, gate.levelUnit)}`;
+  const [low, high] = [amount(range.low, gate.levelUnit), amount(range.high, gate.levelUnit)];
+  return low === high ? low : `${low} to ${high}`;
 }
 
 function rounded(value: number): string {
