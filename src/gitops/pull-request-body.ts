@@ -82,7 +82,7 @@ function policyView(entry: PolicyPlan): View['policies'][number] {
   const policy = entry.policy;
   const timeline = policy ? timelineOf(policy) : null;
   return {
-    key: markdown(entry.key),
+    key: markdown(entry.title),
     model: markdown(policy?.model.name ?? '—'),
     versions: policy ? markdown(`stable ${policy.versions.stable}, ${policy.versions.candidate === null ? 'no candidate' : `candidate ${policy.versions.candidate}`}`) : trusted('removed'),
     owners: markdown(policy?.owners.join(', ') || '—'),
@@ -102,15 +102,15 @@ function policyView(entry: PolicyPlan): View['policies'][number] {
 
 function checklist(entry: PolicyPlan): Markdown[] {
   const policy = entry.policy;
-  if (!policy) return [markdown(`${entry.key}: nothing still routes traffic to this model's service`)];
+  if (!policy) return [markdown(`${entry.title}: nothing still routes traffic to this model's service`)];
   const items: string[] = [];
   const { candidate, stable, retained } = policy.versions;
   if (candidate !== null) {
-    items.push(`${entry.key}: candidate ${candidate} is the model you expect${versionFacts(policy, candidate)}`);
-    items.push(`${entry.key}: the gates (${policy.gates.checks.length}) would catch the regression you fear most for this model`);
+    items.push(`${entry.title}: candidate ${candidate} is the model you expect${versionFacts(policy, candidate)}`);
+    items.push(`${entry.title}: the gates (${policy.gates.checks.length}) would catch the regression you fear most for this model`);
   }
-  items.push(`${entry.key}: rollback target ${policy.rollback.toVersion} is retained (kept versions: ${retained.join(', ')}) and still good to serve`);
-  if (candidate === null) items.push(`${entry.key}: after merge, version ${stable} serves 100% of traffic`);
+  items.push(`${entry.title}: rollback target ${policy.rollback.toVersion} is retained (kept versions: ${retained.join(', ')}) and still good to serve`);
+  if (candidate === null) items.push(`${entry.title}: after merge, version ${stable} serves 100% of traffic`);
   return items.map(markdown);
 }
 

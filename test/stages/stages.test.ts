@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { compileSources } from '../../src/compile/compile.js';
 import { runCompile } from '../../src/compile/run.js';
+import { planChange } from '../../src/gitops/plan.js';
+import { pullRequestBody } from '../../src/gitops/pull-request-body.js';
 import { validateSources } from '../../src/validate/validate.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -69,5 +72,26 @@ describe('stages', () => {
   it('refuse two stages in one namespace: they would be one folder and one set of objects', () => {
     const diagnostics = validate(POLICY.replace('namespace: churn-staging', 'namespace: churn')).diagnostics;
     expect(diagnostics.map((d) => [d.rule, d.message])).toContainEqual(['unique-policy-names', 'stage prod: policy `churn/churn-scorer` is already defined in policies/churn-scorer.yaml']);
+  });
+
+  it("plan tells each stage's traffic story, with the stage named", () => {
+    const build = (text: string) => compileSources([{ file: 'policies/churn-scorer.yaml', bytes: new TextEncoder().encode(text) }], { sourceRoot: REPOSITORY, profile: null });
+    const base = build(POLICY);
+    // staging starts releasing 9 while prod releases 8, which staging completed.
+    const next = build(POLICY.replace('    stable: 8\n    previous: [7]', '    stable: 8\n    candidate: 9\n    previous: [7]').replace('        stable: 7\n', '        stable: 7\n        candidate: 8\n'));
+    expect(next.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = planChange({
+      outDir: 'generated',
+      policies: next.policies.map(({ policy }) => policy),
+      planned: next.files,
+      baseFiles: base.files,
+      basePolicies: base.policies.map(({ policy }) => policy),
+      warnings: [],
+    });
+    expect(plan.policies.map((entry) => [entry.title, entry.change.headline])).toEqual([
+      ['churn-staging/churn-scorer (stage staging)', expect.stringContaining('candidate 9: 20% → 50% → 100% of traffic')],
+      ['churn/churn-scorer (stage prod)', expect.stringContaining('candidate 8: 5% → 25% → 100% of traffic')],
+    ]);
+    expect(pullRequestBody(plan, null)).toContain('### churn/churn-scorer (stage prod)');
   });
 });
