@@ -94,4 +94,16 @@ describe('stages', () => {
     ]);
     expect(pullRequestBody(plan, null)).toContain('### churn/churn-scorer (stage prod)');
   });
+
+  it("check retention per stage, at the stage's own line", () => {
+    // prod keeps one version while releasing 8 against 7: neither stable nor the rollback target is kept.
+    const text = POLICY.replace('        stable: 7\n', '        stable: 7\n        candidate: 8\n        retain: 1\n');
+    const diagnostics = validate(text).diagnostics.filter((d) => d.rule === 'retention-covers-rollback');
+    expect(diagnostics.length).toBeGreaterThan(0);
+    const lines = text.split('\n');
+    for (const d of diagnostics) {
+      expect(d.message).toMatch(/^stage prod: /);
+      expect(lines[d.line - 1]).toBe('        retain: 1');
+    }
+  });
 });
