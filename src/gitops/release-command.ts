@@ -11,7 +11,7 @@ import { validateSources } from '../validate/validate.js';
 import type { PolicyEdit } from './edit-policy.js';
 import { planBaseFor } from './git.js';
 import { proposeAndReport, proposeTarget } from './propose-command.js';
-import { runReleaseAction } from './release-action.js';
+import { runReleaseAction, stageOf } from './release-action.js';
 import { readCommandLine, usageError } from '../cli/command-line.js';
 import { enterPolicyProject, findPolicyFile, POLICY_ARGUMENT, versionArgument } from '../cli/policy-argument.js';
 
@@ -29,8 +29,9 @@ export const RELEASE_FLAGS = {
 
 /** `audit`: the live move this edit records (`rollback --live`), printed and carried into the PR. */
 export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string, audit?: string): Promise<number> {
-  const line = readCommandLine<{ to?: string; propose: boolean; repo?: string; base: string; out?: string; policies?: string }>(action, argv, help, {
+  const line = readCommandLine<{ to?: string; stage?: string; propose: boolean; repo?: string; base: string; out?: string; policies?: string }>(action, argv, help, {
     ...(action === 'rollback' ? { to: { type: 'string' } } : {}),
+    stage: { type: 'string' },
     ...RELEASE_FLAGS,
   });
   if (typeof line === 'number') return line;
@@ -62,7 +63,9 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     mode = info.mode & 0o777;
     bytes = new Uint8Array(await readFile(file));
     if (values.to !== undefined) {
-      const current = validateSources([{ file, bytes }], profile).policies[0]?.policy;
+      const policies = validateSources([{ file, bytes }], profile).policies;
+      const chosen = policies.length === 0 ? 0 : stageOf(policies, values.stage ?? null);
+      const current = typeof chosen === 'number' ? policies[chosen]?.policy : undefined;
       to = versionArgument(values.to, current?.versions.info ?? {});
     }
   } catch (error) {
@@ -70,7 +73,7 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     throw error;
   }
   const edit: PolicyEdit = action === 'rollback' ? { action, to } : { action };
-  const result = runReleaseAction(file, bytes, edit, profile);
+  const result = runReleaseAction(file, bytes, edit, profile, values.stage ?? null);
   if (!result.ok) {
     if (result.diagnostics.length > 0) process.stdout.write(formatDiagnostics(result.diagnostics, 'human'));
     process.stderr.write(`modelgate ${action}: ${result.message}\n`);

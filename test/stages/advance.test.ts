@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { advanceText, checkAdvance } from '../../src/gitops/advance.js';
+import type { PolicyEdit } from '../../src/gitops/edit-policy.js';
+import { runReleaseAction } from '../../src/gitops/release-action.js';
 import { validateSources } from '../../src/validate/validate.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -61,5 +63,36 @@ describe('advance', () => {
 
   it('refuses when staging does not say which version 8 replaced', () => {
     expect(refusal(POLICY.replace('    previous: [7]\n', ''))).toBe('staging lists no version before 8 (versions.previous), so the release that soaked cannot be read back');
+  });
+});
+
+describe('promote, rollback and abort on a policy with stages', () => {
+  const PROD_RELEASING = POLICY.replace('        stable: 7\n', '        stable: 7\n        candidate: 8\n');
+  const act = (text: string, edit: PolicyEdit, stage: string | null) => runReleaseAction('policies/churn-scorer.yaml', new TextEncoder().encode(text), edit, null, stage);
+
+  it("promote --stage prod edits prod's own versions and leaves the shared ones", () => {
+    const result = act(PROD_RELEASING, { action: 'promote' }, 'prod');
+    if (!result.ok) throw new Error(result.message);
+    expect(result.text).toBe(POLICY.replace('      versions:\n        stable: 7\n', '      versions:\n        stable: 8\n        previous: [7]\n'));
+    expect([result.namespace, result.servingAfter]).toEqual(['churn', 8]);
+  });
+
+  it('abort --stage prod removes only prod’s candidate', () => {
+    const result = act(PROD_RELEASING, { action: 'abort' }, 'prod');
+    if (!result.ok) throw new Error(result.message);
+    expect(result.text).toBe(POLICY);
+  });
+
+  it('a stage that follows spec.versions is edited there', () => {
+    const releasing = POLICY.replace('    stable: 8\n    previous: [7]', '    stable: 8\n    candidate: 9\n    previous: [7]');
+    const result = act(releasing, { action: 'rollback', to: null }, 'staging');
+    if (!result.ok) throw new Error(result.message);
+    expect(result.text).toBe(POLICY);
+    expect(result.namespace).toBe('churn-staging');
+  });
+
+  it('asks which stage when none is named, and refuses an unknown one', () => {
+    expect(act(PROD_RELEASING, { action: 'promote' }, null)).toEqual({ ok: false, message: 'churn-scorer has stages (staging, prod): say which with --stage', diagnostics: [] });
+    expect(act(PROD_RELEASING, { action: 'promote' }, 'qa')).toEqual({ ok: false, message: "churn-scorer has no stage 'qa' (its stages: staging, prod)", diagnostics: [] });
   });
 });
