@@ -3,21 +3,18 @@
  * once that stage's gates held over its soak (read from Prometheus), as a policy edit and, with
  * --propose, a pull request carrying the evidence.
  */
-import { lstat, readFile } from 'node:fs/promises';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { advanceSummary, advanceText, checkAdvance } from '../gitops/advance.js';
 import { planBaseFor } from '../gitops/git.js';
 import { proposeAndReport, proposeTarget } from '../gitops/propose-command.js';
-import { RELEASE_FLAGS, replaceFile } from '../gitops/release-command.js';
-import { UsageError } from '../load/discover.js';
-import { readProfileFile } from '../load/profile-file.js';
+import { policyToEdit, RELEASE_FLAGS, replaceFile } from '../gitops/release-command.js';
 import { instantQuery, PrometheusError } from '../status/prometheus-api.js';
 import { notGreen, soakEvidence } from '../status/soak.js';
 import { formatSoak } from '../status/soak-report.js';
 import { validateSources } from '../validate/validate.js';
 import { readCommandLine, usageError } from './command-line.js';
-import { enterPolicyProject, findPolicyFile, POLICY_ARGUMENT } from './policy-argument.js';
+import { POLICY_ARGUMENT } from './policy-argument.js';
 import { evaluationTime, isHttpUrl } from './status.js';
 
 const HELP = `usage: modelgate advance POLICY --to STAGE [--prometheus URL] [--time T] [--propose] [--repo OWNER/NAME] [--base BRANCH]
@@ -61,26 +58,9 @@ export async function run(argv: string[]): Promise<number> {
     if ('error' in target) return usageError('advance', `${target.error}; nothing was edited`);
   }
 
-  let file: string;
-  let bytes: Uint8Array;
-  let mode: number;
-  let profile;
-  let policyDir: string;
-  let outDir: string;
-  try {
-    const project = enterPolicyProject(positionals[0]!, values.policies);
-    policyDir = project.policyDir;
-    outDir = values.out === undefined ? 'generated' : project.typed(values.out);
-    file = await findPolicyFile(project.given, policyDir);
-    profile = await readProfileFile('.');
-    const info = await lstat(file);
-    if (info.isSymbolicLink()) return usageError('advance', `${file} is a symbolic link; edit the file it points to, inside the repository`);
-    mode = info.mode & 0o777;
-    bytes = new Uint8Array(await readFile(file));
-  } catch (error) {
-    if (error instanceof UsageError) return usageError('advance', error.message);
-    throw error;
-  }
+  const target = await policyToEdit('advance', positionals[0]!, values);
+  if (typeof target === 'number') return target;
+  const { file, bytes, mode, profile, policyDir, outDir } = target;
   const before = validateSources([{ file, bytes }], profile);
   if (before.policies.length === 0 || hasErrors(before.diagnostics)) {
     process.stdout.write(formatDiagnostics(before.diagnostics, 'human'));

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, open, rename, readFile, rm } from 'node:fs/promises';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { UsageError } from '../load/discover.js';
-import { readProfileFile } from '../load/profile-file.js';
+import { readProfileFile, type ProfileSource } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import type { PolicyEdit } from './edit-policy.js';
 import { planBaseFor } from './git.js';
@@ -44,33 +44,20 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     if ('error' in target) return usageError(action, `${target.error}; nothing was edited`);
   }
 
-  let file: string;
-  let bytes: Uint8Array;
-  let mode: number;
-  let profile;
+  const target = await policyToEdit(action, positionals[0]!, values);
+  if (typeof target === 'number') return target;
+  const { file, bytes, mode, profile, policyDir, outDir } = target;
   let to: number | null = null;
-  let policyDir: string;
-  let outDir: string;
-  try {
-    const project = enterPolicyProject(positionals[0]!, values.policies);
-    policyDir = project.policyDir;
-    outDir = values.out === undefined ? 'generated' : project.typed(values.out);
-    file = await findPolicyFile(project.given, policyDir);
-    profile = await readProfileFile('.');
-    const info = await lstat(file).catch(() => undefined);
-    if (!info) return usageError(action, `${file}: no such file`);
-    if (info.isSymbolicLink()) return usageError(action, `${file} is a symbolic link; edit the file it points to, inside the repository`);
-    mode = info.mode & 0o777;
-    bytes = new Uint8Array(await readFile(file));
-    if (values.to !== undefined) {
+  if (values.to !== undefined) {
+    try {
       const policies = validateSources([{ file, bytes }], profile).policies;
       const chosen = policies.length === 0 ? 0 : stageOf(policies, values.stage ?? null);
       const current = typeof chosen === 'number' ? policies[chosen]?.policy : undefined;
       to = versionArgument(values.to, current?.versions.info ?? {});
+    } catch (error) {
+      if (error instanceof UsageError) return usageError(action, error.message);
+      throw error;
     }
-  } catch (error) {
-    if (error instanceof UsageError) return usageError(action, error.message);
-    throw error;
   }
   const edit: PolicyEdit = action === 'rollback' ? { action, to } : { action };
   const result = runReleaseAction(file, bytes, edit, profile, values.stage ?? null);
@@ -88,6 +75,36 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}`, ...(result.readiness ? { readiness: result.readiness } : {}), ...(audit ? { audit } : {}) },
     action,
   );
+}
+
+export interface PolicyToEdit {
+  file: string;
+  bytes: Uint8Array;
+  /** The file's permission bits, kept by the rewrite. */
+  mode: number;
+  profile: ProfileSource | null;
+  policyDir: string;
+  outDir: string;
+}
+
+/**
+ * The policy file a policy-editing command rewrites, read once in its project (never through a
+ * symbolic link); or, after saying why, the exit code.
+ */
+export async function policyToEdit(command: string, given: string, values: { policies?: string; out?: string }): Promise<PolicyToEdit | number> {
+  try {
+    const project = enterPolicyProject(given, values.policies);
+    const outDir = values.out === undefined ? 'generated' : project.typed(values.out);
+    const file = await findPolicyFile(project.given, project.policyDir);
+    const profile = await readProfileFile('.');
+    const info = await lstat(file).catch(() => undefined);
+    if (!info) return usageError(command, `${file}: no such file`);
+    if (info.isSymbolicLink()) return usageError(command, `${file} is a symbolic link; edit the file it points to, inside the repository`);
+    return { file, bytes: new Uint8Array(await readFile(file)), mode: info.mode & 0o777, profile, policyDir: project.policyDir, outDir };
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(command, error.message);
+    throw error;
+  }
 }
 
 /**

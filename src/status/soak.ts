@@ -14,14 +14,8 @@ import type { Sample } from './prometheus-api.js';
 /** An instant query at a given Unix time. */
 export type QueryAt = (expr: Expr, timeSeconds: number) => Promise<Sample[]>;
 
-export interface SoakGate {
-  limit: string;
-  description: string;
-  unit: string;
-  levelUnit: string;
-  relative: boolean;
-  threshold: number;
-  guard: number;
+/** A gate limit over the soak: what `status` says of it, for every measurement of the window. */
+export interface SoakGate extends Pick<GateReading, 'limit' | 'description' | 'unit' | 'levelUnit' | 'relative' | 'threshold' | 'guard'> {
   /** Each measurement's verdict, in time order. */
   verdicts: Array<{ timeSeconds: number; verdict: Verdict }>;
   /** The highest measured value (the closest to failing, or the failure); null if none had a value. */
@@ -78,17 +72,17 @@ export function notGreen(evidence: SoakEvidence): SoakGate[] {
 }
 
 function summarize(readings: Array<{ timeSeconds: number; gate: GateReading }>): SoakGate {
-  const first = readings[0]!.gate;
   const segments = readings.flatMap(({ gate }) => gate.segments);
   const measured = segments.flatMap((s) => (s.measurement === null ? [] : [s.measurement]));
+  const { limit, description, unit, levelUnit, relative, threshold, guard } = readings[0]!.gate;
   return {
-    limit: first.limit,
-    description: first.description,
-    unit: first.unit,
-    levelUnit: first.levelUnit,
-    relative: first.relative,
-    threshold: first.threshold,
-    guard: first.guard,
+    limit,
+    description,
+    unit,
+    levelUnit,
+    relative,
+    threshold,
+    guard,
     verdicts: readings.map(({ timeSeconds, gate }) => ({ timeSeconds, verdict: gate.verdict })),
     worst: measured.length === 0 ? null : Math.max(...measured),
     canary: range(segments.map((s) => s.canary)),

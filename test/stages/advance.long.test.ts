@@ -7,7 +7,6 @@
  * rate rises mid-soak on the next. A healthy soak opens the PR with the evidence; the failing one
  * is refused naming the gate, and nothing is edited or proposed. Fixed calendar days: no clock.
  */
-import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +22,8 @@ import { instantQuery } from '../../src/status/prometheus-api.js';
 import { soakEvidence } from '../../src/status/soak.js';
 import { validateSources } from '../../src/validate/validate.js';
 import { BackfilledPrometheus } from '../support/backfilled-prometheus.js';
-import { FakeGitHub } from '../support/fake-github/server.js';
+import type { FakeGitHub } from '../support/fake-github/server.js';
+import { publishOnFakeGitHub } from '../support/github-repository.js';
 import { repoRoot, requireTool } from '../support/tools.js';
 import { counterSeries } from '../simulate/promtool-series.js';
 
@@ -95,16 +95,7 @@ describe.skipIf(!prometheus || !promtool)('advance against a real Prometheus and
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
     expect(await compile(['policies/'])).toBe(0);
-    const sh = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
-    sh('init', '-q', '-b', 'main');
-    sh('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'add', '.');
-    sh('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', 'staged policy and its output');
-    github = await new FakeGitHub('acme', 'models', TOKEN).start();
-    const files = new Map<string, string>();
-    for (const file of sh('ls-files', '-z').split('\0').filter(Boolean)) files.set(file, await readFile(path.join(dir, file), 'utf8'));
-    github.seed('main', files);
-    Object.assign(process.env, { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, MODELGATE_GITHUB_TIME_SCALE: '0.001' });
-    delete process.env.GITHUB_REPOSITORY;
+    github = await publishOnFakeGitHub(dir, TOKEN);
     stdout = '';
     stderr = '';
   }
