@@ -16,6 +16,7 @@ const commands: Record<string, Command> = {
   propose: { summary: 'open or update the pull request with the policies and generated files', load: () => import('./propose.js') },
   rollback: { summary: 'edit a policy so all traffic goes back to a retained version', load: () => import('./rollback.js') },
   promote: { summary: 'edit a policy so its candidate becomes stable', load: () => import('./promote.js') },
+  advance: { summary: 'move the version one stage completed into the next stage, once its gates held over the soak (evidence from Prometheus)', load: () => import('./advance.js') },
   abort: { summary: 'edit a policy to remove its candidate; stable keeps serving', load: () => import('./abort.js') },
   pause: { summary: '(not a policy edit) how to hold a running release, and why', load: () => import('./pause.js') },
   simulate: { summary: 'replay a metrics scenario through a policy\'s rollout and gates', load: () => import('./simulate.js') },

@@ -54,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
       const changes = rows.map((row) => `${row.field}: ${row.before} → ${row.after} (${row.change})`);
       const facts = [...entry.exposure, ...(entry.policy ? provenanceLines(entry.policy) : [])];
       process.stdout.write(
-        `${entry.key}: ${headline}\n${callouts.map((line) => `  ! ${line}\n`).join('')}${changes.map((line) => `  * ${line}\n`).join('')}${facts.map((line) => `  - ${line}\n`).join('')}`,
+        `${entry.title}: ${headline}\n${callouts.map((line) => `  ! ${line}\n`).join('')}${changes.map((line) => `  * ${line}\n`).join('')}${facts.map((line) => `  - ${line}\n`).join('')}`,
       );
     }
     process.stdout.write(`\n${await unifiedDiff(plan.before, plan.after)}`);

@@ -3,6 +3,7 @@
  * `namespace/name`, looked up under the policy folder. An unknown name lists the names that exist
  * (with the closest first), so a typo costs one more try, not a search.
  */
+import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { loadPolicy } from '../load/load.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
@@ -68,6 +69,8 @@ export async function validNamedPolicy(command: string, typedGiven: string, type
   }
   const { policies, diagnostics } = validateSources(files, profile);
   if (policies.length === 1) return policies[0]!.policy;
+  const stages = policies[0]?.policy.stage?.order;
+  if (stages && !hasErrors(diagnostics)) return usageError(command, `${files[0]!.file} has stages (${stages.join(', ')}); ${command} reads a policy without stages`);
   process.stderr.write(formatDiagnostics(diagnostics, 'human'));
   return usageError(command, `${files[0]!.file} does not validate; fix it first`);
 }

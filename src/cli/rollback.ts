@@ -14,7 +14,7 @@ import { PORT_GRPC } from '../targets/argo-rollouts.js';
 import { readCommandLine, usageError } from './command-line.js';
 import { POLICY_ARGUMENT, validNamedPolicy, versionArgument } from './policy-argument.js';
 
-const HELP = `usage: modelgate rollback POLICY [--to VERSION] [--propose] [--repo OWNER/NAME] [--base BRANCH]
+const HELP = `usage: modelgate rollback POLICY [--to VERSION] [--stage STAGE] [--propose] [--repo OWNER/NAME] [--base BRANCH]
        modelgate rollback POLICY --live [--targets HOST:PORT,... | --kubeconfig FILE --context NAME]
                          [--to VERSION] [--reason TEXT] [--timeout SECONDS]
                          [--grpc-ca FILE [--grpc-cert FILE --grpc-key FILE] [--grpc-server-name NAME]]
@@ -29,6 +29,8 @@ or the previous stable's for spec.canary.scaleDownDelay after a promotion) or co
 and load VERSION from storage first), with the pod count and the warm window's end. With
 --propose, the change goes out as a pull request labelled 'urgent' that says which version
 serves traffic after merge and the same (see 'propose --help' for the environment it reads).
+
+For a policy with spec.stages, --stage names the stage rolled back (not with --live).
 
 Argo Rollouts already rolls back on its own when a gate fails; this command makes the policy say
 so, so the next sync does not roll forward again.

@@ -61,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) return usageError('status', `give one POLICY (${POLICY_ARGUMENT})`);
   const timeSeconds = values.time === undefined ? null : evaluationTime(values.time);
   if (Number.isNaN(timeSeconds)) return usageError('status', `--time must be RFC 3339 (2026-03-01T12:00:00Z) or Unix seconds, not '${values.time}'`);
-  if (values.prometheus !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(values.prometheus)) {
+  if (values.prometheus !== undefined && !isHttpUrl(values.prometheus)) {
     return usageError('status', `--prometheus must be an http(s) URL, not '${values.prometheus}'`);
   }
   const policy = await validNamedPolicy('status', positionals[0]!, values.policies);
@@ -111,8 +111,12 @@ function rolloutLines(rollout: RolloutState): string {
   return `${formatRollout(rollout).join('\n')}\n`;
 }
 
+export function isHttpUrl(text: string): boolean {
+  return /^https?:\/\/[^\s/]+(\/\S*)?$/.test(text);
+}
+
 /** Unix seconds, or NaN when `text` is neither a number nor an RFC 3339 date-time. */
-function evaluationTime(text: string): number {
+export function evaluationTime(text: string): number {
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
   if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(text)) return NaN;
   return Date.parse(text) / 1000;

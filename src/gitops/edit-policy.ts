@@ -20,10 +20,14 @@ export type PolicyEdit = { action: 'rollback'; to: number | null } | { action: '
 
 export type EditOutcome = { text: string; servingAfter: number; summary: string; readiness?: string } | { refusal: string };
 
-const VERSIONS = ['spec', 'versions'] as const;
+/** Where the policy's versions are written: its stage's own `versions`, or the shared ones. */
+function versionsPath(policy: ResolvedPolicy): readonly string[] {
+  return policy.stage?.ownVersions ? ['spec', 'stages', String(policy.stage.index), 'versions'] : ['spec', 'versions'];
+}
 
-/** Apply `edit` to the policy text (parsed as `doc`, resolved as `policy`). */
+/** Apply `edit` to the policy text (parsed as `doc`, resolved as `policy`, one stage of it for a policy with stages). */
 export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedPolicy, edit: PolicyEdit): EditOutcome {
+  const VERSIONS = versionsPath(policy);
   const { stable, candidate, retained, previous, preload } = policy.versions;
   const withoutCandidate: YamlEdit[] = [{ op: 'delete', path: [...VERSIONS, 'candidate'] }];
   if (candidate !== null && preload.includes(candidate)) {

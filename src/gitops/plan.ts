@@ -36,6 +36,8 @@ export interface FileChange {
 export interface PolicyPlan {
   /** `namespace/name`, the policy's output folder. */
   key: string;
+  /** How people read the key: with the stage, for one stage of a policy with stages. */
+  title: string;
   policy: ResolvedPolicy | null;
   before: ResolvedPolicy | null;
   /** What merging does, from the policy before and after. */
@@ -69,7 +71,8 @@ export function planChange(input: PlanInput): Plan {
     if (!entry) {
       const policy = current.get(key) ?? null;
       const before = base.get(key) ?? null;
-      entry = { key, policy, before, change: describePolicyChange(before, policy), exposure: policy ? describeExposure(policy) : [], files: [] };
+      const stage = (policy ?? before)?.stage;
+      entry = { key, title: stage ? `${key} (stage ${stage.name})` : key, policy, before, change: describePolicyChange(before, policy), exposure: policy ? describeExposure(policy) : [], files: [] };
       byKey.set(key, entry);
     }
     entry.files.push(change);

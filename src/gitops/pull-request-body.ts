@@ -8,12 +8,14 @@ import { markdown, trusted, type Markdown } from './markdown.js';
 import type { Plan, PolicyPlan } from './plan.js';
 import { gateThreshold } from './plan-words.js';
 import { PULL_REQUEST_TEMPLATE } from './templates/pull-request.js';
+import type { SoakEvidence } from '../status/soak.js';
+import { soakRows, soakWindow, type SoakRow } from '../status/soak-report.js';
 import { provenanceRows } from './provenance.js';
 import { textChart, timelineOf, timelineSentence } from './timeline.js';
 
 /** A release action the PR carries out, for the banner a rollback gets. */
 export interface ActionNote {
-  action: 'rollback' | 'promote' | 'abort';
+  action: 'rollback' | 'promote' | 'abort' | 'advance';
   summary: string;
   servingAfter: number;
   policy: string;
@@ -21,10 +23,13 @@ export interface ActionNote {
   readiness?: string;
   /** Who moved what live, when and why (`rollback --live`): in the PR body and the commit message. */
   audit?: string;
+  /** For an advance: the previous stage's gates over its soak, from Prometheus. */
+  soak?: { stage: string; evidence: SoakEvidence };
 }
 
 interface View {
   urgent: Markdown | null;
+  soak: { window: Markdown; gates: Array<Record<keyof SoakRow, Markdown>> } | null;
   policies: Array<{
     key: Markdown;
     model: Markdown;
@@ -53,6 +58,12 @@ export function pullRequestBody(plan: Plan, action: ActionNote | null): string {
       action?.action === 'rollback'
         ? markdown(`Urgent rollback. After merge, version ${action.servingAfter} of ${action.policy} serves 100% of traffic${action.readiness ? `; ${action.readiness}` : ''}.${action.audit ? ` ${action.audit}` : ''}`)
         : null,
+    soak: action?.soak
+      ? {
+          window: markdown(soakWindow(action.soak.evidence, action.soak.stage)),
+          gates: soakRows(action.soak.evidence).map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, markdown(value)])) as Record<keyof SoakRow, Markdown>),
+        }
+      : null,
     policies: plan.policies.map(policyView),
     checklist: plan.policies.flatMap(checklist),
     warnings: plan.warnings.map((d) => markdown(`${d.file}:${d.line}:${d.column} [${d.rule}] ${d.message}`)),
@@ -71,7 +82,7 @@ function policyView(entry: PolicyPlan): View['policies'][number] {
   const policy = entry.policy;
   const timeline = policy ? timelineOf(policy) : null;
   return {
-    key: markdown(entry.key),
+    key: markdown(entry.title),
     model: markdown(policy?.model.name ?? '—'),
     versions: policy ? markdown(`stable ${policy.versions.stable}, ${policy.versions.candidate === null ? 'no candidate' : `candidate ${policy.versions.candidate}`}`) : trusted('removed'),
     owners: markdown(policy?.owners.join(', ') || '—'),
@@ -91,15 +102,15 @@ function policyView(entry: PolicyPlan): View['policies'][number] {
 
 function checklist(entry: PolicyPlan): Markdown[] {
   const policy = entry.policy;
-  if (!policy) return [markdown(`${entry.key}: nothing still routes traffic to this model's service`)];
+  if (!policy) return [markdown(`${entry.title}: nothing still routes traffic to this model's service`)];
   const items: string[] = [];
   const { candidate, stable, retained } = policy.versions;
   if (candidate !== null) {
-    items.push(`${entry.key}: candidate ${candidate} is the model you expect${versionFacts(policy, candidate)}`);
-    items.push(`${entry.key}: the gates (${policy.gates.checks.length}) would catch the regression you fear most for this model`);
+    items.push(`${entry.title}: candidate ${candidate} is the model you expect${versionFacts(policy, candidate)}`);
+    items.push(`${entry.title}: the gates (${policy.gates.checks.length}) would catch the regression you fear most for this model`);
   }
-  items.push(`${entry.key}: rollback target ${policy.rollback.toVersion} is retained (kept versions: ${retained.join(', ')}) and still good to serve`);
-  if (candidate === null) items.push(`${entry.key}: after merge, version ${stable} serves 100% of traffic`);
+  items.push(`${entry.title}: rollback target ${policy.rollback.toVersion} is retained (kept versions: ${retained.join(', ')}) and still good to serve`);
+  if (candidate === null) items.push(`${entry.title}: after merge, version ${stable} serves 100% of traffic`);
   return items.map(markdown);
 }
 

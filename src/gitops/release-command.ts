@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { lstat, open, rename, readFile, rm } from 'node:fs/promises';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { UsageError } from '../load/discover.js';
-import { readProfileFile } from '../load/profile-file.js';
+import { readProfileFile, type ProfileSource } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import type { PolicyEdit } from './edit-policy.js';
 import { planBaseFor } from './git.js';
 import { proposeAndReport, proposeTarget } from './propose-command.js';
-import { runReleaseAction } from './release-action.js';
+import { runReleaseAction, stageOf } from './release-action.js';
 import { readCommandLine, usageError } from '../cli/command-line.js';
 import { enterPolicyProject, findPolicyFile, POLICY_ARGUMENT, versionArgument } from '../cli/policy-argument.js';
 
@@ -29,8 +29,9 @@ export const RELEASE_FLAGS = {
 
 /** `audit`: the live move this edit records (`rollback --live`), printed and carried into the PR. */
 export async function runReleaseCommand(action: PolicyEdit['action'], argv: string[], help: string, audit?: string): Promise<number> {
-  const line = readCommandLine<{ to?: string; propose: boolean; repo?: string; base: string; out?: string; policies?: string }>(action, argv, help, {
+  const line = readCommandLine<{ to?: string; stage?: string; propose: boolean; repo?: string; base: string; out?: string; policies?: string }>(action, argv, help, {
     ...(action === 'rollback' ? { to: { type: 'string' } } : {}),
+    stage: { type: 'string' },
     ...RELEASE_FLAGS,
   });
   if (typeof line === 'number') return line;
@@ -43,34 +44,23 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     if ('error' in target) return usageError(action, `${target.error}; nothing was edited`);
   }
 
-  let file: string;
-  let bytes: Uint8Array;
-  let mode: number;
-  let profile;
+  const target = await policyToEdit(action, positionals[0]!, values);
+  if (typeof target === 'number') return target;
+  const { file, bytes, mode, profile, policyDir, outDir } = target;
   let to: number | null = null;
-  let policyDir: string;
-  let outDir: string;
-  try {
-    const project = enterPolicyProject(positionals[0]!, values.policies);
-    policyDir = project.policyDir;
-    outDir = values.out === undefined ? 'generated' : project.typed(values.out);
-    file = await findPolicyFile(project.given, policyDir);
-    profile = await readProfileFile('.');
-    const info = await lstat(file).catch(() => undefined);
-    if (!info) return usageError(action, `${file}: no such file`);
-    if (info.isSymbolicLink()) return usageError(action, `${file} is a symbolic link; edit the file it points to, inside the repository`);
-    mode = info.mode & 0o777;
-    bytes = new Uint8Array(await readFile(file));
-    if (values.to !== undefined) {
-      const current = validateSources([{ file, bytes }], profile).policies[0]?.policy;
+  if (values.to !== undefined) {
+    try {
+      const policies = validateSources([{ file, bytes }], profile).policies;
+      const chosen = policies.length === 0 ? 0 : stageOf(policies, values.stage ?? null);
+      const current = typeof chosen === 'number' ? policies[chosen]?.policy : undefined;
       to = versionArgument(values.to, current?.versions.info ?? {});
+    } catch (error) {
+      if (error instanceof UsageError) return usageError(action, error.message);
+      throw error;
     }
-  } catch (error) {
-    if (error instanceof UsageError) return usageError(action, error.message);
-    throw error;
   }
   const edit: PolicyEdit = action === 'rollback' ? { action, to } : { action };
-  const result = runReleaseAction(file, bytes, edit, profile);
+  const result = runReleaseAction(file, bytes, edit, profile, values.stage ?? null);
   if (!result.ok) {
     if (result.diagnostics.length > 0) process.stdout.write(formatDiagnostics(result.diagnostics, 'human'));
     process.stderr.write(`modelgate ${action}: ${result.message}\n`);
@@ -87,12 +77,42 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
   );
 }
 
+export interface PolicyToEdit {
+  file: string;
+  bytes: Uint8Array;
+  /** The file's permission bits, kept by the rewrite. */
+  mode: number;
+  profile: ProfileSource | null;
+  policyDir: string;
+  outDir: string;
+}
+
+/**
+ * The policy file a policy-editing command rewrites, read once in its project (never through a
+ * symbolic link); or, after saying why, the exit code.
+ */
+export async function policyToEdit(command: string, given: string, values: { policies?: string; out?: string }): Promise<PolicyToEdit | number> {
+  try {
+    const project = enterPolicyProject(given, values.policies);
+    const outDir = values.out === undefined ? 'generated' : project.typed(values.out);
+    const file = await findPolicyFile(project.given, project.policyDir);
+    const profile = await readProfileFile('.');
+    const info = await lstat(file).catch(() => undefined);
+    if (!info) return usageError(command, `${file}: no such file`);
+    if (info.isSymbolicLink()) return usageError(command, `${file} is a symbolic link; edit the file it points to, inside the repository`);
+    return { file, bytes: new Uint8Array(await readFile(file)), mode: info.mode & 0o777, profile, policyDir: project.policyDir, outDir };
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(command, error.message);
+    throw error;
+  }
+}
+
 /**
  * Write through a new file in the same folder, then rename: the policy is never seen
  * half-written. The temporary name is random and created exclusively (`wx` fails on anything
  * already there, a planted symbolic link included), so the write never follows a link.
  */
-async function replaceFile(file: string, text: string, mode: number): Promise<void> {
+export async function replaceFile(file: string, text: string, mode: number): Promise<void> {
   const temporary = `${file}.${randomBytes(8).toString('hex')}.modelgate-tmp`;
   const handle = await open(temporary, 'wx', mode);
   try {

@@ -4,11 +4,12 @@
  * line ends — stays byte for byte. Serializing the whole document again would restyle every
  * inline map in the file.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 
 export type YamlEdit =
-  | { op: 'set'; path: readonly string[]; value: number }
+  /** Set a number; with `after`, a missing one is added right after that key. */
+  | { op: 'set'; path: readonly string[]; value: number; after?: string }
   | { op: 'delete'; path: readonly string[] }
   /** Set a list of numbers; a missing one is added right after the key `after`. */
   | { op: 'list'; path: readonly string[]; values: number[]; after: string };
@@ -121,6 +122,7 @@ function splicesFor(text: string, doc: Document.Parsed, edit: YamlEdit, eol: str
   const key = edit.path[edit.path.length - 1]!;
   const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === key) as Pair<Node, Node> | undefined;
   if (edit.op === 'set') {
+    if (!pair && edit.after !== undefined) return insertAfter(text, parent, edit.after, key, String(edit.value), eol);
     if (!pair || !isScalar(pair.value) || !pair.value.range) return [];
     return [{ start: pair.value.range[0], end: pair.value.range[1], text: String(edit.value) }];
   }
@@ -132,12 +134,17 @@ function splicesFor(text: string, doc: Document.Parsed, edit: YamlEdit, eol: str
     const indent = text.slice(start, pair.value.range[0]);
     return [{ start, end: lineEnd(text, pair.value.range[1] - 1), text: edit.values.map((v) => `${indent}- ${v}`).join(eol) }];
   }
-  const anchor = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === edit.after) as Pair<Node, Node> | undefined;
+  return insertAfter(text, parent, edit.after, key, inline, eol);
+}
+
+/** A new `key: value` right after the key `after` of `parent`, in the mapping's own style. */
+function insertAfter(text: string, parent: YAMLMap, after: string, key: string, value: string, eol: string): Splice[] {
+  const anchor = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === after) as Pair<Node, Node> | undefined;
   if (!anchor?.value?.range || !isScalar(anchor.key) || !anchor.key.range) return [];
-  if (parent.flow) return [{ start: anchor.value.range[1], end: anchor.value.range[1], text: `, ${key}: ${inline}` }];
+  if (parent.flow) return [{ start: anchor.value.range[1], end: anchor.value.range[1], text: `, ${key}: ${value}` }];
   const at = lineEnd(text, anchor.value.range[1]);
   const indent = text.slice(lineStart(text, anchor.key.range[0]), anchor.key.range[0]);
-  return [{ start: at, end: at, text: `${eol}${indent}${key}: ${inline}` }];
+  return [{ start: at, end: at, text: `${eol}${indent}${key}: ${value}` }];
 }
 
 function removePair(text: string, flow: boolean, items: Pair<Node, Node>[], pair: Pair<Node, Node>): Splice[] {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document, type ErrorCode } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { stagePath } from '../resolve/stages.js';
 import { flowDepthExceeded, MAX_FLOW_DEPTH } from './flow-depth.js';
 
 /** Policies are small; anything larger is a mistake or an attack. */
@@ -34,6 +35,8 @@ export interface LoadedPolicy {
   places: Place;
   /** The document as plain data. */
   data: unknown;
+  /** Set when this is one stage of a policy with `spec.stages`: diagnostics point into that stage where it sets the field. */
+  stageIndex?: number;
 }
 
 /**
@@ -226,7 +229,8 @@ function firstForeignTag(doc: Document.Parsed): { tag: string; offset: number } 
  * Position of the node at `path`, or of its closest ancestor that exists. A mapping value is
  * shown at its key (`weight:`), where a reader's eye goes; a sequence item at its first character.
  */
-export function positionOf(source: LoadedPolicy, path: ReadonlyArray<string | number>): { line: number; column: number } {
+export function positionOf(source: LoadedPolicy, given: ReadonlyArray<string | number>): { line: number; column: number } {
+  const path = source.stageIndex === undefined ? given : stagePath(source.data, source.stageIndex, given);
   for (let depth = path.length; depth > 0; depth--) {
     const offset = startOf(source.places, path.slice(0, depth));
     if (offset !== undefined) {

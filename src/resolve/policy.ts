@@ -1,4 +1,5 @@
 import type { Platform } from './platform.js';
+import type { StageSpec } from './stages.js';
 
 /**
  * The resolved policy: defaults applied, units turned into numbers. This is the one typed
@@ -11,6 +12,8 @@ export interface ResolvedPolicy {
   name: string;
   namespace: string;
   owners: string[];
+  /** The stage this policy is compiled for (`spec.stages`); null: the policy has no stages. */
+  stage: StageSpec | null;
   model: ModelSpec;
   versions: VersionsSpec;
   traffic: TrafficSpec;
@@ -121,6 +124,8 @@ export interface CanaryStep {
 export interface CanarySpec {
   steps: CanaryStep[];
   scaleDownDelaySeconds: number;
+  /** How long the gates judge the new version at 100% before the release completes; null: no soak declared. */
+  soakSeconds: number | null;
 }
 
 interface GateCommon {

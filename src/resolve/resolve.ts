@@ -14,6 +14,7 @@ import { parseDurationSeconds, parsePercent, parsePercentagePoints, parseWeight 
 import { DEFAULT_SEGMENT_SHARE_PERCENT, derivedMinRequests } from '../analysis/power.js';
 import { derivedGateMinRequests, FLOOR_MIN_REQUESTS } from '../analysis/gate-schedule.js';
 import { DEFAULT_PLATFORM, gpuResource, type Platform } from './platform.js';
+import { stageDocument, type StageSpec } from './stages.js';
 
 export const DEFAULTS = {
   namespace: 'default',
@@ -46,8 +47,10 @@ const MAX_MIN_REQUESTS = 1_000_000_000;
 /* The raw document, as the schema guarantees it. */
 type Raw = Record<string, any>;
 
-export function resolvePolicy(data: unknown, source: { file: string; sha256: string }, platform: Platform = DEFAULT_PLATFORM): ResolvedPolicy {
-  const policy = resolveWithoutDerived(data, source, platform);
+/** `stageIndex`: which of `spec.stages` to resolve; a policy with stages is resolved once per stage. */
+export function resolvePolicy(data: unknown, source: { file: string; sha256: string }, platform: Platform = DEFAULT_PLATFORM, stageIndex: number | null = null): ResolvedPolicy {
+  const staged = stageIndex === null ? { data, stage: null } : stageDocument(data, stageIndex);
+  const policy = resolveWithoutDerived(staged.data, source, platform, staged.stage);
   // The guard the power analysis asks for, so a window too thin to judge reads as inconclusive.
   if (!policy.gates.minRequestsExplicit) {
     // A gate tight enough to need more than any policy may write (an effect so small its square
@@ -64,7 +67,7 @@ function boundedGuard(requests: number): number {
   return Number.isFinite(requests) ? Math.min(requests, MAX_MIN_REQUESTS) : MAX_MIN_REQUESTS;
 }
 
-function resolveWithoutDerived(data: unknown, source: { file: string; sha256: string }, platform: Platform): ResolvedPolicy {
+function resolveWithoutDerived(data: unknown, source: { file: string; sha256: string }, platform: Platform, stage: StageSpec | null): ResolvedPolicy {
   const doc = data as Raw;
   const spec = doc.spec as Raw;
   const model = spec.model as Raw;
@@ -91,6 +94,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
     name: doc.metadata.name,
     namespace: doc.metadata.namespace ?? DEFAULTS.namespace,
     owners: doc.metadata.owners ?? [],
+    stage,
     model: {
       name: model.name,
       basePath: model.basePath,
@@ -161,6 +165,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
             manual: false,
           })),
       scaleDownDelaySeconds: duration(spec.canary?.scaleDownDelay) ?? DEFAULTS.scaleDownDelaySeconds,
+      soakSeconds: duration(spec.canary?.soak),
     },
     gates: {
       intervalSeconds,

@@ -28,6 +28,8 @@ import { schedulePower } from './schedule-power.js';
 import { segmentDeclared } from './segment-declared.js';
 import { servedVersionUnseen } from './served-version-unseen.js';
 import { setWideRules } from './set-wide.js';
+import { stageCandidatePassedPrevious } from './stage-candidate-passed-previous.js';
+import { stageNamesUnique } from './stage-names-unique.js';
 import { stepHolds } from './step-holds.js';
 import { tfservingModelName } from './tfserving-model-name.js';
 import { versionLabelsMemory } from './version-labels-memory.js';
@@ -64,5 +66,7 @@ export const rules: readonly Rule[] = [
   segmentDeclared,
   managedRoutesDropTimeouts,
   notificationServiceDefined,
+  stageNamesUnique,
+  stageCandidatePassedPrevious,
   ...setWideRules,
 ];

@@ -46,7 +46,8 @@ function level(value: number | null, gate: GateReading): string {
   return value === null ? 'none' : amount(value, gate.levelUnit);
 }
 
-function amount(value: number, unit: string): string {
+/** A value with its unit as status prints it (`12.5%`, `180 ms`). */
+export function amount(value: number, unit: string): string {
   return `${round(value)}${unit === '' ? '' : unit === '%' ? '%' : ` ${unit}`}`;
 }
 

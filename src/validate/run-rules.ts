@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { positionOf, type LoadedPolicy } from '../load/load.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import type { Rule, RuleReport } from '../rules/rule.js';
+import { stageName } from '../resolve/stages.js';
 
 export function runRules(
   rules: readonly Rule[],
@@ -20,7 +21,8 @@ export function runRules(
         ...positionOf(source, finding.path),
         severity: finding.severity ?? rule.severity,
         rule: rule.id,
-        message: finding.message,
+        // Each stage is checked on its own; a finding says which stage it was found in.
+        message: source.stageIndex === undefined ? finding.message : `stage ${stageName(source.data, source.stageIndex)}: ${finding.message}`,
         ...(finding.hint ? { hint: finding.hint } : {}),
       });
     };

@@ -10,6 +10,7 @@ import type { ProfileSource } from '../load/profile-file.js';
 import { DEFAULT_PLATFORM, resolvePlatform, type Platform } from '../resolve/platform.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { resolvePolicy } from '../resolve/resolve.js';
+import { stageIndexes } from '../resolve/stages.js';
 import { rules } from '../rules/index.js';
 import type { SetFacts } from '../rules/rule.js';
 import { sharedKeys } from './shared-keys.js';
@@ -45,7 +46,11 @@ export function validateSources(
       continue;
     }
     const source = loadShaped(file, bytes, undefined, diagnostics);
-    if (source) shaped.push({ source, policy: resolvePolicy(source.data, { file, sha256: source.sha256 }, platform) });
+    if (!source) continue;
+    // A policy with stages is checked and compiled once per stage, each an ordinary policy.
+    for (const stageIndex of stageIndexes(source.data)) {
+      shaped.push({ source: stageIndex === null ? source : { ...source, stageIndex }, policy: resolvePolicy(source.data, { file, sha256: source.sha256 }, platform, stageIndex) });
+    }
   }
   const recheck = sharedKeys(shaped, known);
   if (recheck.length > 0) return { policies: [], diagnostics: [], recheck };

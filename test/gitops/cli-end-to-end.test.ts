@@ -16,7 +16,8 @@ import { run as promote } from '../../src/cli/promote.js';
 import { run as pause } from '../../src/cli/pause.js';
 import { readTree } from '../../src/emit/tree.js';
 import { repoRoot } from '../gates/example-policies.js';
-import { FakeGitHub } from '../support/fake-github/server.js';
+import type { FakeGitHub } from '../support/fake-github/server.js';
+import { publishOnFakeGitHub } from '../support/github-repository.js';
 import { TfServingStandIn } from '../models/tfserving-model-service.js';
 
 const TOKEN = 'ghs_e2eTokenThatMustNeverBePrinted0123';
@@ -62,15 +63,7 @@ beforeEach(async () => {
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
   expect(await cli(compile, 'policies/')).toBe(0);
-  sh('init', '-q', '-b', 'main');
-  sh('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'add', '.');
-  sh('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '-m', 'policies and their output');
-  github = await new FakeGitHub('acme', 'models', TOKEN).start();
-  const files = new Map<string, string>();
-  for (const file of sh('ls-files', '-z').split('\0').filter(Boolean)) files.set(file, await readFile(path.join(dir, file), 'utf8'));
-  github.seed('main', files);
-  Object.assign(process.env, { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, MODELGATE_GITHUB_TIME_SCALE: '0.001' });
-  delete process.env.GITHUB_REPOSITORY;
+  github = await publishOnFakeGitHub(dir, TOKEN);
 });
 
 afterEach(async () => {

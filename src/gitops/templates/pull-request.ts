@@ -16,6 +16,18 @@ export const PULL_REQUEST_TEMPLATE = `{{#if urgent}}
 | {{key}} | {{model}} | {{versions}} | {{owners}} | {{gates}} | {{rollbackTarget}} |
 {{/each}}
 
+{{#if soak}}
+## Soak evidence
+
+Every measurement the gates took over the soak in {{soak.window}}.
+
+| Gate | Threshold | Worst measured | Canary | Stable | Fewest samples | Measurements passed |
+| --- | --- | --- | --- | --- | --- | --- |
+{{#each soak.gates}}
+| {{limit}} | {{threshold}} | {{worst}} | {{canary}} | {{stable}} | {{samples}} | {{passed}} |
+{{/each}}
+
+{{/if}}
 {{#each policies}}
 ### {{key}}
 
