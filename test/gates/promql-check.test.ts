@@ -73,8 +73,9 @@ describe('promql check', () => {
   function queriesOf(policy: ReturnType<typeof examplePolicy>): string[] {
     return outputs(policy).flatMap((file) =>
       (file.documents ?? []).flatMap((doc) => {
-        const spec = (doc as { spec?: { groups?: Array<{ rules: Array<{ expr: string }> }>; metrics?: Array<{ provider: { prometheus: { query: string } } }> } }).spec;
-        return [...(spec?.groups ?? []).flatMap((g) => g.rules.map((r) => r.expr)), ...(spec?.metrics ?? []).map((m) => m.provider.prometheus.query)];
+        const spec = (doc as { spec?: { groups?: Array<{ rules: Array<{ expr: string }> }>; metrics?: Array<{ provider: { prometheus?: { query: string } } }> } }).spec;
+        // Web metrics (webhook gates) hold no PromQL.
+        return [...(spec?.groups ?? []).flatMap((g) => g.rules.map((r) => r.expr)), ...(spec?.metrics ?? []).flatMap((m) => (m.provider.prometheus ? [m.provider.prometheus.query] : []))];
       }),
     );
   }
