@@ -10,6 +10,7 @@ import { DASHBOARD_SCHEMA_VERSION, DASHBOARD_UID_MAX, dashboardUid } from '../..
 import { serializeBody } from '../../src/emit/serialize.js';
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS } from '../../src/gates/istio.js';
 import type { LatencyGate, ErrorRateGate, ResolvedPolicy } from '../../src/resolve/policy.js';
+import { podMonitorTarget } from '../../src/targets/podmonitor.js';
 import { GRAFANA_CONFIGMAP_FILE, GRAFANA_DASHBOARD_FILE, grafanaTarget } from '../../src/targets/grafana.js';
 import { PROMETHEUS_RULE_FILE, PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget, type RuleGroup } from '../../src/targets/prometheus.js';
 import type { OutputFile } from '../../src/targets/target.js';
@@ -93,7 +94,7 @@ describe('Grafana dashboard', () => {
       });
 
       it('has queries that parse and name only labels their series carry (the compile-time PromQL check)', () => {
-        const files = [...prometheusTarget.build(policy), ...grafanaTarget.build(policy)];
+        const files = [...prometheusTarget.build(policy), ...podMonitorTarget.build(policy), ...grafanaTarget.build(policy)];
         expect(promqlCheck.check(policy, files)).toEqual([]);
       });
 
@@ -149,7 +150,7 @@ describe('Grafana dashboard', () => {
   });
 
   it('is caught at compile time when a panel plots a series no rule records', () => {
-    const files = [...prometheusTarget.build(fraud), ...grafanaTarget.build(fraud)].map((f) => {
+    const files = [...prometheusTarget.build(fraud), ...podMonitorTarget.build(fraud), ...grafanaTarget.build(fraud)].map((f) => {
       if (f.path !== GRAFANA_CONFIGMAP_FILE) return f;
       const configMap = structuredClone(f.documents![0]) as ConfigMap;
       const [key, json] = Object.entries(configMap.data)[0]!;
