@@ -1,8 +1,8 @@
 /**
  * A drift gate compares score histograms, and TF Serving exports none: the series exist only if
  * the profile's score exporter emits that histogram (with the labels the gate declares) and a
- * generated PodMonitor scrapes it. Otherwise the gate's query matches nothing, every measurement
- * is Inconclusive, and the Rollout pauses for a human.
+ * generated PodMonitor scrapes it, and the exporter can listen beside TF Serving. Otherwise the
+ * gate's query matches nothing, every measurement is Inconclusive, and the Rollout pauses for a human.
  */
 import { exportedMetric } from '../gates/score-source.js';
 import type { Rule } from './rule.js';
@@ -28,6 +28,14 @@ export const driftSourceScraped: Rule = {
           hint: `list it in ${PROFILE}: spec.scoreExporter.metrics: [{ name: ${gate.histogram} }]${scoreExporter ? '' : ' (with the exporter image and port)'}`,
         });
         return;
+      }
+      const clash = [policy.model.grpcPort, policy.model.restPort].indexOf(scoreExporter!.port);
+      if (clash >= 0) {
+        report({
+          path: ['spec', 'gates', 'checks', index, 'histogram'],
+          message: `gate \`${gate.name}\` reads the score exporter, whose port ${scoreExporter!.port} is TF Serving's ${clash === 0 ? 'gRPC' : 'REST'} port in this policy: the containers share the pod's network, so one of them cannot listen`,
+          hint: `choose another port in ${PROFILE}: spec.scoreExporter.port`,
+        });
       }
       if (!prometheus.podMonitor) {
         report({

@@ -35,6 +35,14 @@ describe('drift-source-scraped', () => {
     );
   });
 
+  it("reports an exporter port TF Serving already listens on in this policy", () => {
+    expectDiagnostics(
+      drift('histogram: demo_score'),
+      [{ rule: 'drift-source-scraped', line: 16, column: 55, message: "port 8501 is TF Serving's REST port in this policy", hint: 'spec.scoreExporter.port' }],
+      SCORE_EXPORTER_PROFILE.replace('port: 9102', 'port: 8501'),
+    );
+  });
+
   it("accepts an exported, scraped histogram, with the exporter's own labels and a version label the PodMonitor attaches", () => {
     expectValid(drift('histogram: demo_score'), SCORE_EXPORTER_PROFILE);
     expectValid(drift('histogram: regional_score, labels: [region], versionLabel: model_version'), SCORE_EXPORTER_PROFILE);
