@@ -11,7 +11,7 @@ const PROFILE = 'modelgate.config.yaml';
 
 export const driftSourceScraped: Rule = {
   id: 'drift-source-scraped',
-  description: "A drift gate's histogram is one the profile's score exporter emits, with every label the gate declares, and the profile has modelgate generate the PodMonitor that scrapes it.",
+  description: "A drift gate's histogram is one the profile's score exporter emits, with every label the gate declares, the profile has modelgate generate the PodMonitor that scrapes it, and the exporter's port is free beside TF Serving.",
   severity: 'error',
   check({ policy, report }) {
     const { scoreExporter, prometheus } = policy.platform;
