@@ -100,7 +100,7 @@ ${steps.map((step) => `      - ${step}`).join('\n')}
         name: score-drift
         method: ${pick(next, ['psi', 'jsd'])}
         max: 0.05
-        histogram: ${model}_score
+        histogram: fraud_score
         buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1]${segment}
   rollback:
     automatic: true
@@ -148,7 +148,7 @@ ${next() < 0.5 ? '      - name: beta\n        header: x-beta-user\n        prefi
       - metric: drift
         method: jsd
         max: 0.05
-        histogram: ${model}_top_score
+        histogram: recommender_top_score
         buckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1]
 `;
 }
@@ -186,8 +186,9 @@ const SHAPES = [
 
 /**
  * The cluster the set is written for, as the example repository's profile describes its own:
- * serving pods read gs:// as a workload-identity service account, and each namespace's public
- * gateway strips the cohort headers and sets the user id.
+ * serving pods read gs:// as a workload-identity service account, each namespace's public
+ * gateway strips the cohort headers and sets the user id, and the score exporter emits the two
+ * histograms the drift gates read (scraped by a PodMonitor per policy).
  */
 function platformProfile() {
   return `apiVersion: modelgate.io/v1alpha1
@@ -196,6 +197,12 @@ spec:
   gateways:
 ${NAMESPACES.map((namespace) => `    - { name: ${namespace}/public-gateway, stripsHeaders: [x-acme-staff, x-beta-user], setsHeaders: [x-user-id] }\n`).join('')}  modelStorage:
     - { scheme: gs, serviceAccount: model-reader }
+  prometheus:
+    podMonitor: { labels: { release: kube-prometheus-stack } }
+  scoreExporter:
+    image: registry.acme.example/ml-platform/score-exporter:1.4.2
+    port: 9102
+    metrics: [{ name: fraud_score }, { name: recommender_top_score }]
 `;
 }
 

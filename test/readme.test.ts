@@ -47,7 +47,12 @@ describe('README', () => {
   it('shows a complete gates block that validates in the minimal policy, with every field the schema has', () => {
     const minimal = /## A policy[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
     const gates = /A complete `gates` block[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
-    const { policies, diagnostics } = validateSources([{ file: 'churn-scorer.yaml', bytes: new TextEncoder().encode(minimal + gates) }]);
+    // Its drift gate needs the score exporter and PodMonitor of the profile the README shows for it.
+    const profile = /A profile for the\s+`churn_score` gate above:\s+```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const { policies, diagnostics } = validateSources(
+      [{ file: 'churn-scorer.yaml', bytes: new TextEncoder().encode(minimal + gates) }],
+      { file: 'modelgate.config.yaml', bytes: new TextEncoder().encode(profile) },
+    );
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(policies).toHaveLength(1);
     const schema = JSON.parse(readFileSync(new URL('../schemas/release-policy.schema.json', import.meta.url), 'utf8'));

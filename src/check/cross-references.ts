@@ -3,7 +3,8 @@
  * rollout time (or traffic silently goes elsewhere): the stable and canary Services and the
  * routes the Rollout names, the hosts its routes send to, the VirtualService hosts covering the
  * Service callers use, managed routes its steps use, the analysis template and its arguments,
- * the labels the Services and the Telemetry select, and the TF Serving config file the pods load.
+ * the labels the Services, the Telemetry and the PodMonitor select, the ports and pod labels the
+ * PodMonitor scrapes and copies, and the TF Serving config files the pods load.
  */
 import { istioHost } from '../names.js';
 import type { OutputFile } from '../targets/target.js';
@@ -73,6 +74,7 @@ function checkRollout(rollout: Json, objects: Located[], clusterDomain: string, 
 
   if (canary.analysis) checkAnalysis(canary.analysis, objects, report);
   checkServices(services, objects, podLabels, report);
+  checkPodMonitors(rollout, objects, report);
   checkConfigFiles(rollout, objects, report);
 }
 
@@ -104,12 +106,35 @@ function checkServices(services: Map<string, Json>, objects: Located[], podLabel
   }
 }
 
-/** Every `--model_config_file` a container loads must be a key of the ConfigMap mounted there. */
+/**
+ * A PodMonitor endpoint whose port no container names yields no target, and a relabeling from a
+ * pod label the pods do not carry yields no label (a `replace` of an empty source expands to ""
+ * and deletes its target label: prometheus model/relabel/relabel.go relabel, case Replace):
+ * either way the gate reading those series is Inconclusive forever.
+ */
+function checkPodMonitors(rollout: Json, objects: Located[], report: (message: string) => void): void {
+  const template = rollout.spec?.template ?? {};
+  const podLabels: Json = template.metadata?.labels ?? {};
+  const ports = new Set<string>((template.spec?.containers ?? []).flatMap((container: Json) => (container.ports ?? []).map((port: Json) => port.name)));
+  for (const { object: podMonitor } of objects.filter((entry) => entry.object.kind === 'PodMonitor')) {
+    const name = podMonitor.metadata?.name;
+    if (!selects(podMonitor.spec?.selector?.matchLabels ?? {}, podLabels)) report(`PodMonitor ${name} selects labels the Rollout's pods do not carry`);
+    for (const endpoint of podMonitor.spec?.podMetricsEndpoints ?? []) {
+      if (!ports.has(endpoint.port)) report(`PodMonitor ${name} scrapes port ${endpoint.port}, which no container of the Rollout's pods names`);
+      for (const source of (endpoint.relabelings ?? []).flatMap((relabeling: Json) => relabeling.sourceLabels ?? [])) {
+        const label = /^__meta_kubernetes_pod_label_(.+)$/.exec(String(source))?.[1];
+        if (label !== undefined && !(label in podLabels)) report(`PodMonitor ${name} copies pod label ${label}, which the Rollout's pods do not carry`);
+      }
+    }
+  }
+}
+
+/** Every config file a container loads (`--model_config_file`, `--monitoring_config_file`) must be a key of the ConfigMap mounted there. */
 function checkConfigFiles(rollout: Json, objects: Located[], report: (message: string) => void): void {
   const spec = rollout.spec?.template?.spec ?? {};
   for (const container of spec.containers ?? []) {
     for (const arg of container.args ?? []) {
-      const file = /^--model_config_file=(.*)\/([^/]+)$/.exec(String(arg));
+      const file = /^--(?:model|monitoring)_config_file=(.*)\/([^/]+)$/.exec(String(arg));
       if (!file) continue;
       const mount = (container.volumeMounts ?? []).find((volumeMount: Json) => volumeMount.mountPath === file[1]);
       const volume = (spec.volumes ?? []).find((entry: Json) => entry.name === mount?.name);

@@ -3,18 +3,22 @@
  * panels) parses,
  * and names only labels its series carry: Istio's standard labels (plus the policy's segment
  * labels, which a Telemetry tag override must add) on Istio metrics, the labels our recording
- * rules keep on recorded series, and the labels a drift gate declares on its score histogram
- * (namespace, its version label, `labels:`), and on kube-state-metrics' pod series the annotations
- * and labels the profile declares it exports. A query naming a label that does not exist never fires.
+ * rules keep on recorded series, on kube-state-metrics' pod series the annotations and labels the
+ * profile declares it exports, on a ratio gate's counters the labels the gate declares, and on a
+ * score histogram the labels the generated PodMonitor's scrape gives it (the exporter's own, the
+ * Operator's target labels, our relabelings). A query naming a label that does not exist never
+ * fires; a score histogram no generated scrape object produces does not exist.
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { ROLLOUT_INFO, ROLLOUT_INFO_LABELS } from '../gates/argo-rollouts-metrics.js';
 import { ISTIO_STANDARD_LABELS } from '../gates/istio.js';
 import { kubeStateMetricsLabels } from '../gates/kube-state-metrics.js';
+import { OPERATOR_TARGET_LABELS, SCORE_EXPORTER_PORT } from '../gates/score-source.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { ANALYSIS_TEMPLATE_FILE } from '../targets/argo-analysis.js';
 import { GRAFANA_CONFIGMAP_FILE } from '../targets/grafana.js';
+import { PODMONITOR_FILE } from '../targets/podmonitor.js';
 import { PROMETHEUS_RULE_OBJECT_FILE, type RuleGroup } from '../targets/prometheus.js';
 import type { OutputFile } from '../targets/target.js';
 import type { OutputCheck, OutputFinding } from './check.js';
@@ -33,6 +37,7 @@ export const promqlCheck: OutputCheck = {
     const queries = collectQueries(files);
     const segments = policy.gates.checks.map((gate) => gate.segment).filter((s): s is string => s !== null);
     const known = new Map<string, Set<string> | 'any'>();
+    const scraped = scrapedSeries(policy, files);
     const findings: OutputFinding[] = [];
     // Recording rules come first in the rule file, so each recorded series is known before use.
     for (const query of queries) {
@@ -41,7 +46,7 @@ export const promqlCheck: OutputCheck = {
         findings.push({ path: query.path, object: query.object, message: `query does not parse (at offset ${shape.errorAt} of its shape ${shape.text}): ${query.text}` });
         continue;
       }
-      const scope = { policy, segments, known, problems: [] as string[] };
+      const scope = { policy, segments, known, scraped, problems: [] as string[] };
       const labels = outputLabels(shape.tree.topNode, shape, scope);
       for (const problem of scope.problems) findings.push({ path: query.path, object: query.object, message: `${problem} in: ${query.text}` });
       if (query.object.startsWith('record ')) {
@@ -165,6 +170,8 @@ interface Scope {
   policy: ResolvedPolicy;
   segments: string[];
   known: Map<string, Set<string> | 'any'>;
+  /** Series a generated scrape object produces → their labels. */
+  scraped: Map<string, Set<string>>;
   problems: string[];
 }
 
@@ -238,16 +245,33 @@ function labelsOf(metric: string, scope: Scope): Set<string> | 'any' {
     if (!known) scope.problems.push(`${metric} is not recorded by any rule`);
     return known ?? 'any';
   }
-  // A model's score histogram and a ratio gate's counters carry the labels their gates declare; a
-  // series no gate declares has labels nobody stated, so no query on it can be checked, or trusted to match.
-  const declared = scope.policy.gates.checks.flatMap((gate) =>
-    (gate.metric === 'drift' && metric === `${gate.histogram}_bucket`) || (gate.metric === 'ratio' && (metric === gate.numerator || metric === gate.denominator)) ? gate.labels : [],
-  );
-  if (declared.length === 0) {
-    scope.problems.push(`${metric} is not a series whose labels any gate declares`);
+  // A ratio gate's counters carry the labels the gate declares (namespace, its version label, `labels:`).
+  const declared = scope.policy.gates.checks.flatMap((gate) => (gate.metric === 'ratio' && (metric === gate.numerator || metric === gate.denominator) ? gate.labels : []));
+  if (declared.length > 0) return new Set(declared);
+  // Any other series is a score histogram, and exists only if a generated scrape object produces it.
+  const scraped = scope.scraped.get(metric);
+  if (!scraped) {
+    scope.problems.push(`${metric} is not produced by any generated scrape object`);
     return 'any';
   }
-  return new Set([...declared, 'le']);
+  return scraped;
+}
+
+/**
+ * The score exporter's histogram series as the PodMonitor's score endpoint scrapes them: the
+ * labels the exporter writes, `le`, the targets' labels the Operator attaches, and the targets
+ * of our relabelings (model of the whole path: test/models/prometheus-scrape.ts).
+ */
+function scrapedSeries(policy: ResolvedPolicy, files: readonly OutputFile[]): Map<string, Set<string>> {
+  const podMonitor = files.find((f) => f.path === PODMONITOR_FILE)?.documents?.[0] as
+    | { spec: { podMetricsEndpoints: Array<{ port: string; relabelings?: Array<{ targetLabel?: string }> }> } }
+    | undefined;
+  const endpoint = podMonitor?.spec.podMetricsEndpoints.find((candidate) => candidate.port === SCORE_EXPORTER_PORT);
+  const series = new Map<string, Set<string>>();
+  if (!endpoint) return series;
+  const attached = [...OPERATOR_TARGET_LABELS, ...(endpoint.relabelings ?? []).flatMap((relabeling) => (relabeling.targetLabel ? [relabeling.targetLabel] : []))];
+  for (const metric of policy.platform.scoreExporter?.metrics ?? []) series.set(`${metric.name}_bucket`, new Set([...metric.labels, 'le', ...attached]));
+  return series;
 }
 
 function expressionChild(node: SyntaxNode): SyntaxNode {

@@ -30,11 +30,35 @@ export interface StorageProfile {
   envFrom: Array<{ secretRef: { name: string } }>;
 }
 
+/** A histogram the score exporter emits, and the labels it writes on it itself (besides `le`). */
+export interface ExportedMetric {
+  name: string;
+  labels: string[];
+}
+
+/**
+ * The platform team's score exporter: a sidecar beside TF Serving serving the score histograms
+ * drift gates read (TF Serving exports no histogram of its outputs).
+ */
+export interface ScoreExporter {
+  image: string;
+  port: number;
+  path: string;
+  /** Requests and equal limits of the exporter container; empty: none. */
+  resources: { cpu?: string; memory?: string };
+  metrics: ExportedMetric[];
+}
+
 export interface Platform {
   /** The profile file, or null when the defaults apply. */
   file: string | null;
   /** ruleFile: also the plain rule file beside the PrometheusRule (the same groups, written twice). */
-  prometheus: { url: string; ruleLabels: Record<string, string>; ruleFile: boolean };
+  /**
+   * podMonitor: emit a PodMonitor per policy, with these labels (null: none is emitted).
+   * tfservingMetrics: turn on TF Serving's own metrics and scrape them.
+   */
+  prometheus: { url: string; ruleLabels: Record<string, string>; ruleFile: boolean; podMonitor: { labels: Record<string, string> } | null; tfservingMetrics: boolean };
+  scoreExporter: ScoreExporter | null;
   /**
    * namespace null: each dashboard ConfigMap goes to its policy's namespace. dashboardFile: also
    * the dashboard JSON beside the ConfigMap that carries it (the same bytes, written twice).
@@ -80,7 +104,8 @@ const STOCK_IMAGES: ImageProfile[] = STOCK_TAGS.flatMap((tag) => [
 export const DEFAULT_PLATFORM: Platform = {
   file: null,
   // The Service the Prometheus Operator creates for every Prometheus in `monitoring`.
-  prometheus: { url: 'http://prometheus-operated.monitoring.svc:9090', ruleLabels: {}, ruleFile: false },
+  prometheus: { url: 'http://prometheus-operated.monitoring.svc:9090', ruleLabels: {}, ruleFile: false, podMonitor: null, tfservingMetrics: false },
+  scoreExporter: null,
   // The Grafana Helm chart's sidecar defaults: label `grafana_dashboard`, folder from `grafana_folder` when set.
   grafana: { namespace: null, folderAnnotation: 'grafana_folder', dashboardLabel: 'grafana_dashboard', dashboardFile: false },
   // Kubernetes' and Istio's default cluster domain (kubelet --cluster-domain, istiod --domain).
@@ -114,7 +139,19 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
       url: spec.prometheus?.url ?? d.prometheus.url,
       ruleLabels: spec.prometheus?.ruleLabels ?? d.prometheus.ruleLabels,
       ruleFile: spec.prometheus?.ruleFile ?? d.prometheus.ruleFile,
+      podMonitor: spec.prometheus?.podMonitor ? { labels: spec.prometheus.podMonitor.labels ?? {} } : d.prometheus.podMonitor,
+      tfservingMetrics: spec.prometheus?.tfservingMetrics ?? d.prometheus.tfservingMetrics,
     },
+    scoreExporter: spec.scoreExporter
+      ? {
+          image: spec.scoreExporter.image,
+          port: spec.scoreExporter.port,
+          // The path the Prometheus client libraries serve by default.
+          path: spec.scoreExporter.path ?? '/metrics',
+          resources: { ...(spec.scoreExporter.resources?.cpu ? { cpu: spec.scoreExporter.resources.cpu } : {}), ...(spec.scoreExporter.resources?.memory ? { memory: spec.scoreExporter.resources.memory } : {}) },
+          metrics: (spec.scoreExporter.metrics as Raw[]).map((metric) => ({ name: metric.name, labels: metric.labels ?? [] })),
+        }
+      : d.scoreExporter,
     grafana: {
       namespace: spec.grafana?.namespace ?? d.grafana.namespace,
       folderAnnotation: spec.grafana?.folderAnnotation ?? d.grafana.folderAnnotation,

@@ -5,6 +5,7 @@
 import { canaryEndsAt100 } from './canary-ends-at-100.js';
 import { canaryStepsIncreasing } from './canary-steps-increasing.js';
 import { cohortMatch } from './cohort-match.js';
+import { driftSourceScraped } from './drift-source-scraped.js';
 import { durationsInRange } from './durations-in-range.js';
 import { gateNamesUnique } from './gate-names-unique.js';
 import { gatewayHeaderTrust } from './gateway-header-trust.js';
@@ -64,6 +65,7 @@ export const rules: readonly Rule[] = [
   webhookUrl,
   gatesConsistent,
   segmentDeclared,
+  driftSourceScraped,
   managedRoutesDropTimeouts,
   notificationServiceDefined,
   stageNamesUnique,

@@ -21,6 +21,7 @@ import {
   virtualServiceName,
 } from '../names.js';
 import { ANNOTATION_HISTOGRAM_BUCKETS, histogramBucketsAnnotation, latencyBucketsMs } from '../gates/latency-buckets.js';
+import { runsScoreExporter, SCORE_EXPORTER_CONTAINER, SCORE_EXPORTER_PORT } from '../gates/score-source.js';
 import { storageFor } from '../resolve/platform.js';
 import type { ResolvedPolicy, VersionInfo } from '../resolve/policy.js';
 import { analysisStartingStep, canarySteps, managedRoutes } from '../routing/steps.js';
@@ -29,12 +30,14 @@ import { readinessProbe, warmupNote } from '../routing/warmup.js';
 import { subscriptionAnnotations } from '../notifications/subscriptions.js';
 import type { Target } from './target.js';
 import { templateConfigFile, templateConfigMap } from './tfserving-template-config.js';
+import { monitoringConfigMapName, TFSERVING_MONITORING_DIR, TFSERVING_MONITORING_FILE } from './tfserving-monitoring-config.js';
 
 export const ROLLOUT_FILE = 'rollout/rollout.yaml';
 export const SERVICE_FILE = 'rollout/service.yaml';
 export const PORT_GRPC = 'grpc';
 export const PORT_HTTP = 'http';
 const CONFIG_VOLUME = 'tfserving-config';
+const MONITORING_VOLUME = 'tfserving-monitoring';
 const ANNOTATION_PREFIX = 'modelgate.io/';
 
 export const argoRolloutsTarget: Target = {
@@ -110,6 +113,7 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
   const storage = storageFor(policy.platform, policy.model.basePath);
   // Latency buckets dense around the expected percentile, so the latency gate resolves its threshold.
   const buckets = latencyBucketsMs(policy);
+  const monitored = policy.platform.prometheus.tfservingMetrics;
   return {
     metadata: {
       labels: {
@@ -125,7 +129,7 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
         {
           name: 'tfserving',
           image: policy.model.image,
-          args: [`--port=${policy.model.grpcPort}`, `--rest_api_port=${policy.model.restPort}`, ...modelConfigArgs(policy, version)],
+          args: [`--port=${policy.model.grpcPort}`, `--rest_api_port=${policy.model.restPort}`, ...modelConfigArgs(policy, version), ...monitoringArgs(policy)],
           ports: [
             { name: PORT_GRPC, containerPort: policy.model.grpcPort, protocol: 'TCP' },
             { name: PORT_HTTP, containerPort: policy.model.restPort, protocol: 'TCP' },
@@ -134,13 +138,36 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
           ...(storage && storage.envFrom.length > 0 ? { envFrom: storage.envFrom } : {}),
           readinessProbe: readinessProbe(policy, version),
           ...(Object.keys(amounts).length > 0 ? { resources: { requests: { ...amounts }, limits: { ...amounts } } } : {}),
-          volumeMounts: [{ name: CONFIG_VOLUME, mountPath: TFSERVING_CONFIG_DIR, readOnly: true }],
+          volumeMounts: [
+            { name: CONFIG_VOLUME, mountPath: TFSERVING_CONFIG_DIR, readOnly: true },
+            ...(monitored ? [{ name: MONITORING_VOLUME, mountPath: TFSERVING_MONITORING_DIR, readOnly: true }] : []),
+          ],
         },
+        ...scoreExporterContainers(policy),
       ],
       // By content-hashed name: each ReplicaSet keeps the config it started with.
-      volumes: [{ name: CONFIG_VOLUME, configMap: { name: templateConfigMap(policy, version).metadata.name } }],
+      volumes: [
+        { name: CONFIG_VOLUME, configMap: { name: templateConfigMap(policy, version).metadata.name } },
+        ...(monitored ? [{ name: MONITORING_VOLUME, configMap: { name: monitoringConfigMapName(policy) } }] : []),
+      ],
     },
   };
+}
+
+/** TF Serving's own metrics on its REST port, when the profile turns them on (targets/tfserving-monitoring-config.ts). */
+function monitoringArgs(policy: ResolvedPolicy): string[] {
+  return policy.platform.prometheus.tfservingMetrics ? [`--monitoring_config_file=${TFSERVING_MONITORING_DIR}/${TFSERVING_MONITORING_FILE}`] : [];
+}
+
+/**
+ * The platform's score exporter beside TF Serving, when a drift gate reads one of its histograms
+ * (gates/score-source.ts); the PodMonitor scrapes it by its port name.
+ */
+function scoreExporterContainers(policy: ResolvedPolicy): Array<Record<string, unknown>> {
+  const exporter = policy.platform.scoreExporter;
+  if (!exporter || !runsScoreExporter(policy)) return [];
+  const resources = Object.keys(exporter.resources).length > 0 ? { resources: { requests: { ...exporter.resources }, limits: { ...exporter.resources } } } : {};
+  return [{ name: SCORE_EXPORTER_CONTAINER, image: exporter.image, ports: [{ name: SCORE_EXPORTER_PORT, containerPort: exporter.port, protocol: 'TCP' }], ...resources }];
 }
 
 /**

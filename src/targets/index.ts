@@ -7,8 +7,10 @@ import { grafanaTarget } from './grafana.js';
 import { istioTarget } from './istio.js';
 import { istioAuthorizationTarget } from './istio-authorization.js';
 import { istioTelemetryTarget } from './istio-telemetry.js';
+import { podMonitorTarget } from './podmonitor.js';
 import { prometheusTarget } from './prometheus.js';
 import { tfservingTarget } from './tfserving.js';
+import { tfservingMonitoringConfigTarget } from './tfserving-monitoring-config.js';
 import { tfservingTemplateConfigTarget } from './tfserving-template-config.js';
 
 export const targets: readonly Target[] = [
@@ -18,8 +20,10 @@ export const targets: readonly Target[] = [
   argoRolloutsTarget,
   argoAnalysisTarget,
   prometheusTarget,
+  podMonitorTarget,
   tfservingTarget,
   tfservingTemplateConfigTarget,
+  tfservingMonitoringConfigTarget,
   argocdTarget,
   grafanaTarget,
 ];

@@ -4,7 +4,7 @@
  * policy can never end a string or open a field.
  */
 
-export type TextValue = string | number | TextField[];
+export type TextValue = string | number | boolean | TextField[];
 
 export interface TextField {
   name: string;
@@ -36,6 +36,7 @@ export function printMessage(fields: readonly TextField[], depth = 0): string {
   return fields
     .map(({ name, value }) => {
       if (Array.isArray(value)) return `${pad}${name} {\n${printMessage(value, depth + 1)}${pad}}\n`;
+      if (typeof value === 'boolean') return `${pad}${name}: ${value}\n`;
       if (typeof value === 'number') {
         if (!Number.isSafeInteger(value)) throw new Error(`protobuf text: ${name} must be a safe integer, got ${value}`);
         return `${pad}${name}: ${value}\n`;

@@ -129,6 +129,27 @@ describe('cross-references', () => {
     });
     expect(messages).toEqual(['container tfserving loads /etc/modelgate/models.config, but no compiled ConfigMap is mounted there']);
   });
+
+  it('catches a TF Serving monitoring config the mounted ConfigMap does not hold', () => {
+    const messages = messagesAfter('fraud-detector.yaml', (files) => {
+      objectOfKind(files, 'Rollout').spec.template.spec.volumes[1].configMap.name = 'fraud-detector-monitoring';
+    });
+    expect(messages).toEqual(['container tfserving loads /etc/modelgate-monitoring/monitoring.config, but no compiled ConfigMap is mounted there']);
+  });
+
+  it('catches a PodMonitor that selects no pod, scrapes a port no container names, or copies a pod label the pods lack', () => {
+    const messages = messagesAfter('fraud-detector.yaml', (files) => {
+      const podMonitor = objectOfKind(files, 'PodMonitor');
+      podMonitor.spec.selector.matchLabels.app = 'fraud-detectr';
+      podMonitor.spec.podMetricsEndpoints[0].port = 'score';
+      podMonitor.spec.podMetricsEndpoints[0].relabelings[0].sourceLabels = ['__meta_kubernetes_pod_label_model_version'];
+    });
+    expect(messages).toEqual([
+      "PodMonitor fraud-detector selects labels the Rollout's pods do not carry",
+      "PodMonitor fraud-detector scrapes port score, which no container of the Rollout's pods names",
+      "PodMonitor fraud-detector copies pod label model_version, which the Rollout's pods do not carry",
+    ]);
+  });
 });
 
 describe('every combination of routing features compiles to consistent, schema-valid objects', () => {

@@ -46,6 +46,18 @@ describe('compiled objects match the upstream CRD schemas (strict)', () => {
     expect(validate.errors?.map((error) => error.params)).toContainEqual({ additionalProperty: 'percent' });
   });
 
+  it("is strict for the PodMonitor too: Prometheus' own relabel spelling is not the Operator's", () => {
+    const policy = examplePolicy('fraud-detector.yaml');
+    const podMonitor = targets.flatMap((target) => target.build(policy)).flatMap((file) => file.documents ?? []).find((doc) => (doc as Json).kind === 'PodMonitor') as Json;
+    const validate = validatorFor(podMonitor.apiVersion, podMonitor.kind)!;
+    expect(validate(podMonitor), JSON.stringify(validate.errors)).toBe(true);
+    const relabeling = podMonitor.spec.podMetricsEndpoints[0].relabelings[0];
+    relabeling.target_label = relabeling.targetLabel;
+    delete relabeling.targetLabel;
+    expect(validate(podMonitor)).toBe(false);
+    expect(validate.errors?.map((error) => error.params)).toContainEqual({ additionalProperty: 'target_label' });
+  });
+
   it('leaves fields under x-kubernetes-preserve-unknown-fields open', () => {
     // Rollout's spec.strategy.canary.trafficRouting.plugins is free-form upstream.
     const validate = validatorFor('argoproj.io/v1alpha1', 'Rollout')!;

@@ -3,12 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { promqlCheck, shapeOf } from '../../src/check/promql.js';
 import { argoAnalysisTarget } from '../../src/targets/argo-analysis.js';
+import { podMonitorTarget } from '../../src/targets/podmonitor.js';
 import { PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget } from '../../src/targets/prometheus.js';
 import type { OutputFile } from '../../src/targets/target.js';
 import { examplePolicies, examplePolicy } from './example-policies.js';
 
+/** The queries, and the PodMonitor whose scrape gives the score histograms their labels. */
 function outputs(policy: ReturnType<typeof examplePolicy>): OutputFile[] {
-  return [...prometheusTarget.build(policy), ...argoAnalysisTarget.build(policy)];
+  return [...prometheusTarget.build(policy), ...argoAnalysisTarget.build(policy), ...podMonitorTarget.build(policy)];
 }
 
 /** Rewrite the query texts of the PrometheusRule, as a compiler bug would. */
@@ -59,14 +61,24 @@ describe('promql check', () => {
     expect(findings.some((f) => f.object?.startsWith('AnalysisTemplate/fraud-detector-gates') && /has no label "version"/.test(f.message))).toBe(true);
   });
 
-  it('reports a query on a score histogram label its drift gate does not declare, and on a series no gate declares', () => {
-    const undeclaredLabel = promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => expr.replace('fraud_score_bucket{namespace=', 'fraud_score_bucket{model="fraud",namespace=')));
-    expect(undeclaredLabel.some((f) => f.message.includes('fraud_score_bucket has no label "model"'))).toBe(true);
-    const undeclaredSeries = promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => expr.replaceAll('fraud_score_bucket', 'fraud_scores_bucket')));
-    expect(undeclaredSeries.some((f) => f.message.includes('fraud_scores_bucket is not a series whose labels any gate declares'))).toBe(true);
-    // Declared, the same label passes.
-    const declared = { ...fraud, gates: { ...fraud.gates, checks: fraud.gates.checks.map((gate) => (gate.metric === 'drift' ? { ...gate, labels: [...gate.labels, 'model'] } : gate)) } };
-    expect(promqlCheck.check(declared, withRuleExprs(outputs(declared), (expr) => expr.replace('fraud_score_bucket{namespace=', 'fraud_score_bucket{model="fraud",namespace=')))).toEqual([]);
+  it('reports a query on a score histogram label its scrape does not produce, and on a series no generated scrape object produces', () => {
+    const withModelLabel = (expr: string): string => expr.replace('fraud_score_bucket{namespace=', 'fraud_score_bucket{model="fraud",namespace=');
+    const unscrapedLabel = promqlCheck.check(fraud, withRuleExprs(outputs(fraud), withModelLabel));
+    expect(unscrapedLabel.some((f) => f.message.includes('fraud_score_bucket has no label "model"'))).toBe(true);
+    const unscrapedSeries = promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => expr.replaceAll('fraud_score_bucket', 'fraud_scores_bucket')));
+    expect(unscrapedSeries.some((f) => f.message.includes('fraud_scores_bucket is not produced by any generated scrape object'))).toBe(true);
+    // The target labels the Operator attaches are there; so is a label the exporter says it writes.
+    expect(promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => expr.replace('fraud_score_bucket{namespace=', 'fraud_score_bucket{pod!="",namespace=')))).toEqual([]);
+    const exporter = fraud.platform.scoreExporter!;
+    const modelLabelled = { ...fraud, platform: { ...fraud.platform, scoreExporter: { ...exporter, metrics: exporter.metrics.map((m) => (m.name === 'fraud_score' ? { ...m, labels: ['model'] } : m)) } } };
+    expect(promqlCheck.check(modelLabelled, withRuleExprs(outputs(modelLabelled), withModelLabel))).toEqual([]);
+  });
+
+  it('reports the score histogram when no PodMonitor is generated, however the gate declares it', () => {
+    const unscraped = { ...fraud, platform: { ...fraud.platform, prometheus: { ...fraud.platform.prometheus, podMonitor: null } } };
+    const findings = promqlCheck.check(unscraped, outputs(unscraped));
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.message.includes('fraud_score_bucket is not produced by any generated scrape object'))).toBe(true);
   });
 
   /** Every query the PrometheusRule and the AnalysisTemplate of a policy hold. */

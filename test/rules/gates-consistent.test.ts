@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { expectDiagnostics, expectValid, minimalPolicy } from '../support/rule-harness.js';
+import { expectDiagnostics, expectValid, minimalPolicy, SCORE_EXPORTER_PROFILE } from '../support/rule-harness.js';
 
 describe('gates-consistent', () => {
   it('warns about a non-tail latency percentile, at the percentile', () => {
@@ -45,6 +45,7 @@ describe('gates-consistent', () => {
         { rule: 'gates-consistent', line: 19, column: 19, severity: 'error', message: 'must be above 0' },
         { rule: 'gates-consistent', line: 19, column: 27, severity: 'error', message: 'not above the previous bound 0.5' },
       ],
+      SCORE_EXPORTER_PROFILE,
     );
   });
 
@@ -101,6 +102,7 @@ spec:
       - { metric: latency, percentile: 99.9, maxIncrease: 10%, expected: 200ms }
       - { metric: drift, max: 0.1, histogram: demo_score, buckets: [0.1, 0.5, 1] }
 `),
+      SCORE_EXPORTER_PROFILE,
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { expectDiagnostics, expectValid, minimalPolicy } from '../support/rule-harness.js';
+import { expectDiagnostics, expectValid, minimalPolicy, SCORE_EXPORTER_PROFILE } from '../support/rule-harness.js';
 
 const gates = `  gates:
     checks:
@@ -32,10 +32,10 @@ describe('segment-declared', () => {
   it('reports a per-segment drift gate whose histogram is not declared to carry the label, and accepts it once declared', () => {
     const drift = (labels: string) => minimalPolicy(`  gates:
     checks:
-      - { metric: drift, histogram: demo_score, buckets: [0.5, 1], max: 0.1, segment: region${labels} }
+      - { metric: drift, histogram: regional_score, buckets: [0.5, 1], max: 0.1, segment: region${labels} }
 `);
-    expectDiagnostics(drift(''), [{ rule: 'segment-declared', line: 16, column: 78, message: 'does not declare that `demo_score` carries that label', hint: 'labels: [region]' }]);
-    expectValid(drift(', labels: [region]'));
+    expectDiagnostics(drift(''), [{ rule: 'segment-declared', line: 16, column: 82, message: 'does not declare that `regional_score` carries that label', hint: 'labels: [region]' }], SCORE_EXPORTER_PROFILE);
+    expectValid(drift(', labels: [region]'), SCORE_EXPORTER_PROFILE);
   });
 });
 

@@ -76,6 +76,23 @@ spec:
     podLabels: [app, version]
 `;
 
-export function expectValid(input: string | Record<string, string | Uint8Array>): void {
-  expect(diagnosticsFor(input)).toEqual([]);
+export function expectValid(input: string | Record<string, string | Uint8Array>, profile?: string): void {
+  expect(diagnosticsFor(input, profile)).toEqual([]);
 }
+
+/**
+ * A profile whose score exporter emits `demo_score` (plain) and `regional_score` (labelled by
+ * region), scraped by a generated PodMonitor: what a test policy's drift gate needs to validate.
+ */
+export const SCORE_EXPORTER_PROFILE = `apiVersion: modelgate.io/v1alpha1
+kind: PlatformProfile
+spec:
+  prometheus:
+    podMonitor: { labels: { release: kps } }
+  scoreExporter:
+    image: registry.example/score-exporter:1
+    port: 9102
+    metrics:
+      - { name: demo_score }
+      - { name: regional_score, labels: [region] }
+`;

@@ -13,6 +13,7 @@ import { serialize } from '../../src/gates/promql.js';
 import { KUBE_POD_ANNOTATIONS, KUBE_POD_LABELS } from '../../src/gates/kube-state-metrics.js';
 import { servedVersionMismatch, servedVersionSeen } from '../../src/gates/served-version.js';
 import type { LatencyGate, ErrorRateGate, ResolvedPolicy } from '../../src/resolve/policy.js';
+import { podMonitorTarget } from '../../src/targets/podmonitor.js';
 import { GRAFANA_CONFIGMAP_FILE, GRAFANA_DASHBOARD_FILE, grafanaTarget } from '../../src/targets/grafana.js';
 import { PROMETHEUS_RULE_FILE, PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget, type RuleGroup } from '../../src/targets/prometheus.js';
 import type { OutputFile } from '../../src/targets/target.js';
@@ -96,7 +97,7 @@ describe('Grafana dashboard', () => {
       });
 
       it('has queries that parse and name only labels their series carry (the compile-time PromQL check)', () => {
-        const files = [...prometheusTarget.build(policy), ...grafanaTarget.build(policy)];
+        const files = [...prometheusTarget.build(policy), ...podMonitorTarget.build(policy), ...grafanaTarget.build(policy)];
         expect(promqlCheck.check(policy, files)).toEqual([]);
       });
 
@@ -153,7 +154,7 @@ describe('Grafana dashboard', () => {
   });
 
   it('is caught at compile time when a panel plots a series no rule records', () => {
-    const files = [...prometheusTarget.build(fraud), ...grafanaTarget.build(fraud)].map((f) => {
+    const files = [...prometheusTarget.build(fraud), ...podMonitorTarget.build(fraud), ...grafanaTarget.build(fraud)].map((f) => {
       if (f.path !== GRAFANA_CONFIGMAP_FILE) return f;
       const configMap = structuredClone(f.documents![0]) as ConfigMap;
       const [key, json] = Object.entries(configMap.data)[0]!;
