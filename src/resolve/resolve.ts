@@ -93,7 +93,10 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       basePath: model.basePath,
       platform: 'tensorflow',
       image: model.image ?? platform.defaultImage,
-      replicas: model.replicas ?? DEFAULTS.replicas,
+      replicas: model.replicas ?? model.autoscaling?.minReplicas ?? DEFAULTS.replicas,
+      autoscaling: model.autoscaling
+        ? { minReplicas: model.autoscaling.minReplicas, maxReplicas: model.autoscaling.maxReplicas, cpuUtilizationPercent: parsePercent(model.autoscaling.cpu)! }
+        : null,
       versionLabels: model.versionLabels ?? false,
       grpcPort: model.ports?.grpc ?? DEFAULTS.grpcPort,
       restPort: model.ports?.rest ?? DEFAULTS.restPort,
@@ -158,6 +161,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
             manual: false,
           })),
       scaleDownDelaySeconds: duration(spec.canary?.scaleDownDelay) ?? DEFAULTS.scaleDownDelaySeconds,
+      soakSeconds: duration(spec.canary?.soak),
     },
     gates: {
       intervalSeconds,

@@ -42,6 +42,12 @@ export class RolloutReplicaSets {
   private current: ReplicaSet | null = null;
   private rollout: Json | null = null;
 
+  /**
+   * @param autoscaledReplicas spec.replicas as a HorizontalPodAutoscaler holds it, for a Rollout
+   * that leaves the count to one; otherwise the Rollout's own, 1 when unset (GetReplicasOrDefault).
+   */
+  constructor(private readonly autoscaledReplicas: number | null = null) {}
+
   /** A new Rollout spec reaches the controller at `now`. */
   apply(rollout: Json, now: number): void {
     this.advance(now);
@@ -72,7 +78,7 @@ export class RolloutReplicaSets {
   promote(now: number): void {
     this.advance(now);
     const next = this.current!;
-    next.replicas = this.rollout!.spec.replicas;
+    next.replicas = this.rollout!.spec.replicas ?? this.autoscaledReplicas ?? 1;
     next.deadline = null;
     this.stable = next;
     this.scaleDownOld(now, true);
