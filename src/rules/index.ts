@@ -26,6 +26,7 @@ import { preloadNeedsVersionLabels } from './preload-needs-version-labels.js';
 import { retentionCoversRollback } from './retention-covers-rollback.js';
 import type { Rule } from './rule.js';
 import { schedulePower } from './schedule-power.js';
+import { soakJudged } from './soak-judged.js';
 import { segmentDeclared } from './segment-declared.js';
 import { stepHolds } from './step-holds.js';
 import { tfservingModelName } from './tfserving-model-name.js';
@@ -55,6 +56,7 @@ export const rules: readonly Rule[] = [
   canaryStepsIncreasing,
   canaryEndsAt100,
   stepHolds,
+  soakJudged,
   durationsInRange,
   schedulePower,
   latencyResolution,

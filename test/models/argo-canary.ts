@@ -19,7 +19,12 @@
  * - Services: rollout/service.go reconcileStableAndCanaryService pins stableService to the
  *   stable ReplicaSet and canaryService to the new one (rollouts-pod-template-hash);
  * - at the end the new ReplicaSet becomes stable: both Services point at it, weights return to
- *   stable 100, managed routes are removed.
+ *   stable 100, managed routes are removed;
+ * - an abort (a failed background analysis, at any step, the soak's pause included):
+ *   rollout/trafficrouting.go reconcileTrafficRouting sets the canary weight to 0 (without
+ *   dynamicStableScale, calculateDesiredWeightOnAbortOrStableRollback), points the canary Service
+ *   at the stable ReplicaSet and removes the managed routes; the stable ReplicaSet was never
+ *   scaled down, and the canary's pods stay until abortScaleDownDelaySeconds (replicaset.go).
  */
 import type { Pod } from './istio-routing.js';
 
@@ -39,6 +44,8 @@ export interface Snapshot {
   pods: Pod[];
   /** The Rollout's spec.replicas during the step. */
   specReplicas: number;
+  /** The Rollout was aborted after this step; no promotion follows. */
+  aborted?: true;
 }
 
 export interface ReplayOptions {
@@ -47,6 +54,8 @@ export interface ReplayOptions {
    * Rollout whose count an autoscaler owns; default: the Rollout's own spec.replicas.
    */
   specReplicas?: (canaryPercent: number) => number;
+  /** Abort right after the step with this index (its snapshot, then the abort's, then none). */
+  abortAfterStep?: number;
 }
 
 /** Canary pods for a share of spec.replicas, rounded up (trafficWeightToReplicas). */
@@ -128,6 +137,16 @@ export function replayCanary(rollout: Json, virtualService: Json, serviceObjects
     }
     snapshots.push(snapshot(index, step));
   });
+  if (options.abortAfterStep !== undefined) {
+    const last = snapshots.findIndex((taken) => taken.stepIndex === options.abortAfterStep);
+    snapshots.splice(last + 1);
+    for (const name of managed) removeRoute(name);
+    setWeights(0);
+    pin(canary.canaryService, STABLE_HASH);
+    // The canary ReplicaSet keeps its size until abortScaleDownDelaySeconds.
+    snapshots.push({ ...snapshots[last]!, virtualService: structuredClone(vs), services: new Map(selectors), aborted: true });
+    return snapshots;
+  }
 
   // Promotion: the new ReplicaSet is stable; old pods go after scaleDownDelaySeconds.
   for (const name of managed) removeRoute(name);

@@ -19,8 +19,10 @@
  *   scaleDownDelaySeconds, for at most scaleDownDelayRevisionLimit of them (bluegreen.go
  *   GetScaleDownRevisionLimit, unlimited when unset); the rest go to 0. Mid-update, an
  *   intermediate ReplicaSet without a deadline is scaled to 0 at once.
- * Left out: the abort path (abortScaleDownDelaySeconds), which no modelgate edit takes, and
- * availability waits (pods are available as soon as they exist).
+ * - an abort (a failed analysis) leaves the stable ReplicaSet as it is (fully scaled throughout
+ *   without dynamicStableScale) and scales the new one to 0 after abortScaleDownDelaySeconds
+ *   (rollout/replicaset.go reconcileNewReplicaSet, shouldDelayScaleDownOnAbort; default 30 s).
+ * Left out: availability waits (pods are available as soon as they exist).
  */
 type Json = Record<string, any>;
 
@@ -82,6 +84,15 @@ export class RolloutReplicaSets {
     next.deadline = null;
     this.stable = next;
     this.scaleDownOld(now, true);
+  }
+
+  /** The analysis failed at `now`: traffic is back on stable; the canary's pods go after the abort delay. */
+  abort(now: number): void {
+    this.advance(now);
+    const canary = this.current!;
+    if (canary === this.stable) return;
+    canary.deadline = now + (this.rollout!.spec.strategy.canary.abortScaleDownDelaySeconds ?? 30);
+    this.current = this.stable;
   }
 
   /** ReplicaSets with pods at `now`. */
