@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diagnosticsFor, expectDiagnostics, expectValid } from '../support/rule-harness.js';
+import { diagnosticsFor, expectDiagnostics, expectValid, policyWithModel } from '../support/rule-harness.js';
 
-const policy = (model: string) => `apiVersion: modelgate.io/v1alpha1
-kind: ReleasePolicy
-metadata: { name: demo }
-spec:
-  model:
-    name: demo
-    basePath: /models/demo
-${model}  versions: { stable: 1 }
-  traffic: { host: demo.svc }
-`;
+const policy = policyWithModel;
 const autoscaling = (range: string) => `    autoscaling: { ${range}, cpu: 70% }\n`;
 const cpu = '    resources: { cpu: 500m }\n';
 
