@@ -15,6 +15,8 @@
  *   ending the run (analysis/analysis.go `assessMetricStatus`; utils/analysis/helpers.go
  *   `IsTerminating` only stops a run on Failed, Error or Inconclusive), so the others go on;
  * - the canary metric, `<limit>`, as without a shadow phase, its delay lengthened by the shadow.
+ * Through a soak at 100% the absolute limits go on measuring; relative ones stop before it where
+ * they can (measurementsBeforeSoak).
  * A gate whose guard the mirrored windows cannot fill gets no shadow metric: every window would be
  * inconclusive and pause the Rollout for nothing; nor does a ratio gate, whose user events never
  * follow a mirrored answer.
@@ -41,13 +43,16 @@ export function analysisMetrics(policy: ResolvedPolicy): AnalysisMetric[] {
   return gateLimits(policy).flatMap((limit): AnalysisMetric[] => {
     // The first window of a gate's first judged step ends one interval into it. Without a step
     // that can give the guard `schedule-power` rejects the policy, so offset 0 is never shipped.
+    const initialDelaySeconds = shadowSeconds + (gateSchedule(policy, limit.gate)?.offsetSeconds ?? 0) + interval;
+    const beforeSoak = limit.relative ? measurementsBeforeSoak(policy, initialDelaySeconds) : null;
     const canary: AnalysisMetric = {
       name: limit.id,
       limit,
       phase: 'canary',
-      initialDelaySeconds: shadowSeconds + (gateSchedule(policy, limit.gate)?.offsetSeconds ?? 0) + interval,
-      count: null,
-      inconclusiveLimit: inconclusiveLimit(policy, limit.gate),
+      initialDelaySeconds,
+      count: beforeSoak,
+      // A relative limit that measures into the soak (its start unknown) is blind there.
+      inconclusiveLimit: inconclusiveLimit(policy, limit.gate) + (limit.relative && beforeSoak === null ? soakWindows(policy) : 0),
     };
     const count = shadowCount(policy, limit);
     if (count === null) return [canary];
@@ -62,6 +67,31 @@ export function analysisMetrics(policy: ResolvedPolicy): AnalysisMetric[] {
     };
     return [shadow, canary];
   });
+}
+
+/**
+ * During the soak (routing/steps.ts) stable serves no one, so a relative limit (candidate against
+ * stable) has nothing to judge there; absolute limits judge the candidate, which then answers
+ * everyone. When every step before the soak is timed, a relative limit stops there: `count` is
+ * the measurements whose windows end by the soak's start (Argo drifts each a little late, so the
+ * last may reach a few seconds into it, still judged on the step before); a metric that reaches
+ * its count is Successful and the run goes on. Null: no soak, or a manual hold makes its start
+ * unknown (then see soakWindows).
+ */
+function measurementsBeforeSoak(policy: ResolvedPolicy, initialDelaySeconds: number): number | null {
+  if (policy.canary.soakSeconds === null || policy.canary.steps.some((step) => step.manual)) return null;
+  const soakStart = (policy.shadow?.durationSeconds ?? 0) + policy.canary.steps.reduce((sum, step) => sum + (step.holdSeconds ?? 0), 0);
+  return Math.max(1, Math.floor((soakStart - initialDelaySeconds) / policy.gates.intervalSeconds) + 1);
+}
+
+/**
+ * Measurements a relative limit with no count takes during the soak, each inconclusive: its
+ * allowance grows by that many lest the soak pause the Rollout. At most one per interval, plus
+ * one at the soak's first instant.
+ */
+function soakWindows(policy: ResolvedPolicy): number {
+  const soak = policy.canary.soakSeconds;
+  return soak === null ? 0 : Math.floor(soak / policy.gates.intervalSeconds) + 1;
 }
 
 /**

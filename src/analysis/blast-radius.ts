@@ -28,7 +28,7 @@ export interface StepExposure {
 }
 
 export interface BlastRadius {
-  /** Shadow phase plus every timed hold. */
+  /** Shadow phase plus every timed hold and the soak. */
   minDurationSeconds: number;
   /** The same when every measurement is conclusive; null when a manual hold waits for a person. */
   maxDurationSeconds: number | null;
@@ -57,7 +57,7 @@ export function blastRadius(policy: ResolvedPolicy): BlastRadius {
     if (!last) cumulative = cumulative === null || exposedRequests === null ? null : cumulative + exposedRequests;
     return { index, weightPercent: step.weightPercent, holdSeconds: step.holdSeconds, manual: step.manual, candidateRps, exposedRequests, cumulativeExposedRequests: last ? null : cumulative };
   });
-  const minDurationSeconds = shadowSeconds + policy.canary.steps.reduce((sum, step) => sum + (step.holdSeconds ?? 0), 0);
+  const minDurationSeconds = shadowSeconds + policy.canary.steps.reduce((sum, step) => sum + (step.holdSeconds ?? 0), 0) + (policy.canary.soakSeconds ?? 0);
   const detectionSeconds = policy.gates.intervalSeconds * (policy.gates.failureLimit + 1);
   const shadow = policy.shadow;
   return {

@@ -3,13 +3,17 @@
  * publishes: a misspelt field would otherwise be dropped by the API server without a word.
  *
  * Schemas come from @kubernetes-models/istio 2.3 (Istio 1.18.0 CRDs: networking v1alpha3,
- * v1beta1; telemetry v1alpha1; security v1beta1) and @kubernetes-models/argo-rollouts 0.3 (Argo Rollouts v1.5.0 CRDs). Their own
+ * v1beta1; telemetry v1alpha1; security v1beta1), @kubernetes-models/argo-rollouts 0.3 (Argo Rollouts v1.5.0 CRDs)
+ * and kubernetes-models 3.1 (the Kubernetes API's own OpenAPI schemas, for the HorizontalPodAutoscaler;
+ * its later majors ship only compiled, lax validators and no schema to capture). Their own
  * validators accept unknown fields (no `additionalProperties: false`) and do not export the
  * schemas, so we collect each schema as the package registers it and compile a strict copy:
  * every object schema that lists properties rejects others. The packages drop
  * `x-kubernetes-preserve-unknown-fields`; such objects carry no property list and stay open.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { AJV_VERSION, loadPrecompiled, sha256Of, type PrecompiledValidator } from '../precompiled/precompiled-validator.js';
 import type { OutputCheck, OutputFinding } from './check.js';
@@ -25,7 +29,10 @@ const MODELS = [
   '@kubernetes-models/istio/security.istio.io/v1beta1/AuthorizationPolicy',
   '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout',
   '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate',
+  'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
 ];
+/** The packages MODELS come from: their versions stamp the precompiled validators. */
+const MODEL_PACKAGES = ['@kubernetes-models/istio', '@kubernetes-models/argo-rollouts', 'kubernetes-models'];
 
 /**
  * Kinds we emit that no maintained package here carries a JSON schema for (core Kubernetes
@@ -39,8 +46,10 @@ const require = createRequire(import.meta.url);
 const newAjv = (options: Record<string, unknown>): Ajv =>
   (require('ajv-formats') as { default: (ajv: Ajv) => Ajv }).default(new (require('ajv') as { Ajv: new (options: Record<string, unknown>) => Ajv }).Ajv(options));
 
-/** `apiVersion/kind` as the model module's path spells it: `<package>/<group>/<version>/<kind>`. */
-const typeOf = (modulePath: string): string => modulePath.split('/').slice(2).join('/');
+/** `apiVersion/kind` as the model module's path spells it: `<package>/<group>/<version>/<kind>` (a scoped package name has two parts). */
+const typeOf = (modulePath: string): string => modulePath.split('/').slice(modulePath.startsWith('@') ? 2 : 1).join('/');
+
+const QUANTITY = /^[+-]?(?:\d+|\d+\.\d+|\d+\.|\.\d+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
 const AJV_OPTIONS = { allErrors: true, strictTypes: false, logger: false } as const;
 
@@ -110,7 +119,8 @@ function precompiledStrictValidator(modulePath: string): PrecompiledValidator {
         type,
         AJV_VERSION,
         JSON.stringify(AJV_OPTIONS),
-        ...['ajv-formats', '@kubernetes-models/istio', '@kubernetes-models/argo-rollouts'].map((name) => (require(`${name}/package.json`) as { version: string }).version),
+        (require('ajv-formats/package.json') as { version: string }).version,
+        ...MODEL_PACKAGES.map(packageVersion),
         strict.toString(),
       ),
     compileForCode: () => {
@@ -123,6 +133,9 @@ function precompiledStrictValidator(modulePath: string): PrecompiledValidator {
 function schemaRegistry(code?: { source: true }): { ajv: Ajv; rootIds: Map<string, string> } {
   if (registry && !code) return registry;
   const ajv = newAjv({ ...AJV_OPTIONS, ...(code ? { code } : {}) });
+  // Kubernetes' own schemas (the HPA's metric targets) name this format; the grammar is
+  // apimachinery's resource.Quantity: a signed decimal with an optional SI, binary or exponent suffix.
+  ajv.addFormat('quantity', QUANTITY);
   const schemas = new Map<string, Schema>();
   const rootIds = new Map<string, string>();
   for (const modulePath of MODELS) {
@@ -144,7 +157,7 @@ function schemaRegistry(code?: { source: true }): { ajv: Ajv; rootIds: Map<strin
  * records what it is given (dependencies first, the model's own schema last).
  */
 function captureSchemas(modulePath: string, model: ModelClass): Map<string, Schema> {
-  const registry = createRequire(require.resolve(modulePath))('@kubernetes-models/validate') as { register(id: string, schema: Schema): void };
+  const registry = schemaRegistrar(modulePath);
   const addSchema = Object.getOwnPropertySymbols(model.prototype).find((symbol) => symbol.description === 'ADD_SCHEMA');
   if (!addSchema) throw new Error(`${modulePath} no longer registers its schema the way crd-schemas expects`);
   const captured = new Map<string, Schema>();
@@ -156,6 +169,28 @@ function captureSchemas(modulePath: string, model: ModelClass): Map<string, Sche
     registry.register = original;
   }
   return captured;
+}
+
+/** A package's version, read beside its entry point: kubernetes-models' `exports` map leaves package.json out. */
+function packageVersion(name: string): string {
+  const entry = require.resolve(name);
+  const folder = `node_modules/${name}`;
+  return (JSON.parse(readFileSync(path.join(entry.slice(0, entry.lastIndexOf(folder) + folder.length), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+type Registrar = { register(id: string, schema: Schema): void };
+
+/**
+ * The object whose `register` the model's schema modules call. @kubernetes-models/validate 3
+ * exports it as a plain property; 2.x (kubernetes-models 3) re-exports it through a getter from
+ * its dist/ajv.js, where it is a plain property again (reached by file path: the package's
+ * `exports` map hides the file from a bare specifier).
+ */
+function schemaRegistrar(modulePath: string): Registrar {
+  const requireFrom = createRequire(require.resolve(modulePath));
+  const index = requireFrom('@kubernetes-models/validate') as Registrar;
+  if (Object.getOwnPropertyDescriptor(index, 'register')?.writable) return index;
+  return requireFrom(path.join(path.dirname(requireFrom.resolve('@kubernetes-models/validate')), 'ajv.js')) as Registrar;
 }
 
 /** A copy of `schema` where every object schema with a property list rejects other properties. */

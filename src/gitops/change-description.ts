@@ -71,7 +71,7 @@ export function describePolicyChange(before: ResolvedPolicy | null, after: Resol
     // Same release, same versions serving: say what does change, and whether traffic moves.
     holdOnly = rows.length > 0 && rows.every((row) => /^step \d+$/.test(row.field) && row.change !== 'changed');
     const others = rows.map((row) => row.field).filter((field) => field !== 'TF Serving loads');
-    const schedule = rows.some((row) => row.field === 'shadow' || (/^step \d+$/.test(row.field) && row.change === 'changed'));
+    const schedule = rows.some((row) => row.field === 'shadow' || row.field === 'soak' || (/^step \d+$/.test(row.field) && row.change === 'changed'));
     const traffic = schedule ? `the schedule changes, so a rollout under way continues on the new steps` : 'traffic does not move';
     if (holdOnly) {
       headline = `hold-only change (${rows.map((row) => `${row.field}: ${row.before} → ${row.after}`).join('; ')}); traffic does not move`;
@@ -96,7 +96,8 @@ export function releaseStory(policy: ResolvedPolicy): string {
   if (candidate === null || !timeline) return `100% of traffic on ${stable}`;
   const shadow = policy.shadow ? `shadow at ${policy.shadow.mirrorPercent}% mirror for ${formatDuration(policy.shadow.durationSeconds)}, then ` : '';
   const steps = policy.canary.steps.map((s) => `${s.weightPercent}%${s.manual ? ' (manual hold)' : ''}`).join(' → ');
-  return `candidate ${candidate}: ${shadow}${steps} of traffic (${minimumText(timeline)}); rollback target ${policy.rollback.toVersion}`;
+  const soak = policy.canary.soakSeconds === null ? '' : `, then a ${formatDuration(policy.canary.soakSeconds)} soak at 100% with the gates judging`;
+  return `candidate ${candidate}: ${shadow}${steps} of traffic${soak} (${minimumText(timeline)}); rollback target ${policy.rollback.toVersion}`;
 }
 
 function rowsOf(before: ResolvedPolicy | null, after: ResolvedPolicy): ChangeRow[] {
@@ -114,6 +115,7 @@ function rowsOf(before: ResolvedPolicy | null, after: ResolvedPolicy): ChangeRow
     const now = after.canary.steps[i];
     add(`step ${i + 1}`, was ? stepText(was) : NONE, now ? stepText(now) : NONE, was && now ? stepChange(was, now) : undefined);
   }
+  add('soak', soakText(b), soakText(after));
   const gatesBefore = new Map((b?.gates.checks ?? []).map((gate) => [gate.name, gate]));
   const gatesAfter = new Map(after.gates.checks.map((gate) => [gate.name, gate]));
   for (const name of [...new Set([...gatesBefore.keys(), ...gatesAfter.keys()])].sort()) {
@@ -161,6 +163,10 @@ function provenanceDeltas(before: ResolvedPolicy | null, after: ResolvedPolicy):
     rows.push({ field: `${role} offline ${metric}`, before: a === undefined ? NONE : String(a), after: c === undefined ? NONE : String(c), change: a === undefined ? 'added' : c === undefined ? 'removed' : signed(c - a) });
   }
   return rows;
+}
+
+function soakText(policy: ResolvedPolicy | null): string {
+  return policy?.canary.soakSeconds != null ? formatDuration(policy.canary.soakSeconds) : NONE;
 }
 
 function shadowText(policy: ResolvedPolicy | null): string {

@@ -1,5 +1,5 @@
 /**
- * The rollout as phases over time — shadow, then each canary step — as a sentence and as a
+ * The rollout as phases over time — shadow, then each canary step, then the soak — as a sentence and as a
  * plain-text chart with time to scale. Text, not a Mermaid chart: `xychart-beta` is unknown to
  * older GitHub Enterprise servers and to e-mail, and a 1% bar on a 0–100 axis cannot be seen.
  * The chart holds only numbers and fixed words, never policy text.
@@ -9,7 +9,8 @@ import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 
 export interface Phase {
-  kind: 'shadow' | 'step';
+  /** `soak`: the last step, 100%, held for `canary.soak`, gates still judging, stable's pods still up. */
+  kind: 'shadow' | 'step' | 'soak';
   /** Share of user requests the candidate answers. */
   servedPercent: number;
   /** Share of requests copied to the candidate whose answers are discarded. */
@@ -35,9 +36,13 @@ export function timelineOf(policy: ResolvedPolicy): Timeline | null {
     phases.push({ kind: 'shadow', servedPercent: 0, mirrorPercent: policy.shadow.mirrorPercent, holdSeconds: policy.shadow.durationSeconds, manual: false, startSeconds: at });
     at += policy.shadow.durationSeconds;
   }
-  for (const step of policy.canary.steps) {
-    phases.push({ kind: 'step', servedPercent: step.weightPercent, mirrorPercent: 0, holdSeconds: step.holdSeconds, manual: step.manual, startSeconds: at });
-    at += step.holdSeconds ?? 0;
+  const soak = policy.canary.soakSeconds;
+  for (const [index, step] of policy.canary.steps.entries()) {
+    // The last step (100%) held for the soak.
+    const soaks = soak !== null && index === policy.canary.steps.length - 1;
+    const holdSeconds = soaks ? soak : step.holdSeconds;
+    phases.push({ kind: soaks ? 'soak' : 'step', servedPercent: step.weightPercent, mirrorPercent: 0, holdSeconds, manual: step.manual, startSeconds: at });
+    at += holdSeconds ?? 0;
   }
   return { phases, minimumSeconds: blastRadius(policy).minDurationSeconds, manualHolds: phases.filter((p) => p.manual).length };
 }
@@ -52,7 +57,9 @@ export function timelineSentence(timeline: Timeline): string {
   const phases = timeline.phases.map((p) =>
     p.kind === 'shadow'
       ? `shadow for ${formatDuration(p.holdSeconds ?? 0)} (${p.mirrorPercent}% of requests copied to the candidate, its answers discarded)`
-      : `${p.servedPercent}%${p.manual ? ' until a person promotes' : p.holdSeconds !== null ? ` for ${formatDuration(p.holdSeconds)}` : ''}`,
+      : p.kind === 'soak'
+        ? `${p.servedPercent}%${p.manual ? ' once a person promotes,' : ''} soaking for ${formatDuration(p.holdSeconds ?? 0)} (gates still judged; an abort returns to the stable pods, still running)`
+        : `${p.servedPercent}%${p.manual ? ' until a person promotes' : p.holdSeconds !== null ? ` for ${formatDuration(p.holdSeconds)}` : ''}`,
   );
   return `${phases.join(', then ')}: ${minimumText(timeline)}`;
 }
@@ -79,8 +86,8 @@ export function textChart(timeline: Timeline): string {
     const end = phase.holdSeconds === null ? start + 1 : Math.max(start + 1, column(phase.startSeconds + phase.holdSeconds));
     const glyph = phase.kind === 'shadow' ? MIRRORED : phase.manual ? MANUAL : SERVED;
     const bar = ' '.repeat(start) + glyph.repeat(end - start);
-    const name = phase.kind === 'shadow' ? 'shadow' : `step ${index + (timeline.phases[0]?.kind === 'shadow' ? 0 : 1)}`;
-    const what = phase.kind === 'shadow' ? `${phase.mirrorPercent}% mirrored` : `${phase.servedPercent}%${phase.manual ? ' (manual hold)' : ''}`;
+    const name = phase.kind === 'step' ? `step ${index + (timeline.phases[0]?.kind === 'shadow' ? 0 : 1)}` : phase.kind;
+    const what = phase.kind === 'shadow' ? `${phase.mirrorPercent}% mirrored` : `${phase.servedPercent}%${phase.manual ? ' (manual hold)' : phase.kind === 'soak' ? ', gates judging' : ''}`;
     return `${name.padEnd(8)}${bar.padEnd(WIDTH)}  ${what}`;
   });
   const legend = [`${SERVED} candidate answers that share of users`, timeline.phases.some((p) => p.kind === 'shadow') ? `${MIRRORED} requests copied to the candidate, answers discarded` : '', timeline.manualHolds > 0 ? `${MANUAL} waits for a person` : ''].filter(Boolean);

@@ -35,7 +35,10 @@ export interface ModelSpec {
   basePath: string;
   platform: 'tensorflow';
   image: string;
+  /** Pods per version; with `autoscaling`, the least the HPA keeps (the count plans are sized on). */
   replicas: number;
+  /** null: a fixed replica count. Otherwise the HorizontalPodAutoscaler owns the count. */
+  autoscaling: Autoscaling | null;
   /**
    * true: every pod loads all retained versions from models.config and serves the `stable` and
    * `canary` version labels (label-addressed clients, `rollback --live`). false: one version per pod.
@@ -47,6 +50,13 @@ export interface ModelSpec {
   resources: { cpu: string | null; memory: string | null; gpu: { count: number; resource: string } | null };
   /** null: no warm-up asked for. */
   warmup: { requests: number | null; pauseSeconds: number | null } | null;
+}
+
+export interface Autoscaling {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Target average CPU use, percent of each pod's CPU request. */
+  cpuUtilizationPercent: number;
 }
 
 export interface VersionInfo {
@@ -124,7 +134,7 @@ export interface CanaryStep {
 export interface CanarySpec {
   steps: CanaryStep[];
   scaleDownDelaySeconds: number;
-  /** How long the gates judge the new version at 100% before the release completes; null: no soak declared. */
+  /** How long the gates keep judging at 100% before the Rollout completes; null: no soak. */
   soakSeconds: number | null;
 }
 

@@ -100,7 +100,10 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       basePath: model.basePath,
       platform: 'tensorflow',
       image: model.image ?? platform.defaultImage,
-      replicas: model.replicas ?? DEFAULTS.replicas,
+      replicas: model.replicas ?? model.autoscaling?.minReplicas ?? DEFAULTS.replicas,
+      autoscaling: model.autoscaling
+        ? { minReplicas: model.autoscaling.minReplicas, maxReplicas: model.autoscaling.maxReplicas, cpuUtilizationPercent: parsePercent(model.autoscaling.cpu)! }
+        : null,
       versionLabels: model.versionLabels ?? false,
       grpcPort: model.ports?.grpc ?? DEFAULTS.grpcPort,
       restPort: model.ports?.rest ?? DEFAULTS.restPort,

@@ -2,6 +2,14 @@
  * The Argo Rollouts canary steps a policy asks for, in order: warm-up pause, shadow (mirror),
  * named cohorts, then the canary steps (by weight, or by sticky user-id buckets).
  *
+ * The soak (`canary.soak`) is a pause after the last step, at 100%: the Rollout is not complete
+ * until every step is done, so the background AnalysisRun keeps measuring through it (Argo
+ * creates and keeps one until the Rollout is fully promoted: rollout/analysis.go
+ * reconcileBackgroundAnalysisRun, `IsFullyPromoted`), and a failure aborts it. The stable
+ * ReplicaSet is still fully scaled then (targets/argo-rollouts.ts sets `dynamicStableScale: false`;
+ * utils/replicaset/canary.go CalculateReplicaCountsForTrafficRoutedCanary), so the abort moves
+ * traffic back onto running pods.
+ *
  * With Istio traffic routing Argo scales the canary ReplicaSet to the traffic weight, which is 0
  * until the first `setWeight`; every phase that sends the candidate traffic before that (mirror,
  * header routes) first sizes it with `setCanaryScale`.
@@ -56,6 +64,7 @@ export function canarySteps(policy: ResolvedPolicy): CanaryStep[] {
     if (step.manual) steps.push({ pause: {} });
     else if (step.holdSeconds !== null) steps.push(pause(step.holdSeconds));
   }
+  if (policy.canary.soakSeconds !== null) steps.push(pause(policy.canary.soakSeconds));
   return steps;
 }
 

@@ -54,6 +54,7 @@ function durationFields(spec: Record<string, any>): DurationField[] {
     go(['spec', 'traffic', 'retries', 'perTryTimeout'], spec.traffic?.retries?.perTryTimeout, 'an Istio timeout'),
     pause(['spec', 'shadow', 'duration'], spec.shadow?.duration),
     ...steps.map((step, index) => pause(['spec', 'canary', 'steps', index, 'hold'], (step as { hold?: unknown })?.hold)),
+    pause(['spec', 'canary', 'soak'], spec.canary?.soak),
     { path: ['spec', 'canary', 'scaleDownDelay'], text: spec.canary?.scaleDownDelay, maxSeconds: INT32_MAX_SECONDS, consumer: "Argo Rollouts' scaleDownDelaySeconds" },
     { ...go(['spec', 'gates', 'interval'], spec.gates?.interval, 'a Prometheus range or an Argo interval'), positive: true },
     ...checks.flatMap((check, index) => [

@@ -2,6 +2,7 @@
  * The one list of semantic rules `validate` runs. Adding a rule: one file under src/rules/
  * named after its id, and one line here (a rule with a `setKey`: in set-wide.ts).
  */
+import { autoscalingConsistent } from './autoscaling-consistent.js';
 import { canaryEndsAt100 } from './canary-ends-at-100.js';
 import { canaryStepsIncreasing } from './canary-steps-increasing.js';
 import { cohortMatch } from './cohort-match.js';
@@ -26,6 +27,7 @@ import { preloadNeedsVersionLabels } from './preload-needs-version-labels.js';
 import { retentionCoversRollback } from './retention-covers-rollback.js';
 import type { Rule } from './rule.js';
 import { schedulePower } from './schedule-power.js';
+import { soakJudged } from './soak-judged.js';
 import { segmentDeclared } from './segment-declared.js';
 import { servedVersionUnseen } from './served-version-unseen.js';
 import { setWideRules } from './set-wide.js';
@@ -45,6 +47,7 @@ export const rules: readonly Rule[] = [
   modelStorageScheme,
   modelStorageCredentials,
   gpuResources,
+  autoscalingConsistent,
   versionsDistinct,
   retentionCoversRollback,
   preloadNeedsVersionLabels,
@@ -58,6 +61,7 @@ export const rules: readonly Rule[] = [
   canaryStepsIncreasing,
   canaryEndsAt100,
   stepHolds,
+  soakJudged,
   durationsInRange,
   schedulePower,
   latencyResolution,

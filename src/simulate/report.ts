@@ -13,7 +13,7 @@ export function formatSimulation(simulation: Simulation): string {
   }
   for (const step of simulation.steps) {
     const until = step.endMinute === null ? '' : `–${step.endMinute}`;
-    lines.push(`  step ${step.stepIndex + 1} at ${step.weightPercent}% (minute ${step.startMinute}${until}): ${step.outcome}`);
+    lines.push(`  step ${step.stepIndex + 1} at ${step.weightPercent}%${step.soak ? ', soak' : ''} (minute ${step.startMinute}${until}): ${step.outcome}`);
   }
   const counts = new Map<string, Record<string, number>>();
   for (const m of simulation.measurements) {

@@ -10,7 +10,7 @@
  *   failures abort the rollout (the canary weight drops to 0); more than the metric's
  *   `inconclusiveLimit` inconclusive ones pause it, waiting for a person. At the same minute a
  *   measurement comes before a step change. Reaching the final step completes the rollout and
- *   ends the analysis.
+ *   ends the analysis; with a soak, that is when the soak at 100% ends, the gates judging until then.
  * - Alerts (src/targets/prometheus.ts): evaluated every minute on the same series, whatever the
  *   rollout does; an alert fires once its condition has held for the gate's `for`. The
  *   silent-canary alert stays quiet once the rollout is aborted (Argo's `rollout_info` phase).
@@ -38,6 +38,8 @@ export interface StepOutcome {
   startMinute: number;
   endMinute: number | null;
   outcome: 'advanced' | 'aborted' | 'held-inconclusive' | 'held-manual' | 'completed' | 'unfinished';
+  /** The last step, held for `canary.soak`. */
+  soak: boolean;
 }
 
 /** The shadow phase, when the policy has one and the rollout reached it. */
@@ -128,10 +130,12 @@ export function simulate(policy: ResolvedPolicy, scenario: Scenario): Simulation
     }
     alerts.evaluate(t, (bySegment) => windowAt(t, bySegment), ending?.kind === 'aborted');
     if (ending === null) {
-      while (phases[phaseIndex]!.endMinute !== null && phases[phaseIndex]!.endMinute! <= t) phaseIndex++;
+      while (phaseIndex < phases.length - 1 && phases[phaseIndex]!.endMinute !== null && phases[phaseIndex]!.endMinute! <= t) phaseIndex++;
       const phase = phases[phaseIndex]!;
       ({ weightPercent, mirrorPercent } = phase);
       if (phase.endMinute === null) ending = phase.weightPercent >= 100 ? { kind: 'completed', minute: t } : { kind: 'held-manual', minute: t, stepIndex: phase.stepIndex! };
+      // Only the soak, the last phase, ends on a timer: the rollout completes then.
+      else if (phase.endMinute <= t) ending = { kind: 'completed', minute: t };
     } else if (ending.kind === 'aborted') {
       weightPercent = 0;
       mirrorPercent = 0;
@@ -196,8 +200,8 @@ function shadowOutcome(phases: Phase[], ending: Ending): ShadowOutcome | null {
 function stepOutcomes(phases: Phase[], ending: Ending): StepOutcome[] {
   return phases.flatMap((phase): StepOutcome[] => {
     if (phase.kind !== 'step' || phase.startMinute > ending.minute) return [];
-    const base = { stepIndex: phase.stepIndex!, weightPercent: phase.weightPercent, startMinute: phase.startMinute, endMinute: phase.endMinute };
-    const endedHere = phase.endMinute === null || ending.minute < phase.endMinute;
+    const base = { stepIndex: phase.stepIndex!, weightPercent: phase.weightPercent, startMinute: phase.startMinute, endMinute: phase.endMinute, soak: phase.soak === true };
+    const endedHere = phase.endMinute === null || ending.minute < phase.endMinute || (phase.soak === true && ending.kind === 'completed');
     if (!endedHere) return [{ ...base, outcome: 'advanced' }];
     return [{ ...base, outcome: ending.kind }];
   });

@@ -69,7 +69,7 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
       annotations: { ...provenanceAnnotations(policy), ...subscriptionAnnotations(policy) },
     },
     spec: {
-      replicas: policy.model.replicas,
+      ...replicaCount(policy),
       selector: { matchLabels: { [LABEL_APP]: serviceName(policy) } },
       template: podTemplate(policy),
       strategy: {
@@ -102,6 +102,14 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
       },
     },
   };
+}
+
+/**
+ * The replica count in git, unless a HorizontalPodAutoscaler owns it (targets/autoscaling.ts):
+ * a count here would be applied by every sync and then rewritten by the HPA through `/scale`.
+ */
+function replicaCount(policy: ResolvedPolicy): { replicas?: number } {
+  return policy.model.autoscaling ? {} : { replicas: policy.model.replicas };
 }
 
 function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {

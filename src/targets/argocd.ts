@@ -21,11 +21,12 @@ const EXPLANATION = [
   ' ignoreDifferences Argo CD shows the app OutOfSync and a self-heal sync would undo the',
   ' controller mid-rollout; RespectIgnoreDifferences keeps a sync from overwriting those fields.',
 ].join('\n');
+const AUTOSCALED = '\n The HorizontalPodAutoscaler sets the Rollout\'s replica count, which git leaves out.';
 
 export const argocdTarget: Target = {
   name: 'argocd',
   build(policy) {
-    return [{ path: ARGOCD_PATCH_FILE, kind: 'yaml', documents: [applicationPatch(policy)], comment: EXPLANATION }];
+    return [{ path: ARGOCD_PATCH_FILE, kind: 'yaml', documents: [applicationPatch(policy)], comment: policy.model.autoscaling ? EXPLANATION + AUTOSCALED : EXPLANATION }];
   },
 };
 
@@ -41,6 +42,7 @@ export function applicationPatch(policy: ResolvedPolicy): Record<string, unknown
           namespace: policy.namespace,
           jqPathExpressions: ['.spec.http[].route[].weight', ...routeEntries],
         },
+        ...autoscaledReplicas(policy),
         ...[serviceName(policy), canaryServiceName(policy)].map((name) => ({
           group: '',
           kind: 'Service',
@@ -52,6 +54,15 @@ export function applicationPatch(policy: ResolvedPolicy): Record<string, unknown
       syncPolicy: { syncOptions: ['RespectIgnoreDifferences=true'] },
     },
   };
+}
+
+/**
+ * The HPA writes the Rollout's `spec.replicas` through `/scale`; git leaves the field out
+ * (targets/argo-rollouts.ts), and this keeps a sync from resetting it.
+ */
+function autoscaledReplicas(policy: ResolvedPolicy): Array<Record<string, unknown>> {
+  if (!policy.model.autoscaling) return [];
+  return [{ group: 'argoproj.io', kind: 'Rollout', name: policy.name, namespace: policy.namespace, jsonPointers: ['/spec/replicas'] }];
 }
 
 /** A JSON string literal is a jq string literal (JSON escapes every `\`, so no `\(` interpolation). */

@@ -3,6 +3,7 @@ import type { Target } from './target.js';
 import { argoAnalysisTarget } from './argo-analysis.js';
 import { argoRolloutsTarget } from './argo-rollouts.js';
 import { argocdTarget } from './argocd.js';
+import { autoscalingTarget } from './autoscaling.js';
 import { grafanaTarget } from './grafana.js';
 import { istioTarget } from './istio.js';
 import { istioAuthorizationTarget } from './istio-authorization.js';
@@ -18,6 +19,7 @@ export const targets: readonly Target[] = [
   istioTelemetryTarget,
   istioAuthorizationTarget,
   argoRolloutsTarget,
+  autoscalingTarget,
   argoAnalysisTarget,
   prometheusTarget,
   podMonitorTarget,

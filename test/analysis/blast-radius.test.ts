@@ -3,11 +3,11 @@ import { blastRadius, REACTION_SECONDS } from '../../src/analysis/blast-radius.j
 import { examplePolicy as example } from '../gates/example-policies.js';
 
 describe('blast radius', () => {
-  it('fraud-detector: 4h minimum, exposure per step from 1200 rps, one hour of mirrored load', () => {
+  it('fraud-detector: 5h minimum, exposure per step from 1200 rps, one hour of mirrored load', () => {
     const summary = blastRadius(example('fraud-detector.yaml'));
-    // shadow 1h + 30m + 30m + 1h + 1h; no manual hold, so the maximum is the same.
-    expect(summary.minDurationSeconds).toBe(4 * 3600);
-    expect(summary.maxDurationSeconds).toBe(4 * 3600);
+    // shadow 1h + 30m + 30m + 1h + 1h, then the 1h soak; no manual hold, so the maximum is the same.
+    expect(summary.minDurationSeconds).toBe(5 * 3600);
+    expect(summary.maxDurationSeconds).toBe(5 * 3600);
     // 1% of 1200 rps = 12 rps × 1800 s; 5% = 60 rps × 1800 s; 25% = 300 × 3600; 50% = 600 × 3600.
     expect(summary.steps.map((s) => s.exposedRequests)).toEqual([21_600, 108_000, 1_080_000, 2_160_000, null]);
     expect(summary.steps.map((s) => s.cumulativeExposedRequests)).toEqual([21_600, 129_600, 1_209_600, 3_369_600, null]);

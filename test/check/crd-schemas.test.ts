@@ -10,7 +10,7 @@ import { compile, objectOfKind } from '../support/compiled-objects.js';
 describe('crd-schemas', () => {
   it('knows the Istio and Argo kinds modelgate emits', () => {
     const types = [...strictValidators().keys()];
-    for (const type of ['networking.istio.io/v1beta1/VirtualService', 'argoproj.io/v1alpha1/Rollout', 'argoproj.io/v1alpha1/AnalysisTemplate']) {
+    for (const type of ['networking.istio.io/v1beta1/VirtualService', 'argoproj.io/v1alpha1/Rollout', 'argoproj.io/v1alpha1/AnalysisTemplate', 'autoscaling/v2/HorizontalPodAutoscaler']) {
       expect(types).toContain(type);
     }
   });
@@ -27,6 +27,18 @@ describe('crd-schemas', () => {
     expect(findings).toEqual([
       { path: 'istio/virtualservice.yaml', object: 'VirtualService/fraud-detector', message: expect.stringContaining('/spec/http/0/route/0: unknown field "wieght"') },
     ]);
+  });
+
+  it("holds the HorizontalPodAutoscaler to Kubernetes' autoscaling/v2 schema, strictly", () => {
+    const policy = examplePolicy('search-ranker.yaml');
+    const files = compile(policy);
+    const hpa = objectOfKind(files, 'HorizontalPodAutoscaler');
+    expect(crdSchemasCheck.check(policy, files)).toEqual([]);
+    hpa.spec.metrics[0].resource.target.averageUtilisation = 70;
+    hpa.spec.maxReplicas = '12';
+    const messages = crdSchemasCheck.check(policy, files).map((finding) => finding.message);
+    expect(messages).toContainEqual(expect.stringContaining('/spec/metrics/0/resource/target: unknown field "averageUtilisation"'));
+    expect(messages).toContainEqual(expect.stringContaining('/spec/maxReplicas: must be integer'));
   });
 
   it('rejects an unknown field in a Rollout step and in object metadata', () => {

@@ -31,7 +31,7 @@ describe('what merging a policy change does', () => {
     const info = { ...fraud.versions.info, 43: { name: '1.4.1-20250410', dataSnapshot: 'txns-2025-04-08', commit: '1a2b3c4', author: 'bo-li', offlineMetrics: { auc: 0.949 } } };
     const after = withVersions({ candidate: 43, preload: [], retained: [43, 41, 40], info }, preloaded);
     const change = describePolicyChange(preloaded, after);
-    expect(change.headline).toMatch(/^candidate 42 is replaced by 43, which starts over: candidate 43: shadow at 100% mirror for 1h, then 1% → 5% → 25% → 50% → 100% of traffic \(at least 4h\); rollback target 41$/);
+    expect(change.headline).toMatch(/^candidate 42 is replaced by 43, which starts over: candidate 43: shadow at 100% mirror for 1h, then 1% → 5% → 25% → 50% → 100% of traffic, then a 1h soak at 100% with the gates judging \(at least 5h\); rollback target 41$/);
     expect(change.title).toBe('candidate 42 → 43 (42 abandoned)');
     expect(change.callouts[0]).toBe('candidate 42 is abandoned wherever its rollout stands; its traffic returns to stable 41');
     expect(change.rows).toEqual(
@@ -109,10 +109,10 @@ describe('lines changed', () => {
 describe('the rollout chart', () => {
   const timeline = timelineOf(fraud)!;
   const chart = textChart(timeline);
-  const rows = chart.split('\n').filter((line) => /^(shadow|step \d)/.test(line));
+  const rows = chart.split('\n').filter((line) => /^(shadow|step \d|soak)/.test(line));
 
   it('shows every phase, a 1% and a 5% step as visibly as 50%, with a legend for the mirror', () => {
-    expect(rows.map((row) => row.trim().split(/\s{2,}/).at(-1))).toEqual(['100% mirrored', '1%', '5%', '25%', '50%', '100%']);
+    expect(rows.map((row) => row.trim().split(/\s{2,}/).at(-1))).toEqual(['100% mirrored', '1%', '5%', '25%', '50%', '100%, gates judging']);
     for (const row of rows) expect(row).toMatch(/[█░]/);
     expect(chart).toContain('legend: █ candidate answers that share of users; ░ requests copied to the candidate, answers discarded');
   });
@@ -127,6 +127,6 @@ describe('the rollout chart', () => {
   });
 
   it('says the same in words, for readers without the chart', () => {
-    expect(timelineSentence(timeline)).toBe('shadow for 1h (100% of requests copied to the candidate, its answers discarded), then 1% for 30m, then 5% for 30m, then 25% for 1h, then 50% for 1h, then 100%: at least 4h');
+    expect(timelineSentence(timeline)).toBe('shadow for 1h (100% of requests copied to the candidate, its answers discarded), then 1% for 30m, then 5% for 30m, then 25% for 1h, then 50% for 1h, then 100% soaking for 1h (gates still judged; an abort returns to the stable pods, still running): at least 5h');
   });
 });

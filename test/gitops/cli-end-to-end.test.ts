@@ -92,7 +92,7 @@ describe('modelgate plan', () => {
     expect(await cli(plan)).toBe(0);
     // What merging does, not the whole policy again: only a hold changes, so traffic does not move.
     expect(stdout).toMatch(/^risk\/fraud-detector: hold-only change \(step 1: 1% for 30m → 1% for 45m\); traffic does not move\n  \* step 1: 1% for 30m → 1% for 45m \(longer hold\)\n/);
-    expect(stdout).toContain('  - duration: at least 4h15m, at most 4h15m when every measurement is conclusive\n');
+    expect(stdout).toContain('  - duration: at least 5h15m, at most 5h15m when every measurement is conclusive\n');
     expect(stdout).toContain('  - shadow: at most 1h of 100% mirroring, 1,200 extra requests per second to the candidate, about 4,320,000 in all');
     expect(stdout).toContain('--- a/generated/risk/fraud-detector/rollout/rollout.yaml\n+++ b/generated/risk/fraud-detector/rollout/rollout.yaml\n');
     expect(stdout).toMatch(/^-            duration: 30m\n\+            duration: 45m$/m);

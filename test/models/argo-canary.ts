@@ -11,12 +11,20 @@
  *   destinations>, mirror: canary host, mirrorPercentage}`, again without timeout or retries;
  * - orderRoutes puts the managed routes, in `managedRoutes` order, above every other route;
  * - replicas: utils/replicaset/canary.go CalculateReplicaCountsForTrafficRoutedCanary: canary
- *   = setCanaryScale's weight or the traffic weight, ceil(weight × replicas / 100)
- *   (trafficWeightToReplicas); stable stays fully scaled without dynamicStableScale;
+ *   = setCanaryScale's weight or the traffic weight, ceil(weight × spec.replicas / 100)
+ *   (trafficWeightToReplicas); stable stays fully scaled (all spec.replicas) without
+ *   dynamicStableScale. spec.replicas is the Rollout's, 1 when unset
+ *   (utils/defaults GetReplicasOrDefault), or what a HorizontalPodAutoscaler wrote through
+ *   `/scale` (docs/features/hpa-support.md): the caller's `specReplicas`;
  * - Services: rollout/service.go reconcileStableAndCanaryService pins stableService to the
  *   stable ReplicaSet and canaryService to the new one (rollouts-pod-template-hash);
  * - at the end the new ReplicaSet becomes stable: both Services point at it, weights return to
- *   stable 100, managed routes are removed.
+ *   stable 100, managed routes are removed;
+ * - an abort (a failed background analysis, at any step, the soak's pause included):
+ *   rollout/trafficrouting.go reconcileTrafficRouting sets the canary weight to 0 (without
+ *   dynamicStableScale, calculateDesiredWeightOnAbortOrStableRollback), points the canary Service
+ *   at the stable ReplicaSet and removes the managed routes; the stable ReplicaSet was never
+ *   scaled down, and the canary's pods stay until abortScaleDownDelaySeconds (replicaset.go).
  */
 import type { Pod } from './istio-routing.js';
 
@@ -34,15 +42,34 @@ export interface Snapshot {
   /** Service name → selector, as Argo has pinned it. */
   services: Map<string, Record<string, string>>;
   pods: Pod[];
+  /** The Rollout's spec.replicas during the step. */
+  specReplicas: number;
+  /** The Rollout was aborted after this step; no promotion follows. */
+  aborted?: true;
+}
+
+export interface ReplayOptions {
+  /**
+   * spec.replicas while the canary is sized at `canaryPercent` of it (0 once promoted), for a
+   * Rollout whose count an autoscaler owns; default: the Rollout's own spec.replicas.
+   */
+  specReplicas?: (canaryPercent: number) => number;
+  /** Abort right after the step with this index (its snapshot, then the abort's, then none). */
+  abortAfterStep?: number;
+}
+
+/** Canary pods for a share of spec.replicas, rounded up (trafficWeightToReplicas). */
+export function canaryPods(specReplicas: number, percent: number): number {
+  return Math.ceil((percent * specReplicas) / 100);
 }
 
 /**
  * Replay a Rollout update from stable (pods labelled `stableVersion`) to the Rollout's template,
  * snapshotting after every step and after promotion.
  */
-export function replayCanary(rollout: Json, virtualService: Json, serviceObjects: Json[], stableVersion: string): Snapshot[] {
+export function replayCanary(rollout: Json, virtualService: Json, serviceObjects: Json[], stableVersion: string, options: ReplayOptions = {}): Snapshot[] {
   const canary = rollout.spec.strategy.canary;
-  const replicas: number = rollout.spec.replicas;
+  const replicasAt = options.specReplicas ?? ((): number => rollout.spec.replicas ?? 1);
   const templateLabels: Record<string, string> = rollout.spec.template.metadata.labels;
   const stableLabels = { ...templateLabels, version: stableVersion, 'app.kubernetes.io/version': stableVersion };
   const vs: Json = structuredClone(virtualService);
@@ -73,14 +100,14 @@ export function replayCanary(rollout: Json, virtualService: Json, serviceObjects
     const ours = managed.flatMap((name) => routes.filter((route) => route.name === name));
     vs.spec.http = [...ours, ...routes.filter((route) => !managed.includes(route.name))];
   };
-  const pods = (): Pod[] => {
-    const canaryCount = Math.ceil(((canaryScale ?? weight) * replicas) / 100);
-    return [
-      ...Array.from({ length: replicas }, () => ({ labels: { ...stableLabels, [HASH]: STABLE_HASH } })),
-      ...Array.from({ length: canaryCount }, () => ({ labels: { ...templateLabels, [HASH]: CANARY_HASH } })),
-    ];
+  const pods = (replicas: number): Pod[] => [
+    ...Array.from({ length: replicas }, () => ({ labels: { ...stableLabels, [HASH]: STABLE_HASH } })),
+    ...Array.from({ length: canaryPods(replicas, canaryScale ?? weight) }, () => ({ labels: { ...templateLabels, [HASH]: CANARY_HASH } })),
+  ];
+  const snapshot = (stepIndex: number, step: Json | null): Snapshot => {
+    const specReplicas = replicasAt(canaryScale ?? weight);
+    return { stepIndex, step, virtualService: structuredClone(vs), services: new Map(selectors), pods: pods(specReplicas), specReplicas };
   };
-  const snapshot = (stepIndex: number, step: Json | null): Snapshot => ({ stepIndex, step, virtualService: structuredClone(vs), services: new Map(selectors), pods: pods() });
 
   const snapshots: Snapshot[] = [snapshot(-1, null)];
   const steps: Json[] = canary.steps ?? [];
@@ -110,6 +137,16 @@ export function replayCanary(rollout: Json, virtualService: Json, serviceObjects
     }
     snapshots.push(snapshot(index, step));
   });
+  if (options.abortAfterStep !== undefined) {
+    const last = snapshots.findIndex((taken) => taken.stepIndex === options.abortAfterStep);
+    snapshots.splice(last + 1);
+    for (const name of managed) removeRoute(name);
+    setWeights(0);
+    pin(canary.canaryService, STABLE_HASH);
+    // The canary ReplicaSet keeps its size until abortScaleDownDelaySeconds.
+    snapshots.push({ ...snapshots[last]!, virtualService: structuredClone(vs), services: new Map(selectors), aborted: true });
+    return snapshots;
+  }
 
   // Promotion: the new ReplicaSet is stable; old pods go after scaleDownDelaySeconds.
   for (const name of managed) removeRoute(name);
@@ -118,12 +155,14 @@ export function replayCanary(rollout: Json, virtualService: Json, serviceObjects
   setWeights(0);
   pin(canary.stableService, CANARY_HASH);
   pin(canary.canaryService, CANARY_HASH);
+  const promotedReplicas = replicasAt(0);
   snapshots.push({
     stepIndex: steps.length,
     step: null,
     virtualService: structuredClone(vs),
     services: new Map(selectors),
-    pods: Array.from({ length: replicas }, () => ({ labels: { ...templateLabels, [HASH]: CANARY_HASH } })),
+    pods: Array.from({ length: promotedReplicas }, () => ({ labels: { ...templateLabels, [HASH]: CANARY_HASH } })),
+    specReplicas: promotedReplicas,
   });
   return snapshots;
 }

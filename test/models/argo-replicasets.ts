@@ -19,8 +19,10 @@
  *   scaleDownDelaySeconds, for at most scaleDownDelayRevisionLimit of them (bluegreen.go
  *   GetScaleDownRevisionLimit, unlimited when unset); the rest go to 0. Mid-update, an
  *   intermediate ReplicaSet without a deadline is scaled to 0 at once.
- * Left out: the abort path (abortScaleDownDelaySeconds), which no modelgate edit takes, and
- * availability waits (pods are available as soon as they exist).
+ * - an abort (a failed analysis) leaves the stable ReplicaSet as it is (fully scaled throughout
+ *   without dynamicStableScale) and scales the new one to 0 after abortScaleDownDelaySeconds
+ *   (rollout/replicaset.go reconcileNewReplicaSet, shouldDelayScaleDownOnAbort; default 30 s).
+ * Left out: availability waits (pods are available as soon as they exist).
  */
 type Json = Record<string, any>;
 
@@ -41,6 +43,12 @@ export class RolloutReplicaSets {
   private stable: ReplicaSet | null = null;
   private current: ReplicaSet | null = null;
   private rollout: Json | null = null;
+
+  /**
+   * @param autoscaledReplicas spec.replicas as a HorizontalPodAutoscaler holds it, for a Rollout
+   * that leaves the count to one; otherwise the Rollout's own, 1 when unset (GetReplicasOrDefault).
+   */
+  constructor(private readonly autoscaledReplicas: number | null = null) {}
 
   /** A new Rollout spec reaches the controller at `now`. */
   apply(rollout: Json, now: number): void {
@@ -72,10 +80,19 @@ export class RolloutReplicaSets {
   promote(now: number): void {
     this.advance(now);
     const next = this.current!;
-    next.replicas = this.rollout!.spec.replicas;
+    next.replicas = this.rollout!.spec.replicas ?? this.autoscaledReplicas ?? 1;
     next.deadline = null;
     this.stable = next;
     this.scaleDownOld(now, true);
+  }
+
+  /** The analysis failed at `now`: traffic is back on stable; the canary's pods go after the abort delay. */
+  abort(now: number): void {
+    this.advance(now);
+    const canary = this.current!;
+    if (canary === this.stable) return;
+    canary.deadline = now + (this.rollout!.spec.strategy.canary.abortScaleDownDelaySeconds ?? 30);
+    this.current = this.stable;
   }
 
   /** ReplicaSets with pods at `now`. */

@@ -1,16 +1,7 @@
 import { describe, it } from 'vitest';
-import { expectDiagnostics, expectValid } from '../support/rule-harness.js';
+import { expectDiagnostics, expectValid, policyWithModel } from '../support/rule-harness.js';
 
-const policy = (model: string) => `apiVersion: modelgate.io/v1alpha1
-kind: ReleasePolicy
-metadata: { name: demo }
-spec:
-  model:
-    name: demo
-    basePath: /models/demo
-${model}  versions: { stable: 1 }
-  traffic: { host: demo.svc }
-`;
+const policy = policyWithModel;
 const profile = (images: string) => `apiVersion: modelgate.io/v1alpha1
 kind: PlatformProfile
 spec:

@@ -75,7 +75,8 @@ describe('the version rollback returns to has running pods, or plan says it star
       const release = compileText(exampleText(file));
       const atRest = release.policy.versions.candidate === null ? release : compileText(releaseAction(release.text, { action: 'abort' }));
       const delay = release.policy.canary.scaleDownDelaySeconds;
-      const model = new RolloutReplicaSets();
+      // A quiet HPA (search-ranker's) holds its minimum, the count plan words are sized on.
+      const model = new RolloutReplicaSets(release.policy.model.autoscaling?.minReplicas);
       // History: the version before stable ran, then stable was promoted over it at t=60.
       const before = atRest.policy.versions.previous[0];
       let now = 0;

@@ -38,7 +38,7 @@ describe('modelgate simulate', () => {
     const output = capture();
     expect(await run(['policies/fraud-detector.yaml', '--metrics', 'policies/scenarios/fraud-detector/healthy.json', '--format', 'json'])).toBe(0);
     const parsed = JSON.parse(output()) as Record<string, unknown>;
-    expect(parsed.ending).toEqual({ kind: 'completed', minute: 242 });
+    expect(parsed.ending).toEqual({ kind: 'completed', minute: 302 });
     expect(parsed).not.toHaveProperty('trace');
   });
 

@@ -15,10 +15,10 @@ describe('shipped scenarios', () => {
     for (const s of scenarios) expect(() => parseScenario(s.text, policyNamed(s.policy)), `${s.policy}/${s.name}`).not.toThrow();
   });
 
-  it('fraud-detector, healthy: every step advances and the rollout completes after warm-up, shadow and 3h of steps', () => {
+  it('fraud-detector, healthy: every step advances and the rollout completes after warm-up, shadow, 3h of steps and the 1h soak', () => {
     const result = run('fraud-detector', 'healthy.json');
-    // 2m warm-up + 60m shadow + 30m + 30m + 1h + 1h.
-    expect(result.ending).toEqual({ kind: 'completed', minute: 242 });
+    // 2m warm-up + 60m shadow + 30m + 30m + 1h + 1h, then the soak at 100%: 1h.
+    expect(result.ending).toEqual({ kind: 'completed', minute: 302 });
     expect(result.steps.map((s) => s.outcome)).toEqual(['advanced', 'advanced', 'advanced', 'advanced', 'completed']);
     expect(result.measurements.filter((m) => m.verdict === 'failed')).toEqual([]);
     expect(result.alerts).toEqual([]);
@@ -53,7 +53,7 @@ describe('shipped scenarios', () => {
   it('fraud-detector, healthy: every shadow metric measures 11 times during the hour and succeeds, then the canary metrics take over', () => {
     const result = run('fraud-detector', 'healthy.json');
     const shadow = result.measurements.filter((m) => m.limit.endsWith('-shadow'));
-    expect(new Set(shadow.map((m) => m.limit))).toEqual(new Set(['latency-p99-shadow', 'error-rate-shadow', 'score-drift-shadow', 'segment-error-rate-shadow']));
+    expect(new Set(shadow.map((m) => m.limit))).toEqual(new Set(['latency-p99-shadow', 'error-rate-shadow', 'error-rate-max-shadow', 'score-drift-shadow', 'segment-error-rate-shadow']));
     for (const name of new Set(shadow.map((m) => m.limit))) {
       const own = shadow.filter((m) => m.limit === name);
       // Mirror from 2 to 62: windows end at 7 … 57, the last strictly before the mirror is removed.

@@ -41,6 +41,23 @@ ${extra}`;
 }
 
 /**
+ * A steady-state policy whose `model:` ends with `model` (lines indented by four spaces), for the
+ * rules about the model's pods; its first line is line 8.
+ */
+export function policyWithModel(model: string): string {
+  return `apiVersion: modelgate.io/v1alpha1
+kind: ReleasePolicy
+metadata: { name: demo }
+spec:
+  model:
+    name: demo
+    basePath: /models/demo
+${model}  versions: { stable: 1 }
+  traffic: { host: demo.svc }
+`;
+}
+
+/**
  * Validate one file (`policy.yaml`) or several (`{ 'a.yaml': …, 'b.yaml': … }`), for the
  * platform `profile` (the text of a `modelgate.config.yaml`) or the default platform.
  */

@@ -23,15 +23,20 @@ describe('AnalysisTemplate', () => {
 
   it('has one metric per gate limit, and one more per limit judged in the shadow, each reading the versions from the args', () => {
     expect(template.spec.metrics.map((m) => m.name)).toEqual([
-      'latency-p99-shadow', 'latency-p99', 'error-rate-shadow', 'error-rate', 'score-drift-shadow', 'score-drift', 'segment-error-rate-shadow', 'segment-error-rate', SERVED_VERSION_METRIC,
+      'latency-p99-shadow', 'latency-p99', 'error-rate-shadow', 'error-rate', 'error-rate-max-shadow', 'error-rate-max', 'score-drift-shadow', 'score-drift', 'segment-error-rate-shadow', 'segment-error-rate', SERVED_VERSION_METRIC,
     ]);
     for (const metric of gateMetrics) {
       // The callers' view tells the versions apart by routed host, which names no version.
-      if (metric.name === 'error-rate') {
+      if (metric.name === 'error-rate' || metric.name === 'error-rate-max') {
         expect(metric.provider.prometheus.query).toContain('client_error_ratio');
         continue;
       }
       expect(metric.provider.prometheus.query).toContain('{{args.canary-version}}');
+      // An absolute ceiling judges the canary alone.
+      if (metric.name === 'error-rate-max-shadow') {
+        expect(metric.provider.prometheus.query).not.toContain('{{args.stable-version}}');
+        continue;
+      }
       expect(metric.provider.prometheus.query).toContain('{{args.stable-version}}');
     }
     // In the shadow the same gate reads the serving proxies, the only ones that see mirrored requests.
@@ -93,15 +98,23 @@ describe('AnalysisTemplate', () => {
     // From 25% the shortest hold is 1h: twelve 5m windows, half of them tolerated blind.
     expect(byName['region-errors']).toMatchObject({ initialDelay: '1h5m', inconclusiveLimit: 6 });
     // fraud-detector's run starts at the mirror step: canary metrics wait out the hour of shadow.
+    // Relative limits stop when the soak starts, 3h into the steps: windows ending at 1h5m … 4h
+    // of the run, 36 of them; the absolute ceiling, which judges the soak, runs on.
     const fraudMetrics = (template as unknown as { spec: { metrics: Array<{ name: string; initialDelay: string; inconclusiveLimit: number; count?: number }> } }).spec.metrics;
     const canary = fraudMetrics.filter((m) => !m.name.endsWith('-shadow') && m.name !== SERVED_VERSION_METRIC);
-    expect(canary.map((m) => [m.initialDelay, m.inconclusiveLimit, m.count])).toEqual(Array(4).fill(['1h5m', 3, undefined]));
+    expect(canary.map((m) => [m.name, m.initialDelay, m.inconclusiveLimit, m.count])).toEqual([
+      ['latency-p99', '1h5m', 3, 36],
+      ['error-rate', '1h5m', 3, 36],
+      ['error-rate-max', '1h5m', 3, undefined],
+      ['score-drift', '1h5m', 3, 36],
+      ['segment-error-rate', '1h5m', 3, 36],
+    ]);
   });
 
   it('judges the shadow in whole windows that end before the mirror is removed: eleven 5m windows of the hour, five of them tolerated blind', () => {
     const fraudMetrics = (template as unknown as { spec: { metrics: Array<{ name: string; initialDelay: string; inconclusiveLimit: number; count?: number }> } }).spec.metrics;
     const shadow = fraudMetrics.filter((m) => m.name.endsWith('-shadow'));
-    expect(shadow.map((m) => [m.initialDelay, m.count, m.inconclusiveLimit])).toEqual(Array(4).fill(['5m', 11, 5]));
+    expect(shadow.map((m) => [m.initialDelay, m.count, m.inconclusiveLimit])).toEqual(Array(5).fill(['5m', 11, 5]));
   });
 
   it('gives no shadow metric to a gate whose guard the mirrored windows cannot fill', () => {

@@ -1,0 +1,40 @@
+/**
+ * With `model.autoscaling` the HorizontalPodAutoscaler owns the replica count: it writes the
+ * Rollout's `spec.replicas` through `/scale`, so a `model.replicas` beside it would be a second
+ * owner that every sync puts back. The HPA also needs a range it can move in, and CPU
+ * utilization is measured against each pod's CPU request: without one the HPA reports
+ * FailedGetResourceMetric and never scales.
+ */
+import type { Rule } from './rule.js';
+
+export const autoscalingConsistent: Rule = {
+  id: 'autoscaling-consistent',
+  description: 'model.autoscaling owns the replica count: no model.replicas beside it, minReplicas ≤ maxReplicas, and a CPU request to measure utilization against.',
+  severity: 'error',
+  check({ source, policy, report }) {
+    const autoscaling = policy.model.autoscaling;
+    if (!autoscaling) return;
+    const written = (source.data as { spec?: { model?: { replicas?: unknown } } }).spec?.model?.replicas;
+    if (written !== undefined) {
+      report({
+        path: ['spec', 'model', 'replicas'],
+        message: `model.replicas (${String(written)}) fights the HorizontalPodAutoscaler, which owns the replica count (${autoscaling.minReplicas}–${autoscaling.maxReplicas})`,
+        hint: 'remove model.replicas; set model.autoscaling.minReplicas to the fewest pods you want',
+      });
+    }
+    if (autoscaling.minReplicas > autoscaling.maxReplicas) {
+      report({
+        path: ['spec', 'model', 'autoscaling', 'minReplicas'],
+        message: `model.autoscaling.minReplicas (${autoscaling.minReplicas}) is above maxReplicas (${autoscaling.maxReplicas})`,
+        hint: 'make minReplicas at most maxReplicas',
+      });
+    }
+    if (policy.model.resources.cpu === null) {
+      report({
+        path: ['spec', 'model', 'autoscaling', 'cpu'],
+        message: 'the HorizontalPodAutoscaler measures CPU use as a share of each pod\'s CPU request, and the pods ask for none',
+        hint: 'set model.resources.cpu (or defaultResources.cpu in the platform profile)',
+      });
+    }
+  },
+};

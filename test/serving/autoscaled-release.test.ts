@@ -1,0 +1,88 @@
+/**
+ * An autoscaled release, as the cluster runs it: the HorizontalPodAutoscaler modelgate compiles
+ * for search-ranker (test/models/horizontal-pod-autoscaler.ts) owns the Rollout's spec.replicas,
+ * and Argo Rollouts sizes the stable and canary ReplicaSets from it at each step
+ * (test/models/argo-canary.ts). The HPA counts the canary's pods with the stable's, so the test
+ * also shows the two controllers settle instead of chasing each other.
+ */
+import { describe, expect, it } from 'vitest';
+import { applicationPatch } from '../../src/targets/argocd.js';
+import { horizontalPodAutoscaler } from '../../src/targets/autoscaling.js';
+import { canaryPods, replayCanary, type Snapshot } from '../models/argo-canary.js';
+import { hpaSettledReplicas, type Load } from '../models/horizontal-pod-autoscaler.js';
+import { compileText, exampleText, withNextCandidate } from './release-walk.js';
+
+type Json = Record<string, any>;
+
+function release() {
+  const steady = compileText(exampleText('search-ranker.yaml'));
+  const { text, version } = withNextCandidate(steady.text, steady.policy);
+  const compiled = compileText(text);
+  const hpa = horizontalPodAutoscaler(compiled.policy) as Json;
+  return { compiled, hpa, stable: String(steady.policy.versions.stable), candidate: String(version) };
+}
+
+/** Replays the release with the HPA settling at every step under `load`. */
+function replay(load: Load): Snapshot[] {
+  const { compiled, hpa, stable } = release();
+  const byKind = (kind: string) => compiled.documents.filter((doc) => doc.kind === kind);
+  let spec = hpa.spec.minReplicas as number;
+  return replayCanary(compiled.rollout, byKind('VirtualService')[0]!, byKind('Service'), stable, {
+    // Stable keeps all spec.replicas pods (no dynamicStableScale); the canary adds its share on top.
+    specReplicas: (canaryPercent) => (spec = hpaSettledReplicas(hpa, spec, (replicas) => replicas + canaryPods(replicas, canaryPercent), load)),
+  });
+}
+
+function counts(snapshots: Snapshot[], candidate: string): Array<{ step: string; spec: number; stable: number; canary: number }> {
+  return snapshots
+    .filter((snapshot) => snapshot.step === null || 'setWeight' in snapshot.step)
+    .map((snapshot) => ({
+      step: snapshot.step === null ? (snapshot.stepIndex < 0 ? 'before' : 'promoted') : `setWeight ${(snapshot.step as Json).setWeight}`,
+      spec: snapshot.specReplicas,
+      stable: snapshot.pods.filter((pod) => pod.labels.version !== candidate).length,
+      canary: snapshot.pods.filter((pod) => pod.labels.version === candidate).length,
+    }));
+}
+
+describe('an autoscaled release (search-ranker: HPA 3–12 pods at 70% of 1 CPU)', () => {
+  it('leaves the replica count to the HPA: none in the Rollout, the HPA scales the Rollout, Argo CD ignores the count', () => {
+    const { compiled, hpa } = release();
+    expect(compiled.rollout.spec).not.toHaveProperty('replicas');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: compiled.rollout.apiVersion, kind: compiled.rollout.kind, name: compiled.rollout.metadata.name });
+    const ignored = (applicationPatch(compiled.policy).spec as Json).ignoreDifferences as Json[];
+    expect(ignored).toContainEqual(expect.objectContaining({ group: 'argoproj.io', kind: 'Rollout', name: compiled.rollout.metadata.name, jsonPointers: ['/spec/replicas'] }));
+  });
+
+  it('on a quiet day (5.5 cores of load) keeps 8 stable pods and gives the canary ceil(weight × 8) pods at each step', () => {
+    const { candidate } = release();
+    expect(counts(replay({ cpuUsedCores: 5.5, cpuRequestCores: 1 }), candidate)).toEqual([
+      { step: 'before', spec: 8, stable: 8, canary: 0 },
+      { step: 'setWeight 1', spec: 8, stable: 8, canary: 1 },
+      { step: 'setWeight 5', spec: 8, stable: 8, canary: 1 },
+      { step: 'setWeight 25', spec: 8, stable: 8, canary: 2 },
+      { step: 'setWeight 50', spec: 8, stable: 8, canary: 4 },
+      { step: 'setWeight 100', spec: 8, stable: 8, canary: 8 },
+      { step: 'promoted', spec: 8, stable: 0, canary: 8 },
+    ]);
+  });
+
+  it('on a busy day stops at maxReplicas, and the canary still follows its traffic share of that count', () => {
+    const { candidate } = release();
+    expect(counts(replay({ cpuUsedCores: 14, cpuRequestCores: 1 }), candidate)).toEqual([
+      { step: 'before', spec: 12, stable: 12, canary: 0 },
+      { step: 'setWeight 1', spec: 12, stable: 12, canary: 1 },
+      { step: 'setWeight 5', spec: 12, stable: 12, canary: 1 },
+      { step: 'setWeight 25', spec: 12, stable: 12, canary: 3 },
+      { step: 'setWeight 50', spec: 12, stable: 12, canary: 6 },
+      { step: 'setWeight 100', spec: 12, stable: 12, canary: 12 },
+      { step: 'promoted', spec: 12, stable: 0, canary: 12 },
+    ]);
+  });
+
+  it('at night holds minReplicas', () => {
+    const { candidate } = release();
+    const settled = counts(replay({ cpuUsedCores: 0.5, cpuRequestCores: 1 }), candidate);
+    expect(settled.map((row) => row.spec)).toEqual([3, 3, 3, 3, 3, 3, 3]);
+    expect(settled.map((row) => row.canary)).toEqual([0, 1, 1, 1, 2, 3, 3]);
+  });
+});
