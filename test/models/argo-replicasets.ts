@@ -19,8 +19,14 @@
  *   scaleDownDelaySeconds, for at most scaleDownDelayRevisionLimit of them (bluegreen.go
  *   GetScaleDownRevisionLimit, unlimited when unset); the rest go to 0. Mid-update, an
  *   intermediate ReplicaSet without a deadline is scaled to 0 at once.
- * Left out: the abort path (abortScaleDownDelaySeconds), which no modelgate edit takes, and
- * availability waits (pods are available as soon as they exist).
+ * - an aborted update (status.abort: a failed analysis, `kubectl argo rollouts abort`) keeps the
+ *   canary ReplicaSet up and gives it a `scale-down-deadline` of now + abortScaleDownDelaySeconds
+ *   once the stable ReplicaSet is fully available (rollout/replicaset.go reconcileNewReplicaSet,
+ *   shouldDelayScaleDownOnAbort); from then on it is an old ReplicaSet with a deadline as above
+ *   (the stable one, fully scaled throughout without dynamicStableScale, is available at once
+ *   here).
+ * Left out: availability waits (pods are available as soon as they exist), and
+ * isReplicaSetReferenced, which only delays a scale-down while a Service still selects it.
  */
 type Json = Record<string, any>;
 
@@ -66,6 +72,16 @@ export class RolloutReplicaSets {
   scaleCanary(replicas: number, now: number): void {
     this.advance(now);
     if (this.current && this.current !== this.stable) this.current.replicas = replicas;
+  }
+
+  /** Argo aborts the update: the canary ReplicaSet stays up until abortScaleDownDelaySeconds. */
+  abort(now: number): void {
+    this.advance(now);
+    const canary = this.current;
+    if (!canary || canary === this.stable) return;
+    const delay: number = this.rollout!.spec.strategy.canary.abortScaleDownDelaySeconds ?? 30;
+    if (canary.deadline === null) canary.deadline = now + delay;
+    this.current = null;
   }
 
   /** Every step done (or a full promotion): the current ReplicaSet becomes stable. */
