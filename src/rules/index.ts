@@ -2,6 +2,7 @@
  * The one list of semantic rules `validate` runs. Adding a rule: one file under src/rules/
  * named after its id, and one line here.
  */
+import { bestEffortPods } from './best-effort-pods.js';
 import { canaryEndsAt100 } from './canary-ends-at-100.js';
 import { canaryStepsIncreasing } from './canary-steps-increasing.js';
 import { cohortMatch } from './cohort-match.js';
@@ -41,6 +42,7 @@ export const rules: readonly Rule[] = [
   modelStorageScheme,
   modelStorageCredentials,
   gpuResources,
+  bestEffortPods,
   versionsDistinct,
   retentionCoversRollback,
   preloadNeedsVersionLabels,
