@@ -72,6 +72,7 @@ describe('the version rollback returns to has running pods, or plan says it star
   for (const file of EXAMPLES) {
     it(`${file}: every step of the release`, () => {
       const checked = { warm: 0, cold: 0, windows: 0 };
+      // Which ReplicaSet's pods serve a version: the default mode, where a pod serves its own.
       const release = compileText(oneVersionPerPod(exampleText(file)));
       const atRest = release.policy.versions.candidate === null ? release : compileText(releaseAction(release.text, { action: 'abort' }));
       const delay = release.policy.canary.scaleDownDelaySeconds;
