@@ -123,11 +123,11 @@ export function analysisArgs(policy: ResolvedPolicy): Array<{ name: string; valu
 }
 
 /**
- * TF Serving configuration. Each Rollout pod template mounts its own immutable ConfigMap (see
- * `tfservingTemplateConfigMapName`) holding the one file it loads. Default: `version-<N>.config`,
- * that one version, so stable and canary pods differ only in that file and their `version` label.
- * With `model.versionLabels`: `models.config`, every retained version with the stable and canary
- * labels.
+ * TF Serving configuration. Default: each Rollout pod template mounts its own immutable ConfigMap
+ * (see `tfservingTemplateConfigMapName`) holding `version-<N>.config`, that one version, so stable
+ * and canary pods differ only in that file and their `version` label. With `model.versionLabels`:
+ * every template mounts the policy's one `models.config` ConfigMap
+ * (`tfservingLabelledConfigMapName`), every retained version with the stable and canary labels.
  */
 export const TFSERVING_CONFIG_DIR = '/etc/modelgate';
 export const TFSERVING_MODELS_FILE = 'models.config';
@@ -146,6 +146,15 @@ export function tfservingTemplateConfigMapName(policy: ResolvedPolicy, version: 
   const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
   const digest = createHash('sha256').update(canonical).digest('hex').slice(0, 10);
   return `${policy.name}-tfserving-${version}-${digest}`;
+}
+
+/**
+ * Name of the label mode's one ConfigMap, `<policy>-tfserving-models`, which every pod template
+ * mounts: fixed, so a label move (which changes the file) leaves every pod template as it was
+ * (see tfserving-template-config.ts).
+ */
+export function tfservingLabelledConfigMapName(policy: ResolvedPolicy): string {
+  return `${policy.name}-tfserving-models`;
 }
 
 /**

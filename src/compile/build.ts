@@ -1,7 +1,8 @@
 /**
  * Turn validated policies into the full planned output: targets → output checks → kustomization
- * → serialized files with headers. Pure: the same policies give the same bytes. A finding of an
- * output check, a throwing target or an unsafe path is a compiler bug, reported as `internal`.
+ * → serialized files with headers. Pure: the same policies and previous output give the same
+ * bytes. A finding of an output check, a throwing target or an unsafe path is a compiler bug,
+ * reported as `internal`.
  */
 import { checks as defaultChecks } from '../check/index.js';
 import type { OutputCheck, OutputFinding } from '../check/check.js';
@@ -33,6 +34,12 @@ export interface BuildOptions {
   checks?: readonly OutputCheck[];
   /** Extra checks needing more than the policy, e.g. the previously generated output. */
   policyChecks?: ReadonlyArray<(compiled: ValidPolicy) => Diagnostic[]>;
+  /**
+   * Content of a file in the output folder as generated last time (path relative to the output
+   * root, below its header), null when absent. Without it there is no base to compare with, so the
+   * checks against the running state do not run and nothing is carried over.
+   */
+  previousOutput?: (path: string) => string | null;
 }
 
 export interface BuildResult {
@@ -103,7 +110,8 @@ function buildOne(entry: ValidPolicy, dir: string, options: BuildOptions): { fil
   let files: OutputFile[];
   const findings: OutputFinding[] = [];
   try {
-    files = (options.targets ?? defaultTargets).flatMap((target) => target.build(policy));
+    const previous = (path: string): string | null => options.previousOutput?.(`${dir}/${path}`) ?? null;
+    files = (options.targets ?? defaultTargets).flatMap((target) => target.build(policy, previous));
     for (const check of options.checks ?? defaultChecks) findings.push(...check.check(policy, files));
   } catch (error) {
     return { findings: [{ path: '', message: `compiler crashed: ${(error as Error)?.message ?? String(error)}` }] };

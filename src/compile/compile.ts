@@ -2,7 +2,7 @@
  * The compile pipeline: read policy files → validate and resolve → build the planned output.
  * Reads its inputs and nothing else; `compile`, `plan` and `propose` decide what to do with the
  * plan. `previousOutput` is the output folder as it is, for the checks that compare a release
- * with the one before it.
+ * with the one before it and for the objects a running release still uses (build.ts).
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readPolicyFiles } from '../load/discover.js';
@@ -12,11 +12,6 @@ import { buildPolicies, type BuildOptions, type BuildResult } from './build.js';
 import { releaseChecks } from './release-checks.js';
 
 export interface CompileOptions extends Omit<BuildOptions, 'policyChecks'> {
-  /**
-   * Content of a file in the output folder (path relative to it), null when absent. Without it
-   * there is no base to compare with, so the checks against the running state do not run.
-   */
-  previousOutput?: (path: string) => string | null;
   /** The platform profile; compile reads `modelgate.config.yaml` from `sourceRoot` (the repository root) when not given. */
   profile?: ProfileSource | null;
 }

@@ -206,13 +206,11 @@ function updatePolicyFolder(
   const source = headerSource(entry.source.file, context.sourceRoot);
   const input = inputKey({ compiler: context.compiler, source, policySha256: entry.source.sha256, options: context.outputOptions });
 
-  const built = buildPolicy(entry, folder, {
-    sourceRoot: context.sourceRoot,
-    policyChecks: releaseChecks((path) => {
-      const previous = path.startsWith(`${folder}/`) ? existing.get(path) : undefined;
-      return previous ? (parseHeader(previous.bytes.toString('utf8'))?.body ?? null) : null;
-    }),
-  });
+  const previousOutput = (path: string): string | null => {
+    const previous = path.startsWith(`${folder}/`) ? existing.get(path) : undefined;
+    return previous ? (parseHeader(previous.bytes.toString('utf8'))?.body ?? null) : null;
+  };
+  const built = buildPolicy(entry, folder, { sourceRoot: context.sourceRoot, policyChecks: releaseChecks(previousOutput), previousOutput });
   result.diagnostics.push(...built.diagnostics);
   if (!built.files) {
     result.internalError = true;

@@ -3,6 +3,7 @@
  * named after its id, and one line here (a rule with a `setKey`: in set-wide.ts).
  */
 import { autoscalingConsistent } from './autoscaling-consistent.js';
+import { bestEffortPods } from './best-effort-pods.js';
 import { canaryEndsAt100 } from './canary-ends-at-100.js';
 import { canaryStepsIncreasing } from './canary-steps-increasing.js';
 import { cohortMatch } from './cohort-match.js';
@@ -48,6 +49,7 @@ export const rules: readonly Rule[] = [
   modelStorageCredentials,
   gpuResources,
   autoscalingConsistent,
+  bestEffortPods,
   versionsDistinct,
   retentionCoversRollback,
   preloadNeedsVersionLabels,

@@ -153,7 +153,8 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
         },
         ...scoreExporterContainers(policy),
       ],
-      // By content-hashed name: each ReplicaSet keeps the config it started with.
+      // Default: by content-hashed name, each ReplicaSet keeps the config it started with; label
+      // mode: the policy's one models.config, so a label move leaves the template as it was.
       volumes: [
         { name: CONFIG_VOLUME, configMap: { name: templateConfigMap(policy, version).metadata.name } },
         ...(monitored ? [{ name: MONITORING_VOLUME, configMap: { name: monitoringConfigMapName(policy) } }] : []),

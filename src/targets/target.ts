@@ -21,8 +21,18 @@ export interface OutputFile {
   text?: string;
 }
 
+/**
+ * The policy's output as generated last time: a file's content below its header (path relative
+ * to the policy's output folder), null when absent or when there is no previous output.
+ */
+export type PreviousOutput = (path: string) => string | null;
+
 export interface Target {
   /** Short name, also the name of the file it lives in. */
   name: string;
-  build(policy: ResolvedPolicy): OutputFile[];
+  /**
+   * Nearly every target is a function of the policy alone; `previous` is for the objects that
+   * must outlive the policy's mention of them while the cluster may still use them.
+   */
+  build(policy: ResolvedPolicy, previous?: PreviousOutput): OutputFile[];
 }

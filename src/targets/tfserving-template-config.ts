@@ -1,18 +1,34 @@
 /**
- * The TF Serving config each Rollout pod template loads, one immutable ConfigMap per template
- * with a content-hashed name (see names.ts `tfservingTemplateConfigMapName`).
+ * The TF Serving config each Rollout pod template loads, from a ConfigMap the template mounts by
+ * name.
  *
- * A shared ConfigMap whose keys follow the policy removes a version's file when the version
- * leaves `retain`, while pods of an older ReplicaSet may still run it; TF Serving reads the file
- * once, so they keep serving and crash-loop on their next restart. Here the Rollout references
- * its template's ConfigMap by name, so each ReplicaSet keeps the exact object it started with,
- * and the ConfigMaps of every version a ReplicaSet may still run stay in the output (see
- * `templateConfigVersions`).
+ * Default mode: one immutable ConfigMap per template with a content-hashed name (see names.ts
+ * `tfservingTemplateConfigMapName`). A shared ConfigMap whose keys follow the policy removes a
+ * version's file when the version leaves `retain`, while pods of an older ReplicaSet may still
+ * run it; TF Serving reads the file once, so they keep serving and crash-loop on their next
+ * restart. Here each ReplicaSet keeps the exact object it started with, and the ConfigMaps of
+ * every version a ReplicaSet may still run stay in the output (see `templateConfigVersions`).
  *
- * `templateConfigText` decides what a template's pods load; `templateConfigMap` only wraps and
+ * Label mode (`model.versionLabels`): every template loads the same `models.config`, whose
+ * labels move at every promote, abort and rollback. Named after its content, that file would
+ * rename the ConfigMap in every pod template at each label move: `promote` would hand Argo
+ * Rollouts a template it has never run (a second canary of the version it just promoted), a
+ * rollback's template would never equal the one its ReplicaSet ran, and a ReplicaSet still up
+ * for its scale-down delay would lose its ConfigMap. So all templates mount one ConfigMap of
+ * fixed name, present as long as the policy is, and its content follows the policy: a pod that
+ * (re)starts loads the versions and labels git says now, which is what a label-addressed client
+ * should get (`rollback --live` leaves running pods' labels ahead of git only until its edit is
+ * synced). TF Serving does not poll the file (argo-rollouts.ts `modelConfigArgs`), so the kubelet
+ * refreshing it under running pods changes nothing they serve.
+ *
+ * A ConfigMap the policy no longer names can still be mounted by a ReplicaSet Argo keeps up (a
+ * withdrawn candidate's): those are carried over from the previous output (`stillMounted`).
+ *
+ * `templateConfigText` decides what a template's pods load; `templateConfigMaps` only wraps and
  * names it.
  */
-import { LABEL_MANAGED_BY, MANAGED_BY, TFSERVING_MODELS_FILE, tfservingTemplateConfigMapName, tfservingVersionFile } from '../names.js';
+import { parseAllDocuments } from 'yaml';
+import { LABEL_MANAGED_BY, MANAGED_BY, TFSERVING_MODELS_FILE, tfservingLabelledConfigMapName, tfservingTemplateConfigMapName, tfservingVersionFile } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import type { Target } from './target.js';
 import { labelledModelsConfigText, modelConfig, modelsConfigText } from './tfserving.js';
@@ -21,10 +37,26 @@ export const TFSERVING_TEMPLATE_CONFIGMAPS_FILE = 'tfserving/template-configmaps
 
 export const tfservingTemplateConfigTarget: Target = {
   name: 'tfserving-template-config',
-  build(policy) {
-    return [{ path: TFSERVING_TEMPLATE_CONFIGMAPS_FILE, kind: 'yaml', documents: templateConfigVersions(policy).map((version) => templateConfigMap(policy, version)) }];
+  build(policy, previous) {
+    const named = templateConfigMaps(policy);
+    const carried = previous ? stillMounted(policy, previous(TFSERVING_TEMPLATE_CONFIGMAPS_FILE), new Set(named.map((configMap) => configMap.metadata.name))) : [];
+    return [{ path: TFSERVING_TEMPLATE_CONFIGMAPS_FILE, kind: 'yaml', documents: [...named, ...carried] }];
   },
 };
+
+export interface TemplateConfigMap {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  immutable?: true;
+  data: Record<string, string>;
+}
+
+/** Every ConfigMap a pod template of this Rollout may mount as the policy stands, highest version first. */
+export function templateConfigMaps(policy: ResolvedPolicy): TemplateConfigMap[] {
+  if (policy.model.versionLabels) return [templateConfigMap(policy, policy.versions.stable)];
+  return templateConfigVersions(policy).map((version) => templateConfigMap(policy, version));
+}
 
 /**
  * What the pods of the template serving `version` load: that version alone, no labels; with
@@ -39,12 +71,15 @@ export function templateConfigFile(policy: ResolvedPolicy, version: number): str
   return policy.model.versionLabels ? TFSERVING_MODELS_FILE : tfservingVersionFile(version);
 }
 
-export function templateConfigMap(policy: ResolvedPolicy, version: number): { apiVersion: 'v1'; kind: 'ConfigMap'; metadata: { name: string; namespace: string; labels: Record<string, string> }; immutable: true; data: Record<string, string> } {
+/** The ConfigMap the template serving `version` mounts. */
+export function templateConfigMap(policy: ResolvedPolicy, version: number): TemplateConfigMap {
   const data = { [templateConfigFile(policy, version)]: templateConfigText(policy, version) };
+  const metadata = { namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } };
+  if (policy.model.versionLabels) return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: tfservingLabelledConfigMapName(policy), ...metadata }, data };
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: { name: tfservingTemplateConfigMapName(policy, version, data), namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+    metadata: { name: tfservingTemplateConfigMapName(policy, version, data), ...metadata },
     // Kubernetes refuses any change to its data and the kubelet stops watching it.
     immutable: true,
     data,
@@ -52,10 +87,10 @@ export function templateConfigMap(policy: ResolvedPolicy, version: number): { ap
 }
 
 /**
- * Versions whose template ConfigMap is kept, highest first: every version a ReplicaSet of this
- * Rollout may still run. That is the candidate and stable, the retained ones, and every
- * `previous` version: an old stable's ReplicaSet stays up for `scaleDownDelay` after the
- * promotion that replaced it however fast later releases follow, and `previous` lists every
+ * Default mode: versions whose template ConfigMap is kept, highest first: every version a
+ * ReplicaSet of this Rollout may still run. That is the candidate and stable, the retained ones,
+ * and every `previous` version: an old stable's ReplicaSet stays up for `scaleDownDelay` after
+ * the promotion that replaced it however fast later releases follow, and `previous` lists every
  * version that was stable before (promote and rollback put the outgoing stable first). Each is a
  * few hundred bytes, so keeping the whole list costs nothing that matters.
  */
@@ -63,4 +98,46 @@ export function templateConfigVersions(policy: ResolvedPolicy): number[] {
   const { candidate, stable, retained, previous } = policy.versions;
   const versions = new Set([...(candidate === null ? [] : [candidate]), stable, ...retained, ...previous]);
   return [...versions].sort((a, b) => b - a);
+}
+
+/**
+ * The previous output's immutable template ConfigMaps that this policy no longer names but a
+ * ReplicaSet may still mount, highest version first. A candidate withdrawn by `abort` or
+ * `rollback` leaves the policy while Argo Rollouts keeps its ReplicaSet up for
+ * abortScaleDownDelaySeconds (rollout/replicaset.go reconcileNewReplicaSet) or, once the template
+ * is the stable's again, scaleDownDelaySeconds (rollout/canary.go scaleDownOldReplicaSetsForCanary
+ * → replicaset.go scaleDownDelayHelper); a replacement pod meanwhile needs its ConfigMap, and
+ * Argo CD would prune it with the policy's mention. Such a version is newer than every version
+ * that has stopped being stable (`previous`). It stays so until a later version has been
+ * promoted and then replaced in turn: at that second full promotion the one warm slot
+ * (scaleDownDelayRevisionLimit 1, argo-rollouts.ts) goes to the outgoing stable, whose
+ * ReplicaSet is newer than the withdrawn one, and the withdrawn one is scaled to 0. The rule
+ * reads the previous output only, so compiling again what it produced carries the same objects:
+ * `compile --check` on a compiled folder sees no change.
+ *
+ * Only objects named after their own content are carried (the name is recomputed from the data),
+ * so a hand-edited or foreign object never is.
+ */
+function stillMounted(policy: ResolvedPolicy, previousText: string | null, named: ReadonlySet<string>): TemplateConfigMap[] {
+  if (previousText === null) return [];
+  const newestReplaced = Math.max(-1, ...policy.versions.previous);
+  const carried: Array<{ version: number; configMap: TemplateConfigMap }> = [];
+  for (const document of parseAllDocuments(previousText)) {
+    const object: unknown = document.errors.length === 0 ? document.toJS() : null;
+    const found = asTemplateConfigMap(object);
+    if (!found || named.has(found.name) || carried.some(({ configMap }) => configMap.metadata.name === found.name) || found.namespace !== policy.namespace) continue;
+    const version = Number(/-tfserving-(\d+)-[0-9a-f]+$/.exec(found.name)?.[1]);
+    if (!(version > newestReplaced) || tfservingTemplateConfigMapName(policy, version, found.data) !== found.name) continue;
+    carried.push({ version, configMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: found.name, namespace: found.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } }, immutable: true, data: found.data } });
+  }
+  return carried.sort((a, b) => b.version - a.version || a.configMap.metadata.name.localeCompare(b.configMap.metadata.name, 'en')).map(({ configMap }) => configMap);
+}
+
+function asTemplateConfigMap(object: unknown): { name: string; namespace: string; data: Record<string, string> } | null {
+  if (typeof object !== 'object' || object === null) return null;
+  const { kind, immutable, metadata, data } = object as Record<string, unknown>;
+  if (kind !== 'ConfigMap' || immutable !== true || typeof metadata !== 'object' || metadata === null || typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const { name, namespace } = metadata as Record<string, unknown>;
+  if (typeof name !== 'string' || typeof namespace !== 'string' || !Object.values(data).every((value) => typeof value === 'string')) return null;
+  return { name, namespace, data: data as Record<string, string> };
 }

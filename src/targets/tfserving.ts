@@ -1,6 +1,6 @@
 /**
  * TF Serving configuration (protobuf text `ModelServerConfig`). The Rollout's pods load it from
- * their template's own immutable ConfigMap (tfserving-template-config.ts). With
+ * the ConfigMap their template mounts (tfserving-template-config.ts). With
  * `model.versionLabels`, the `models.config` those pods load (every retained version with the
  * `stable` and `canary` labels) is also written as a plain file, for review and for the
  * label-order check against the running config. Nothing is emitted that no pod loads: the

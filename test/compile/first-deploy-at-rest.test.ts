@@ -11,8 +11,11 @@ const encode = (text: string) => new TextEncoder().encode(text);
 const withCandidate = minimalPolicy();
 const atRest = withCandidate.replace('    candidate: 2\n', '');
 
+// Requests for the pods, so the only finding is the one under test (no best-effort-pods warning).
+const profile = { file: 'modelgate.config.yaml', bytes: encode('apiVersion: modelgate.io/v1alpha1\nkind: PlatformProfile\nspec:\n  defaultResources: { cpu: "1", memory: 1Gi }\n') };
+
 function compileWith(text: string, base: Record<string, string>) {
-  return compileSources([{ file: 'policies/demo.yaml', bytes: encode(text) }], { sourceRoot: repoRoot, profile: null, previousOutput: (path) => base[path] ?? null });
+  return compileSources([{ file: 'policies/demo.yaml', bytes: encode(text) }], { sourceRoot: repoRoot, profile, previousOutput: (path) => base[path] ?? null });
 }
 
 describe('first-deploy-at-rest', () => {

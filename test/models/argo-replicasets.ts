@@ -19,10 +19,14 @@
  *   scaleDownDelaySeconds, for at most scaleDownDelayRevisionLimit of them (bluegreen.go
  *   GetScaleDownRevisionLimit, unlimited when unset); the rest go to 0. Mid-update, an
  *   intermediate ReplicaSet without a deadline is scaled to 0 at once.
- * - an abort (a failed analysis) leaves the stable ReplicaSet as it is (fully scaled throughout
- *   without dynamicStableScale) and scales the new one to 0 after abortScaleDownDelaySeconds
- *   (rollout/replicaset.go reconcileNewReplicaSet, shouldDelayScaleDownOnAbort; default 30 s).
- * Left out: availability waits (pods are available as soon as they exist).
+ * - an aborted update (status.abort: a failed analysis, `kubectl argo rollouts abort`) keeps the
+ *   canary ReplicaSet up and gives it a `scale-down-deadline` of now + abortScaleDownDelaySeconds
+ *   once the stable ReplicaSet is fully available (rollout/replicaset.go reconcileNewReplicaSet,
+ *   shouldDelayScaleDownOnAbort); from then on it is an old ReplicaSet with a deadline as above
+ *   (the stable one, fully scaled throughout without dynamicStableScale, is available at once
+ *   here).
+ * Left out: availability waits (pods are available as soon as they exist), and
+ * isReplicaSetReferenced, which only delays a scale-down while a Service still selects it.
  */
 type Json = Record<string, any>;
 
@@ -76,6 +80,16 @@ export class RolloutReplicaSets {
     if (this.current && this.current !== this.stable) this.current.replicas = replicas;
   }
 
+  /** Argo aborts the update: the canary ReplicaSet stays up until abortScaleDownDelaySeconds. */
+  abort(now: number): void {
+    this.advance(now);
+    const canary = this.current;
+    if (!canary || canary === this.stable) return;
+    const delay: number = this.rollout!.spec.strategy.canary.abortScaleDownDelaySeconds ?? 30;
+    if (canary.deadline === null) canary.deadline = now + delay;
+    this.current = null;
+  }
+
   /** Every step done (or a full promotion): the current ReplicaSet becomes stable. */
   promote(now: number): void {
     this.advance(now);
@@ -84,15 +98,6 @@ export class RolloutReplicaSets {
     next.deadline = null;
     this.stable = next;
     this.scaleDownOld(now, true);
-  }
-
-  /** The analysis failed at `now`: traffic is back on stable; the canary's pods go after the abort delay. */
-  abort(now: number): void {
-    this.advance(now);
-    const canary = this.current!;
-    if (canary === this.stable) return;
-    canary.deadline = now + (this.rollout!.spec.strategy.canary.abortScaleDownDelaySeconds ?? 30);
-    this.current = this.stable;
   }
 
   /** ReplicaSets with pods at `now`. */

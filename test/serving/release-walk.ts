@@ -1,13 +1,15 @@
 /**
  * Walk an example policy through releases as its owners would: a new candidate, its canary, the
- * `promote` edit, the next candidate, … each change compiled by the real targets and fed, with
- * the times it reaches the cluster, to the ReplicaSet model. The edits are the CLI's own
+ * `promote` edit, the next candidate, … each change compiled by the real targets (against the
+ * output of the change before, when given) and fed, with the times it reaches the cluster, to the
+ * ReplicaSet model. The edits are the CLI's own
  * (`runReleaseAction`); only adding a candidate, which people do by hand, is done here.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { hasErrors } from '../../src/diagnostics/diagnostic.js';
+import { serializeBody } from '../../src/emit/serialize.js';
 import { runReleaseAction } from '../../src/gitops/release-action.js';
 import type { PolicyEdit } from '../../src/gitops/edit-policy.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
@@ -32,28 +34,38 @@ export interface Compiled {
   configMaps: Set<string>;
   /** Every object of the compiled Rollout, Services, VirtualService and ConfigMaps. */
   documents: Json[];
+  files: OutputFile[];
+}
+
+/** The example policy as written (fraud-detector is in label mode, `model.versionLabels`). */
+export function exampleText(file: string): string {
+  return readFileSync(join(repoRoot, 'policies', file), 'utf8');
+}
+
+/** The same policy in the default serving mode, one version per pod. */
+export function oneVersionPerPod(text: string): string {
+  return text.replace(/^\s*versionLabels: true\n/m, '\n');
 }
 
 /**
- * The example in the default serving mode, one version per pod. In label mode
- * (`model.versionLabels`, fraud-detector) every template loads the labelled `models.config`, so a
- * label move renames every template's ConfigMap: keeping an older ReplicaSet's ConfigMap there
- * needs the previous output, which compile does not carry yet (README, "Label mode").
+ * Compile as `compile` does; `previous` is the output generated last time (what the output folder
+ * or the `--base` ref holds), which the objects still in use are carried over from.
  */
-export function exampleText(file: string): string {
-  return readFileSync(join(repoRoot, 'policies', file), 'utf8').replace(/^\s*versionLabels: true\n/m, '\n');
-}
-
-export function compileText(text: string, file = 'policies/walk.yaml'): Compiled {
+export function compileText(text: string, previous?: Compiled, file = 'policies/walk.yaml'): Compiled {
   // The examples are written for the repository's platform profile (storage credentials, gateways).
   const result = validateSources([{ file, bytes: new TextEncoder().encode(text) }], exampleProfile());
   const policy = result.policies[0]?.policy;
   if (!policy || hasErrors(result.diagnostics)) throw new Error(`does not validate: ${result.diagnostics.map((d) => d.message).join('; ')}`);
-  const files: OutputFile[] = [...istioTarget.build(policy), ...argoRolloutsTarget.build(policy), ...tfservingTarget.build(policy), ...tfservingTemplateConfigTarget.build(policy)];
+  const previousOutput = (path: string): string | null => {
+    const found = previous?.files.find((output) => output.path === path);
+    return found ? serializeBody(found) : null;
+  };
+  const files = [istioTarget, argoRolloutsTarget, tfservingTarget, tfservingTemplateConfigTarget].flatMap((target) => target.build(policy, previousOutput));
   const documents = files.flatMap((file) => (file.kind === 'yaml' ? (file.documents as Json[]) : []));
   return {
     text,
     policy,
+    files,
     rollout: documents.find((doc) => doc.kind === 'Rollout')!,
     configMaps: new Set(documents.filter((doc) => doc.kind === 'ConfigMap').map((doc) => doc.metadata.name)),
     documents,
@@ -66,9 +78,11 @@ export function releaseAction(text: string, edit: PolicyEdit): string {
   return result.text;
 }
 
-/** A new candidate, one above every version the policy names, with the stable's offline metrics. */
-export function withNextCandidate(text: string, policy: ResolvedPolicy): { text: string; version: number } {
-  const version = Math.max(policy.versions.stable, ...policy.versions.previous) + 1;
+/**
+ * A new candidate (by default one above every version the policy names; after a withdrawn
+ * candidate, pass a higher one), with the stable's offline metrics.
+ */
+export function withNextCandidate(text: string, policy: ResolvedPolicy, version = Math.max(policy.versions.stable, ...policy.versions.previous) + 1): { text: string; version: number } {
   const doc = parseDocument(text);
   doc.setIn(['spec', 'versions', 'candidate'], version);
   const metrics = policy.versions.info[policy.versions.stable]?.offlineMetrics;

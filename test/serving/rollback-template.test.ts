@@ -7,19 +7,25 @@
 import { describe, expect, it } from 'vitest';
 import { serializeYaml } from '../../src/emit/serialize.js';
 import { RolloutReplicaSets } from '../models/argo-replicasets.js';
-import { compileText, exampleText, releaseAction, withNextCandidate } from './release-walk.js';
+import { compileText, exampleText, oneVersionPerPod, releaseAction, withNextCandidate } from './release-walk.js';
 
 const template = (text: string): string => serializeYaml([compileText(text).rollout.spec.template]);
 
-describe('rollback restores the pod template byte for byte', () => {
-  const fraud = exampleText('fraud-detector.yaml');
+// Label mode as written (the config every template mounts follows the labels, under one name),
+// and one version per pod (each template mounts its version's content-hashed ConfigMap).
+const MODES = [
+  { mode: 'label mode', fraud: exampleText('fraud-detector.yaml'), mounts41: 'fraud-detector-tfserving-models' },
+  { mode: 'one version per pod', fraud: oneVersionPerPod(exampleText('fraud-detector.yaml')), mounts41: 'fraud-detector-tfserving-41-' },
+];
+
+describe.each(MODES)('rollback restores the pod template byte for byte ($mode)', ({ fraud, mounts41 }) => {
   const stable41 = releaseAction(fraud, { action: 'abort' });
   const promoted42 = releaseAction(fraud, { action: 'promote' });
   const rolledBack41 = releaseAction(promoted42, { action: 'rollback', to: 41 });
 
   it('compiles 41 after promote 42 → rollback to 41 exactly as 41 ran before', () => {
     expect(template(rolledBack41)).toBe(template(stable41));
-    expect(template(rolledBack41)).toContain('fraud-detector-tfserving-41-');
+    expect(template(rolledBack41)).toContain(mounts41);
     // The candidate's template is the one it keeps once promoted.
     expect(template(promoted42)).toBe(template(fraud));
     expect(template(promoted42)).not.toBe(template(stable41));

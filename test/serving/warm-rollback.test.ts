@@ -13,7 +13,7 @@ import { formatDuration, parseDurationSeconds } from '../../src/resolve/units.js
 import { rollbackReadiness } from '../../src/routing/warm-rollback.js';
 import { replayCanary } from '../models/argo-canary.js';
 import { RolloutReplicaSets } from '../models/argo-replicasets.js';
-import { compileText, EXAMPLES, exampleText, releaseAction, type Compiled } from './release-walk.js';
+import { compileText, EXAMPLES, exampleText, oneVersionPerPod, releaseAction, type Compiled } from './release-walk.js';
 
 type Json = Record<string, any>;
 /** A manual pause lasts as long as its owner takes; an hour here. */
@@ -72,7 +72,8 @@ describe('the version rollback returns to has running pods, or plan says it star
   for (const file of EXAMPLES) {
     it(`${file}: every step of the release`, () => {
       const checked = { warm: 0, cold: 0, windows: 0 };
-      const release = compileText(exampleText(file));
+      // Which ReplicaSet's pods serve a version: the default mode, where a pod serves its own.
+      const release = compileText(oneVersionPerPod(exampleText(file)));
       const atRest = release.policy.versions.candidate === null ? release : compileText(releaseAction(release.text, { action: 'abort' }));
       const delay = release.policy.canary.scaleDownDelaySeconds;
       // A quiet HPA (search-ranker's) holds its minimum, the count plan words are sized on.

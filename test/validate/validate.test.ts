@@ -34,8 +34,11 @@ describe('validateSources', () => {
     expect(policies.map((p) => p.source.file)).toEqual(['b.yaml']);
     expect(diagnostics.map(({ file, severity, rule }) => ({ file, severity, rule }))).toEqual([
       { file: 'a.yaml', severity: 'error', rule: 'yaml-syntax' },
+      // No resources and no profile: at spec.model, above the versions.
+      { file: 'b.yaml', severity: 'warning', rule: 'best-effort-pods' },
       { file: 'b.yaml', severity: 'warning', rule: 'versions-distinct' },
       { file: 'c.yaml', severity: 'error', rule: 'kubernetes-names' },
+      { file: 'c.yaml', severity: 'warning', rule: 'best-effort-pods' },
     ]);
   });
 });
