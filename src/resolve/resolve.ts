@@ -286,7 +286,8 @@ function resolveWebhook(hook: Raw): WebhookGate {
     ),
     jsonPath: hook.jsonPath,
     pass,
-    timeoutSeconds: duration(hook.timeout) ?? DEFAULTS.webhookTimeoutSeconds,
+    // Argo takes whole seconds (timeoutSeconds is an integer); rounding up never cuts an answer short.
+    timeoutSeconds: Math.ceil(duration(hook.timeout) ?? DEFAULTS.webhookTimeoutSeconds),
   };
 }
 

@@ -18,9 +18,9 @@ import { formatNumber } from '../gates/promql.js';
 import type { ResolvedPolicy, WebhookGate } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 
-/** Template argument holding one secret header of one webhook gate. */
+/** Template argument holding one secret header of one webhook gate; `-header-` keeps it apart from the version args. */
 export function webhookSecretArg(gate: WebhookGate, header: string): string {
-  return `${gate.name}-${header.toLowerCase()}`;
+  return `${gate.name}-header-${header.toLowerCase()}`;
 }
 
 /** Arguments the webhook metrics add to the template: one per secret header, read from its Secret. */

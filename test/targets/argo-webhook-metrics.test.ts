@@ -65,7 +65,7 @@ describe('webhook gate (Argo web provider model, loopback stand-in)', () => {
 
   it('compiles to a web metric that POSTs both versions with the token read from the Secret', async () => {
     const template = analysisTemplate(recommender) as any;
-    expect(template.spec.args).toContainEqual({ name: 'guardrail-eval-authorization', valueFrom: { secretKeyRef: { name: 'guardrail-eval-token', key: 'authorization' } } });
+    expect(template.spec.args).toContainEqual({ name: 'guardrail-eval-header-authorization', valueFrom: { secretKeyRef: { name: 'guardrail-eval-token', key: 'authorization' } } });
     const metric = metricOf(recommender);
     expect(metric.provider.web).toMatchObject({ method: 'POST', timeoutSeconds: 20, jsonPath: '{$.verdict}' });
     received.length = 0;
