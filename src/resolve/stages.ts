@@ -66,8 +66,10 @@ export function stagePath(data: unknown, index: number, path: ReadonlyArray<stri
   if (path[0] === 'metadata' && path[1] === 'namespace') return own.namespace === undefined ? path : [...inStage, 'namespace'];
   if (path[0] !== 'spec' || typeof path[1] !== 'string') return path;
   const key = path[1];
-  if (key === 'versions' && own.versions) return [...inStage, ...path.slice(1)];
-  if ((key === 'traffic' || key === 'canary') && own[key] && typeof path[2] === 'string' && path[2] in own[key]) return [...inStage, ...path.slice(1)];
+  const setHere = typeof path[2] === 'string' && own[key] !== undefined && path[2] in own[key];
+  // A stage's `versions` replace the shared ones whole, but for the `info` and `offlineChecks` it leaves out.
+  const inherited = key === 'versions' && (path[2] === 'info' || path[2] === 'offlineChecks') && !setHere;
+  if ((key === 'versions' && own.versions && !inherited) || ((key === 'traffic' || key === 'canary') && setHere)) return [...inStage, ...path.slice(1)];
   return path;
 }
 
