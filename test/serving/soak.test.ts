@@ -67,7 +67,7 @@ describe('the soak after 100% (fraud-detector, soak: 1h)', () => {
 
   it('a gate failing during the soak aborts, and every request goes back to stable pods that are running', () => {
     const { compiled, soakIndex, soakStart, soakEnd } = release();
-    const { result } = runShipped('fraud-detector', 'error-spike-during-soak.json');
+    const { result } = runShipped('fraud-detector', 'soak-error-spike.json');
     expect(result.ending).toEqual({ kind: 'aborted', minute: 272, limit: 'error-rate-max', failures: 2 });
     const last = result.steps.at(-1)!;
     expect(last).toMatchObject({ soak: true, outcome: 'aborted', startMinute: soakStart / 60, endMinute: soakEnd / 60 });
