@@ -31,6 +31,12 @@ const PATTERNS: Record<string, string> = {
   '^[a-zA-Z_:][a-zA-Z0-9_:]*$': 'a Prometheus metric name (letters, digits, `_` and `:`; not starting with a digit)',
   '^[a-zA-Z_][a-zA-Z0-9_]*$': 'a Prometheus label name (letters, digits and `_`; not starting with a digit)',
   '^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$': 'a stage name like staging or prod: lowercase letters, digits and `-`, starting with a letter (at most 20)',
+  '^(?!.*\\{\\{)https?://[^\\s]+$': "an https:// URL, or http:// to a Service in the cluster, without spaces or `{{`",
+  '^(?:(?!\\{\\{)[^\\r\\n])*$': "one line of text without `{{` (Argo Rollouts would read it as a template argument)",
+  '^[A-Za-z0-9-]{1,64}$': "an HTTP header name: letters, digits and dashes, at most 64",
+  '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$': "a Kubernetes Secret name: lowercase letters, digits, `-` and `.`",
+  '^[-._a-zA-Z0-9]{1,253}$': "a Secret key: letters, digits, `-`, `_` and `.`",
+  '^\\{\\$(\\.[A-Za-z_][A-Za-z0-9_]*)*\\}$': "a JSONPath of fields like {$.verdict} or {$.scores.ctr_delta}",
   '^[A-Za-z0-9#@._:/+-]{1,200}$': 'a recipient like #channel or name@example.com (letters, digits and #@._:/+-; no `;`, which separates recipients)',
 };
 
