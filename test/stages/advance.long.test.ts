@@ -1,8 +1,8 @@
 /**
  * `advance` end to end against a real Prometheus and the GitHub stand-in: the example
  * repository's two-stage policy (test/fixtures/staged-repository), whose staging release of
- * version 8 soaked for an hour at 100%. The soak is simulated (`simulate`, the soak modelled as a
- * held 100% step: E's "setWeight 100, then a pause with analysis running"), its series backfilled
+ * version 8 soaked for an hour at 100%. The soak is simulated (`simulate` runs it as the Rollout
+ * does: setWeight 100, then a pause with the analysis still running), its series backfilled
  * into the server with the stage's recording rules, a healthy soak on one day and one whose error
  * rate rises mid-soak on the next. A healthy soak opens the PR with the evidence; the failing one
  * is refused naming the gate, and nothing is edited or proposed. Fixed calendar days: no clock.
@@ -15,7 +15,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { run as advance } from '../../src/cli/advance.js';
 import { run as compile } from '../../src/cli/compile.js';
 import { checkAdvance, type Advance } from '../../src/gitops/advance.js';
-import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { parseScenario } from '../../src/simulate/scenario.js';
 import { simulate, type Simulation } from '../../src/simulate/simulate.js';
 import { instantQuery } from '../../src/status/prometheus-api.js';
@@ -42,12 +41,8 @@ const checked = checkAdvance(stages, 'prod');
 if (!checked.ok) throw new Error(checked.refusal);
 const planned: Advance = checked.advance;
 
-/** Staging's release of 8 against 7 with its soak as a held 100% step, then done. */
-function soakModel(released: ResolvedPolicy, soakSeconds: number): ResolvedPolicy {
-  const steps = [...released.canary.steps.slice(0, -1), { weightPercent: 100, holdSeconds: soakSeconds, manual: false }, { weightPercent: 100, holdSeconds: null, manual: false }];
-  return { ...released, canary: { ...released.canary, steps } };
-}
-const model = soakModel(planned.released, planned.soakSeconds);
+/** Staging's release of 8 against 7, as `simulate` runs it: the steps, then the soak at 100%. */
+const model = planned.released;
 
 const LATENCY = [0.05, 0.3, 0.4, 0.2, 0.045, 0.005, 0, 0];
 function scenarioText(candidate: object[]): string {
