@@ -16,6 +16,7 @@ import {
   serviceMatchers,
 } from './istio.js';
 import { bin, call, eq, escapeRegex, nre, num, re, selector, sumBy, type Expr, type Matcher } from './promql.js';
+import { podMonitorJob } from './score-source.js';
 
 export interface RecordingRule {
   record: string;
@@ -140,8 +141,10 @@ export function leMatcher(bound: number): Matcher {
 
 function driftRules(policy: ResolvedPolicy, gate: DriftGate): RecordingRule[] {
   const by = groupLabels(gate.versionLabel, gate.segment);
+  // The PodMonitor's job, not only the namespace: another policy's exporter in the same namespace may emit a histogram of this name.
+  const source = [eq('namespace', policy.namespace), eq('job', podMonitorJob(policy))];
   const cumulative = (le: Matcher): Expr =>
-    sumBy(by, call('increase', selector(`${gate.histogram}_bucket`, [eq('namespace', policy.namespace), le], policy.gates.intervalSeconds)));
+    sumBy(by, call('increase', selector(`${gate.histogram}_bucket`, [...source, le], policy.gates.intervalSeconds)));
   const bounds: Array<{ label: string; le: Matcher }> = [
     ...gate.buckets.map((bound) => ({ label: String(bound), le: leMatcher(bound) })),
     { label: '+Inf', le: eq('le', '+Inf') },

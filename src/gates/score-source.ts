@@ -45,3 +45,20 @@ export function runsScoreExporter(policy: ResolvedPolicy): boolean {
 export function scoreVersionLabels(policy: ResolvedPolicy): string[] {
   return [...new Set(driftGates(policy).map((gate) => gate.versionLabel))].sort();
 }
+
+/** Where the policy's PodMonitor lives and what it is called: its own name, in its namespace. */
+export function podMonitorIdentity(policy: ResolvedPolicy): { name: string; namespace: string } {
+  return { name: policy.name, namespace: policy.namespace };
+}
+
+/**
+ * The `job` label every series the policy's PodMonitor scrapes carries: `<namespace>/<name>` of
+ * the PodMonitor, which the Operator writes unless the PodMonitor sets `jobLabel` (ours never does)
+ * (prometheus-operator pkg/prometheus/promcfg.go generatePodMonitorConfig @ 6adcebc: the
+ * `target_label: job`, `replacement: <namespace>/<name>` relabeling). `namespace` alone cannot
+ * tell two policies' exporters apart when they emit a histogram of the same name; this can.
+ */
+export function podMonitorJob(policy: ResolvedPolicy): string {
+  const { namespace, name } = podMonitorIdentity(policy);
+  return `${namespace}/${name}`;
+}

@@ -2,16 +2,18 @@
  * The PodMonitor that makes the series drift gates read exist: the Prometheus Operator turns it
  * into a scrape job over the policy's serving pods (stable and canary alike), and attaches
  * `namespace` to every target itself (pkg/prometheus/promcfg.go generatePodMonitorConfig: the
- * `__meta_kubernetes_namespace` → `namespace` relabeling). Our relabelings copy the pod's
- * `version` label onto the label each drift gate groups by, so the score histograms carry exactly
- * the labels the gate's query uses (test/models/prometheus-scrape.ts replays this).
+ * `__meta_kubernetes_namespace` → `namespace` relabeling) and `job` (podMonitorJob), which drift
+ * gates match so that two policies in one namespace do not read each other's scores. Our
+ * relabelings copy the pod's `version` label onto the label each drift gate groups by, so the
+ * score histograms carry exactly the labels the gate's query uses (test/models/prometheus-scrape.ts
+ * replays this).
  *
  * One endpoint for the score exporter (when a drift gate reads it), one for TF Serving's own
  * metrics on the REST port (when the profile turns them on). Only when the profile asks for
  * PodMonitors, with its labels for the Prometheus `podMonitorSelector`.
  */
 import { LABEL_APP, LABEL_MANAGED_BY, LABEL_VERSION, MANAGED_BY, serviceName } from '../names.js';
-import { POD_VERSION_META_LABEL, runsScoreExporter, SCORE_EXPORTER_PORT, scoreVersionLabels } from '../gates/score-source.js';
+import { POD_VERSION_META_LABEL, podMonitorIdentity, runsScoreExporter, SCORE_EXPORTER_PORT, scoreVersionLabels } from '../gates/score-source.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { PORT_HTTP } from './argo-rollouts.js';
 import type { Target } from './target.js';
@@ -29,7 +31,7 @@ export const podMonitorTarget: Target = {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PodMonitor',
       // The profile's labels are what the Prometheus `podMonitorSelector` picks by; ours come last so they cannot be overridden.
-      metadata: { name: policy.name, namespace: policy.namespace, labels: { ...podMonitor.labels, [LABEL_MANAGED_BY]: MANAGED_BY } },
+      metadata: { ...podMonitorIdentity(policy), labels: { ...podMonitor.labels, [LABEL_MANAGED_BY]: MANAGED_BY } },
       spec: {
         // Every pod of the model, whichever ReplicaSet: the gate compares the two versions' series.
         selector: { matchLabels: { [LABEL_APP]: serviceName(policy) } },

@@ -138,6 +138,28 @@ describe('drift gates read the series the generated PodMonitor produces', () => 
     ]);
   });
 
+  it('another policy in the namespace whose exporter emits the same histogram at the same versions does not enter this policy\'s drift selectors', () => {
+    // The same model served under a second name in the same namespace: same histogram, same version numbers.
+    const neighbour: ResolvedPolicy = { ...fraud, name: `${fraud.name}-b` };
+    const neighbourFiles = compile(neighbour);
+    const neighbourPods = servingPods(neighbour, objectOfKind(neighbourFiles, 'Rollout').spec.template);
+    const gates = fraud.gates.checks.filter((g): g is DriftGate => g.metric === 'drift');
+    expect(gates.length).toBeGreaterThan(0);
+    for (const gate of gates) {
+      for (const { matchers } of selectors(fraud, `${gate.histogram}_bucket`)) {
+        const bound = matchers.find((m) => m.label === 'le')!.value.replace(/\\\./g, '.').split('|').pop()!;
+        const own = scrape(objectOfKind(fraudFiles, 'PodMonitor'), fraudPods, SCORE_EXPORTER_CONTAINER, exposedBucket(fraud, gate, bound));
+        const theirs = scrape(objectOfKind(neighbourFiles, 'PodMonitor'), neighbourPods, SCORE_EXPORTER_CONTAINER, exposedBucket(neighbour, gate, bound));
+        expect(theirs).toHaveLength(2);
+        // Namespace and version label alone cannot tell them apart: only the PodMonitor's job does.
+        expect(theirs.map((one) => [one.namespace, one[gate.versionLabel]])).toEqual(own.map((one) => [one.namespace, one[gate.versionLabel]]));
+        expect(theirs.map((one) => one.job)).toEqual([`${fraud.namespace}/${neighbour.name}`, `${fraud.namespace}/${neighbour.name}`]);
+        for (const one of own) expect(matchers.every((matcher) => matches(one, matcher))).toBe(true);
+        for (const one of theirs) expect(matchers.every((matcher) => matches(one, matcher)), JSON.stringify(one)).toBe(false);
+      }
+    }
+  });
+
   it('selects only the model\'s pods, on the exporter\'s port: another pod in the namespace yields no target', () => {
     const other: Pod = { ...fraudPods[0]!, name: 'other', labels: { app: 'other-model', version: '1' } };
     expect(scrape(objectOfKind(fraudFiles, 'PodMonitor'), [other], SCORE_EXPORTER_CONTAINER, exposed)).toEqual([]);

@@ -4,6 +4,7 @@
  */
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
 import { istioClientSeriesLabels, istioSeriesLabels } from '../support/istio-series.js';
+import { scoreSeriesLabels } from '../support/score-series.js';
 import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
 import type { DriftGate, RatioGate, ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
@@ -132,7 +133,7 @@ function scoreSeries(policy: ResolvedPolicy, gate: DriftGate, version: string, t
   return [...gate.buckets.map(String), '+Inf'].map((le, i) => {
     cumulative += traffic.scores![i] ?? 0;
     return {
-      series: serialize(selector(`${gate.histogram}_bucket`, [eq('namespace', policy.namespace), eq(gate.versionLabel, version), eq('le', le)])),
+      series: serialize(selector(`${gate.histogram}_bucket`, [...scoreSeriesLabels(policy, gate, version), eq('le', le)])),
       values: `0+${perStep * Math.min(cumulative, 1)}x${steps}`,
     };
   });

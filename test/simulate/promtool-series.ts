@@ -5,6 +5,7 @@
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
 import { rolloutAborted } from '../../src/gates/argo-rollouts-metrics.js';
 import { istioClientSeriesLabels, istioSeriesLabels } from '../support/istio-series.js';
+import { scoreSeriesLabels } from '../support/score-series.js';
 import { eq, selector, serialize, type Matcher, type Selector } from '../../src/gates/promql.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { formatDuration } from '../../src/resolve/units.js';
@@ -93,11 +94,12 @@ function seriesOf(policy: ResolvedPolicy, scenario: Scenario, version: string, s
   const out = requestSeries(istio, counts);
   out.push(...buckets(scenario.latencyBucketsMs, counts.latency).map(([le, n]): [Selector, number] => [name(ISTIO_DURATION_BUCKET, [eq('le', le)]), n]));
   for (const gate of policy.gates.checks) {
-    const labels = gate.metric === 'drift' || gate.metric === 'ratio' ? [eq('namespace', policy.namespace), eq(gate.versionLabel, version), ...segment] : [];
     if (gate.metric === 'drift') {
+      const labels = [...scoreSeriesLabels(policy, gate, version), ...segment];
       for (const [le, n] of buckets(gate.buckets, counts.scores[gate.name]!)) out.push([selector(`${gate.histogram}_bucket`, [...labels, eq('le', le)]), n]);
     }
     if (gate.metric === 'ratio') {
+      const labels = [eq('namespace', policy.namespace), eq(gate.versionLabel, version), ...segment];
       out.push([selector(gate.numerator, labels), counts.ratios[gate.name]!.numerator], [selector(gate.denominator, labels), counts.ratios[gate.name]!.denominator]);
     }
   }
