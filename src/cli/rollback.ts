@@ -4,8 +4,7 @@ import { userInfo } from 'node:os';
 import { proposeTarget } from '../gitops/propose-command.js';
 import { RELEASE_FLAGS, runReleaseCommand } from '../gitops/release-command.js';
 import { KubeApiError, KubeUnreachableError, type KubeClient } from '../kube/client.js';
-import { kubeAccess } from '../kube/connect.js';
-import { KubeconfigError } from '../kube/kubeconfig.js';
+import { isKubeAccessError, kubeAccess } from '../kube/connect.js';
 import type { GrpcTls } from '../live/model-service.js';
 import { UsageError } from '../load/discover.js';
 import { canaryServiceName, serviceName } from '../names.js';
@@ -197,7 +196,7 @@ async function clusterPods(policy: ResolvedPolicy, to: number, kubeconfig: strin
     if (found.terminating.length > 0) process.stdout.write(`leaving alone the terminating ${found.terminating.join(', ')}\n`);
     return { client: access.client, pods: new Map(found.pods.map(({ pod, address }) => [address, pod])) };
   } catch (error) {
-    if (!(error instanceof KubeconfigError || error instanceof KubeApiError || error instanceof KubeUnreachableError)) throw error;
+    if (!isKubeAccessError(error)) throw error;
     process.stderr.write(`modelgate rollback --live: refused before moving any label: ${error.message}\n`);
     return 1;
   }

@@ -1,7 +1,5 @@
 /** `modelgate status`: the policy's gates measured now (or at --time) by a live Prometheus, and the Rollout as the cluster has it. */
-import { KubeApiError, KubeUnreachableError } from '../kube/client.js';
-import { kubeAccess } from '../kube/connect.js';
-import { KubeconfigError } from '../kube/kubeconfig.js';
+import { isKubeAccessError, kubeAccess } from '../kube/connect.js';
 import { rolloutName } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { formatStatus } from '../status/report.js';
@@ -100,7 +98,7 @@ async function rolloutState(policy: ResolvedPolicy, kubeconfig: string | undefin
     if ('absent' in access) return { skipped: `${access.absent}: the Rollout's own state is not shown` };
     return await readRollout(access.client, policy.namespace, rolloutName(policy));
   } catch (error) {
-    if (error instanceof KubeconfigError || error instanceof KubeApiError || error instanceof KubeUnreachableError) return { unreadable: error.message };
+    if (isKubeAccessError(error)) return { unreadable: error.message };
     throw error;
   }
 }
