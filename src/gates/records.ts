@@ -16,6 +16,7 @@ import {
   serviceMatchers,
 } from './istio.js';
 import { bin, call, eq, escapeRegex, nre, num, re, selector, sumBy, type Expr, type Matcher } from './promql.js';
+import { ratioCounterMatchers } from './ratio-counters.js';
 import { podMonitorJob } from './score-source.js';
 
 export interface RecordingRule {
@@ -169,13 +170,14 @@ function driftRules(policy: ResolvedPolicy, gate: DriftGate): RecordingRule[] {
 }
 
 /**
- * Numerator and denominator increases per version, and their quotient. A version whose
+ * Numerator and denominator increases per version, and their quotient, over the policy's own
+ * counters only (ratio-counters.ts: namespace and model). A version whose
  * denominator grew but whose numerator series does not exist yet (a counter is only exported once
  * incremented) has ratio 0, not no result, as for errors above.
  */
 function ratioRules(policy: ResolvedPolicy, gate: RatioGate): RecordingRule[] {
   const increase = (counter: string): Expr =>
-    sumBy(groupLabels(gate.versionLabel, gate.segment), call('increase', selector(counter, [eq('namespace', policy.namespace)], policy.gates.intervalSeconds)));
+    sumBy(groupLabels(gate.versionLabel, gate.segment), call('increase', selector(counter, ratioCounterMatchers(policy), policy.gates.intervalSeconds)));
   const numerator = selector(ratioSeries(policy, gate, 'numerator'));
   const denominator = selector(ratioSeries(policy, gate, 'denominator'));
   return [

@@ -81,6 +81,12 @@ export interface Platform {
    * for pods). Off by default in kube-state-metrics, so none unless the profile says so.
    */
   kubeStateMetrics: { podAnnotations: string[]; podLabels: string[] };
+  /**
+   * The application counters ratio gates read, which the model's callers emit and scrape
+   * themselves: the label on which they name the model they count for (its policy's name), so
+   * two policies in one namespace whose counters share a name are told apart.
+   */
+  ratioCounters: { modelLabel: string };
 }
 
 /** The name NVIDIA's device plugin advertises (NVIDIA/k8s-device-plugin). */
@@ -118,6 +124,7 @@ export const DEFAULT_PLATFORM: Platform = {
   defaultResources: { cpu: null, memory: null },
   notificationServices: [],
   kubeStateMetrics: { podAnnotations: [], podLabels: [] },
+  ratioCounters: { modelLabel: 'model' },
 };
 
 /* The raw profile, as the schema guarantees it. */
@@ -175,6 +182,7 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
       podAnnotations: spec.kubeStateMetrics?.podAnnotations ?? d.kubeStateMetrics.podAnnotations,
       podLabels: spec.kubeStateMetrics?.podLabels ?? d.kubeStateMetrics.podLabels,
     },
+    ratioCounters: { modelLabel: spec.ratioCounters?.modelLabel ?? d.ratioCounters.modelLabel },
   };
 }
 

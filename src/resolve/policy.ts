@@ -198,7 +198,7 @@ export interface RatioGate extends GateCommon {
   numerator: string;
   denominator: string;
   versionLabel: string;
-  /** Every label both counters carry: namespace, the version label, and the declared ones. */
+  /** Every label both counters carry: namespace, the profile's model label, the version label, and the declared ones. */
   labels: string[];
   /** Which way is worse: a CTR is worse lower, a rejection rate worse higher. */
   better: 'higher' | 'lower';

@@ -181,7 +181,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       baselineErrorRatePercent: gates.baselineErrorRate ? parsePercent(gates.baselineErrorRate)! : DEFAULTS.baselineErrorRatePercent,
       strict: gates.strict ?? false,
       runbook: defaultRunbook,
-      checks: (gates.checks ?? defaultChecks()).map((check: Raw) => resolveGate(check, intervalSeconds, defaultRunbook, gates.minRequests ?? DEFAULTS.minRequests)),
+      checks: (gates.checks ?? defaultChecks()).map((check: Raw) => resolveGate(check, intervalSeconds, defaultRunbook, gates.minRequests ?? DEFAULTS.minRequests, platform)),
       webhooks: ((gates.webhooks ?? []) as Raw[]).map(resolveWebhook),
     },
     rollback: { automatic: rollback.automatic ?? true, toVersion: rollbackTo },
@@ -212,7 +212,7 @@ export function defaultGateName(check: Raw): string {
   }
 }
 
-function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string | null, minRequests: number): Gate {
+function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string | null, minRequests: number, platform: Platform): Gate {
   const common = {
     minRequests,
     name: (check.name as string | undefined) ?? defaultGateName(check),
@@ -253,7 +253,8 @@ function resolveGate(check: Raw, intervalSeconds: number, defaultRunbook: string
         numerator: check.numerator,
         denominator: check.denominator,
         versionLabel,
-        labels: [...new Set(['namespace', versionLabel, ...((check.labels as string[] | undefined) ?? [])])],
+        // The callers name the model on their counters (src/gates/ratio-counters.ts), on the label the profile says.
+        labels: [...new Set(['namespace', platform.ratioCounters.modelLabel, versionLabel, ...((check.labels as string[] | undefined) ?? [])])],
         better,
         maxWorsePercent: relative ? parsePercent(relative)! : null,
         maxWorsePp: absolute ? parsePercentagePoints(absolute)! : null,

@@ -1,6 +1,6 @@
 /**
  * Gates that can actually decide something: a tail-latency percentile, drift buckets that form
- * a histogram, a baseline error rate strictly between 0% and 100%, holds long enough for failureLimit to be reached, and no release settings on a
+ * a histogram, a ratio gate whose version label is not the counters' model label, a baseline error rate strictly between 0% and 100%, holds long enough for failureLimit to be reached, and no release settings on a
  * policy that has no candidate to release.
  */
 import { formatDuration } from '../resolve/units.js';
@@ -8,7 +8,7 @@ import type { Rule } from './rule.js';
 
 export const gatesConsistent: Rule = {
   id: 'gates-consistent',
-  description: 'Latency percentiles are tail percentiles, drift buckets increase from above 0, a ratio gate limits one direction, the baseline error rate lies strictly between 0% and 100%, each hold allows more measurements than failureLimit, and release settings only appear with a candidate.',
+  description: 'Latency percentiles are tail percentiles, drift buckets increase from above 0, a ratio gate limits one direction and keeps its version label apart from the model label, the baseline error rate lies strictly between 0% and 100%, each hold allows more measurements than failureLimit, and release settings only appear with a candidate.',
   severity: 'error',
   check({ source, policy, report }) {
     const checks = ['spec', 'gates', 'checks'];
@@ -23,6 +23,15 @@ export const gatesConsistent: Rule = {
             path: [...checks, index],
             message: `ratio gate \`${gate.name}\` limits both a fall (maxDecrease/maxDrop) and a rise (maxIncrease/maxRise); a gate judges one direction, the worse one`,
             hint: 'keep maxDecrease/maxDrop when higher is better (CTR, conversion), maxIncrease/maxRise when lower is better (rejection rate); split into two gates to watch both',
+          });
+        }
+        // The counters are selected on the model label valued with the policy's name (src/gates/ratio-counters.ts); the version cannot live there too.
+        const modelLabel = policy.platform.ratioCounters.modelLabel;
+        if (gate.versionLabel === modelLabel) {
+          report({
+            path: [...checks, index, raw.versionLabel === undefined ? 'metric' : 'versionLabel'],
+            message: `ratio gate \`${gate.name}\` reads the version from \`${modelLabel}\`, the label on which the profile's ratioCounters.modelLabel says the counters name the model (\`${policy.name}\`), so its query could match no series`,
+            hint: `give the version its own label (versionLabel:), or set another ratioCounters.modelLabel in the profile`,
           });
         }
       }

@@ -30,6 +30,7 @@ const PATTERNS: Record<string, string> = {
   '^[0-9a-f]{7,40}$': 'a git commit hash: 7 to 40 lowercase hex digits',
   '^[a-zA-Z_:][a-zA-Z0-9_:]*$': 'a Prometheus metric name (letters, digits, `_` and `:`; not starting with a digit)',
   '^[a-zA-Z_][a-zA-Z0-9_]*$': 'a Prometheus label name (letters, digits and `_`; not starting with a digit)',
+  '^(?!(namespace|le)$)[a-zA-Z][a-zA-Z0-9_]*$': 'a Prometheus label name other than `namespace` and `le` (letters, digits and `_`; starting with a letter)',
   '^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$': 'a stage name like staging or prod: lowercase letters, digits and `-`, starting with a letter (at most 20)',
   '^(?!.*\\{\\{)https?://[^\\s]+$': "an https:// URL, or http:// to a Service in the cluster, without spaces or `{{`",
   '^(?:(?!\\{\\{)[^\\r\\n])*$': "one line of text without `{{` (Argo Rollouts would read it as a template argument)",

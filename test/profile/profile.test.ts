@@ -3,19 +3,21 @@
  * default for every field, a policy's own field winning over the profile's, and the cluster facts
  * the targets used to hard-code now read from it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { promqlCheck } from '../../src/check/promql.js';
 import { compile } from '../../src/compile/compile.js';
 import { DEFAULT_PLATFORM } from '../../src/resolve/platform.js';
 import { argoAnalysisTarget } from '../../src/targets/argo-analysis.js';
 import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
 import { grafanaTarget } from '../../src/targets/grafana.js';
 import { istioTarget } from '../../src/targets/istio.js';
+import { podMonitorTarget } from '../../src/targets/podmonitor.js';
 import { prometheusTarget } from '../../src/targets/prometheus.js';
 import { validateProfile, validateSources } from '../../src/validate/validate.js';
-import { examplePlatform } from '../gates/example-policies.js';
+import { examplePlatform, repoRoot } from '../gates/example-policies.js';
 import { expectDiagnostics, minimalPolicy } from '../support/rule-harness.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -137,6 +139,29 @@ describe('platform profile', () => {
     ], text);
     // In cluster.local the two hosts are different names.
     expectDiagnostics({ 'a.yaml': policy('a', 'shared.default.svc.corp.internal'), 'b.yaml': policy('b', 'shared') }, []);
+  });
+
+  it("a ratio gate's counters are selected on the model label the profile names, which the PromQL check then knows", () => {
+    const recommender = readFileSync(path.join(repoRoot, 'policies', 'recommender.yaml'), 'utf8');
+    const withLabel = (label: string) => `${readFileSync(path.join(repoRoot, 'modelgate.config.yaml'), 'utf8')}  ratioCounters:\n    modelLabel: ${label}\n`;
+    const counterSelectors = (policy: ReturnType<typeof resolved>) =>
+      (documentOf(prometheusTarget.build(policy), 'prometheus/prometheusrule.yaml').spec.groups as Array<{ rules: Array<{ record?: string; expr: string }> }>)
+        .flatMap((group) => group.rules)
+        .filter((rule) => /ctr_(numerator|denominator):/.test(rule.record ?? ''))
+        .map((rule) => rule.expr);
+    const byDefault = counterSelectors(resolved(recommender, withLabel('model')));
+    expect(byDefault).toHaveLength(2);
+    for (const expr of byDefault) expect(expr).toContain('{namespace="feed", model="home-recommender"}');
+    const policy = resolved(recommender, withLabel('service'));
+    const exprs = counterSelectors(policy);
+    expect(exprs).toEqual(byDefault.map((expr) => expr.replace('model="home-recommender"', 'service="home-recommender"')));
+    const files = [...prometheusTarget.build(policy), ...argoAnalysisTarget.build(policy), ...podMonitorTarget.build(policy)];
+    expect(promqlCheck.check(policy, files)).toEqual([]);
+    // `namespace` is already matched (as the callers' scrape sets it); it cannot also name the model.
+    const result = validateSources([{ file: 'policy.yaml', bytes: encode(recommender) }], { file: 'modelgate.config.yaml', bytes: encode(withLabel('namespace')) });
+    expect(result.policies).toEqual([]);
+    expect(result.diagnostics.map(({ file, rule }) => [file, rule])).toEqual([['modelgate.config.yaml', 'schema']]);
+    expect(result.diagnostics[0]!).toMatchObject({ line: withLabel('namespace').split('\n').length - 1, message: expect.stringContaining('other than `namespace`') });
   });
 
   describe('compile reads modelgate.config.yaml from the repository root', () => {

@@ -4,6 +4,7 @@
  */
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
 import { istioClientSeriesLabels, istioSeriesLabels } from '../support/istio-series.js';
+import { ratioCounterLabels } from '../support/ratio-series.js';
 import { scoreSeriesLabels } from '../support/score-series.js';
 import { eq, selector, serialize, type Matcher } from '../../src/gates/promql.js';
 import type { DriftGate, RatioGate, ResolvedPolicy } from '../../src/resolve/policy.js';
@@ -33,6 +34,12 @@ export interface ScenarioCase {
   fires: boolean;
   /** Segment values the alert fires for (segmented gates). */
   firesFor?: string[];
+  /**
+   * Another policy in the same namespace (the policy's name with `-b`) whose callers count on the
+   * ratio gate's counters too, at the same version numbers: its traffic per version, which must
+   * not enter the gate.
+   */
+  neighbour?: { stable: Traffic; canary: Traffic };
 }
 
 export interface Fixture {
@@ -58,6 +65,7 @@ export function promtoolTest(policy: ResolvedPolicy, fixture: Fixture, scenario:
     ...versionSeries(policy, String(policy.versions.stable), scenario.stable, fixture.segmentLabel, gate, steps),
     ...versionSeries(policy, String(policy.versions.candidate), scenario.canary, fixture.segmentLabel, gate, steps),
     ...(ratio ? [...ratioCounters(policy, ratio, String(policy.versions.stable), scenario.stable, steps), ...ratioCounters(policy, ratio, String(policy.versions.candidate), scenario.canary, steps)] : []),
+    ...(ratio && scenario.neighbour ? neighbourCounters(policy, ratio, scenario.neighbour, steps) : []),
   ];
   return {
     rule_files: ['rules.yaml'],
@@ -146,11 +154,16 @@ function scoreSeries(policy: ResolvedPolicy, gate: DriftGate, version: string, t
 function ratioCounters(policy: ResolvedPolicy, gate: RatioGate, version: string, traffic: Traffic, steps: number): Array<{ series: string; values: string }> {
   if (traffic.ratioPercent === undefined) return [];
   const events = (traffic.requestsPerMinute ?? 0) * MINUTES_PER_STEP * gate.eventsPerRequest;
-  const labels = [eq('namespace', policy.namespace), eq(gate.versionLabel, version)];
+  const labels = ratioCounterLabels(policy, gate, version);
   return [
     { series: serialize(selector(gate.denominator, labels)), values: `0+${events}x${steps}` },
     { series: serialize(selector(gate.numerator, labels)), values: `0+${(events * traffic.ratioPercent) / 100}x${steps}` },
   ];
+}
+
+function neighbourCounters(policy: ResolvedPolicy, gate: RatioGate, traffic: { stable: Traffic; canary: Traffic }, steps: number): Array<{ series: string; values: string }> {
+  const neighbour: ResolvedPolicy = { ...policy, name: `${policy.name}-b` };
+  return [...ratioCounters(neighbour, gate, String(policy.versions.stable), traffic.stable, steps), ...ratioCounters(neighbour, gate, String(policy.versions.candidate), traffic.canary, steps)];
 }
 
 /** The alert as the generated rule declares it, with `$labels` filled in for each segment value. */

@@ -89,6 +89,17 @@ spec:
     );
   });
 
+  it("reports a ratio gate whose version label is the profile's model label, at the version label, and accepts another", () => {
+    const ratio = (versionLabel: string) => minimalPolicy(`  gates:
+    checks:
+      - { metric: ratio, numerator: demo_clicks_total, denominator: demo_views_total, expected: 4%, maxDecrease: 10%, versionLabel: ${versionLabel} }
+`);
+    expectDiagnostics(ratio('model'), [{ rule: 'gates-consistent', line: 16, column: 119, severity: 'error', message: 'reads the version from `model`', hint: 'versionLabel:' }]);
+    expectValid(ratio('model_version'));
+    // With the profile's model label elsewhere, `model` is free for the version.
+    expectValid(ratio('model'), 'apiVersion: modelgate.io/v1alpha1\nkind: PlatformProfile\nspec:\n  ratioCounters: { modelLabel: service }\n');
+  });
+
   it('accepts tail percentiles, increasing buckets and holds longer than failureLimit intervals', () => {
     expectValid(
       minimalPolicy(`  canary:

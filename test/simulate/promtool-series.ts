@@ -5,6 +5,7 @@
 import { ISTIO_DURATION_BUCKET, ISTIO_REQUESTS, ISTIO_VERSION_LABEL } from '../../src/gates/istio.js';
 import { rolloutAborted } from '../../src/gates/argo-rollouts-metrics.js';
 import { istioClientSeriesLabels, istioSeriesLabels } from '../support/istio-series.js';
+import { ratioCounterLabels } from '../support/ratio-series.js';
 import { scoreSeriesLabels } from '../support/score-series.js';
 import { eq, selector, serialize, type Matcher, type Selector } from '../../src/gates/promql.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
@@ -99,7 +100,7 @@ function seriesOf(policy: ResolvedPolicy, scenario: Scenario, version: string, s
       for (const [le, n] of buckets(gate.buckets, counts.scores[gate.name]!)) out.push([selector(`${gate.histogram}_bucket`, [...labels, eq('le', le)]), n]);
     }
     if (gate.metric === 'ratio') {
-      const labels = [eq('namespace', policy.namespace), eq(gate.versionLabel, version), ...segment];
+      const labels = [...ratioCounterLabels(policy, gate, version), ...segment];
       out.push([selector(gate.numerator, labels), counts.ratios[gate.name]!.numerator], [selector(gate.denominator, labels), counts.ratios[gate.name]!.denominator]);
     }
   }
