@@ -82,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(formatSoak(evidence, fromStage));
   const failing = notGreen(evidence);
   if (failing.length > 0) {
-    return refuse(`version ${advance.version} does not enter ${values.to}: in ${fromStage} gate ${failing.map((gate) => gate.limit).join(', ')} did not pass every measurement of the soak\n  hint: find out why (modelgate status ${advance.from.name}); a later release that soaks green can advance`);
+    return refuse(`version ${advance.version} does not enter ${values.to}: in ${fromStage} gate ${failing.map((gate) => gate.limit).join(', ')} did not pass every measurement of the soak\n  hint: find out why (modelgate status ${advance.from.name} --stage ${fromStage}); a later release that soaks green can advance`);
   }
   const source = before.policies[0]!.source;
   const text = advanceText(source.text, source.doc, advance);

@@ -10,6 +10,7 @@ import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { readProfileFile } from '../load/profile-file.js';
 import { enterProjectRoot, POLICY_FOLDER } from '../load/project-root.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
+import { stageOf } from '../gitops/release-action.js';
 import { closestName } from '../validate/did-you-mean.js';
 import { validateSources } from '../validate/validate.js';
 import { usageError } from './command-line.js';
@@ -54,9 +55,11 @@ export async function findPolicyFile(given: string, policyDir: string): Promise<
 /**
  * The one policy a command acts on, validated, once in its project (see `enterPolicyProject`); or,
  * after saying why on stderr, the exit code (2: no project, no such policy, or it does not
- * validate, so the command cannot act on it).
+ * validate, so the command cannot act on it). `stage`: for a command that takes `--stage`, its
+ * value (null when not given), which picks one stage of a policy with `spec.stages`; a command
+ * without the flag leaves it undefined and refuses a staged policy.
  */
-export async function validNamedPolicy(command: string, typedGiven: string, typedPolicies: string | undefined): Promise<ResolvedPolicy | number> {
+export async function validNamedPolicy(command: string, typedGiven: string, typedPolicies: string | undefined, stage?: string | null): Promise<ResolvedPolicy | number> {
   let files;
   let profile;
   try {
@@ -68,11 +71,16 @@ export async function validNamedPolicy(command: string, typedGiven: string, type
     throw error;
   }
   const { policies, diagnostics } = validateSources(files, profile);
-  if (policies.length === 1) return policies[0]!.policy;
-  const stages = policies[0]?.policy.stage?.order;
-  if (stages && !hasErrors(diagnostics)) return usageError(command, `${files[0]!.file} has stages (${stages.join(', ')}); ${command} reads a policy without stages`);
-  process.stderr.write(formatDiagnostics(diagnostics, 'human'));
-  return usageError(command, `${files[0]!.file} does not validate; fix it first`);
+  if (policies.length === 0 || hasErrors(diagnostics)) {
+    process.stderr.write(formatDiagnostics(diagnostics, 'human'));
+    return usageError(command, `${files[0]!.file} does not validate; fix it first`);
+  }
+  if (stage === undefined) {
+    const stages = policies[0]!.policy.stage?.order;
+    return stages ? usageError(command, `${files[0]!.file} has stages (${stages.join(', ')}); ${command} reads a policy without stages`) : policies[0]!.policy;
+  }
+  const chosen = stageOf(policies, stage);
+  return typeof chosen === 'string' ? usageError(command, chosen) : policies[chosen]!.policy;
 }
 
 /**

@@ -7,7 +7,7 @@ import { simulate } from '../simulate/simulate.js';
 import { readCommandLine, usageError } from './command-line.js';
 import { POLICY_ARGUMENT, validNamedPolicy } from './policy-argument.js';
 
-const HELP = `usage: modelgate simulate POLICY --metrics FILE [--format human|json] [--policies DIR]
+const HELP = `usage: modelgate simulate POLICY --metrics FILE [--stage STAGE] [--format human|json] [--policies DIR]
 
 POLICY is its file, its name, or namespace/name (names are looked up in DIR, default policies/
 at the project root: the nearest folder upward holding modelgate.config.yaml or policies/).
@@ -17,6 +17,8 @@ at each step: advanced, paused waiting for a human (too many inconclusive
 measurements), or aborted at minute N by which gate.
 
   --metrics FILE  the scenario, e.g. policies/scenarios/fraud-detector/healthy.json
+  --stage STAGE   for a policy with spec.stages, the stage whose rollout is replayed (its
+                  versions, traffic and canary steps); required there
   --format F      human (default) or json
 
 exit status: 0 the rollout completed or waits for a manual promotion; 1 it was aborted,
@@ -24,11 +26,11 @@ paused on inconclusive measurements or did not finish; 2 usage error or invalid 
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const line = readCommandLine<{ metrics?: string; format: 'human' | 'json'; policies?: string }>(
+  const line = readCommandLine<{ metrics?: string; stage?: string; format: 'human' | 'json'; policies?: string }>(
     'simulate',
     argv,
     HELP,
-    { metrics: { type: 'string' }, format: { type: 'string', default: 'human' }, policies: { type: 'string' } },
+    { metrics: { type: 'string' }, stage: { type: 'string' }, format: { type: 'string', default: 'human' }, policies: { type: 'string' } },
     { format: ['human', 'json'] },
   );
   if (typeof line === 'number') return line;
@@ -36,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1 || !values.metrics) return usageError('simulate', `give one POLICY (${POLICY_ARGUMENT}) and --metrics FILE`);
   // Read where the user stood: finding the policy moves to the project root.
   const metrics = path.resolve(values.metrics);
-  const policy = await validNamedPolicy('simulate', positionals[0]!, values.policies);
+  const policy = await validNamedPolicy('simulate', positionals[0]!, values.policies, values.stage ?? null);
   if (typeof policy === 'number') return policy;
   let result;
   try {

@@ -9,8 +9,8 @@ import { formatRollout, readRollout, type RolloutReading } from '../status/rollo
 import { readCommandLine, usageError } from './command-line.js';
 import { POLICY_ARGUMENT, validNamedPolicy } from './policy-argument.js';
 
-const HELP = `usage: modelgate status POLICY [--prometheus URL] [--time T] [--format human|json] [--policies DIR]
-                       [--kubeconfig FILE] [--context NAME]
+const HELP = `usage: modelgate status POLICY [--stage STAGE] [--prometheus URL] [--time T] [--format human|json]
+                       [--policies DIR] [--kubeconfig FILE] [--context NAME]
 
 POLICY is its file, its name, or namespace/name (names are looked up in DIR, default policies/).
 Run the policy's own gate queries (the ones its AnalysisTemplate runs, with the versions its
@@ -20,6 +20,8 @@ version's samples against the guard, and the verdict Argo Rollouts would record:
 not enough data (with when enough is expected). In label mode, first the pods serving another
 version than their version label (after rollback --live), which withhold every gate.
 
+  --stage STAGE     for a policy with spec.stages, the stage asked about (its namespace,
+                    versions and Rollout); required there
   --prometheus URL  Prometheus to ask (default: spec.prometheus.url of modelgate.config.yaml,
                     the in-cluster address; from a laptop, e.g. a kubectl port-forward)
   --time T          evaluate at T (RFC 3339 or Unix seconds) instead of the server's now
@@ -29,7 +31,7 @@ version than their version label (after rollback --live), which withhold every g
                     weights, paused (and why) or aborted, phase, and each metric of the
                     AnalysisRuns it waits on against its limits. Without one that part is
                     skipped, and the output says so. Needs RBAC get on rollouts and
-                    analysisruns (argoproj.io) in the policy's namespace.
+                    analysisruns (argoproj.io) in the policy's (or stage's) namespace.
   --context NAME    kubeconfig context (default: its current-context)
 
 exit status: 0 no gate fails (or the policy has no candidate); 1 a gate fails; 2 usage error
@@ -40,15 +42,17 @@ Rollout could not be read (the kubeconfig is unusable or the API server refused 
 const QUERY_TIMEOUT_MS = 30_000;
 
 export async function run(argv: string[]): Promise<number> {
-  const line = readCommandLine<{ prometheus?: string; time?: string; format: 'human' | 'json'; policies: string; kubeconfig?: string; context?: string }>(
+  const line = readCommandLine<{ stage?: string; prometheus?: string; time?: string; format: 'human' | 'json'; policies?: string; kubeconfig?: string; context?: string }>(
     'status',
     argv,
     HELP,
     {
+      stage: { type: 'string' },
       prometheus: { type: 'string' },
       time: { type: 'string' },
       format: { type: 'string', default: 'human' },
-      policies: { type: 'string', default: 'policies/' },
+      // No default here: without the flag, the policy folder is the one at the policy file's project root.
+      policies: { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
     },
@@ -62,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.prometheus !== undefined && !isHttpUrl(values.prometheus)) {
     return usageError('status', `--prometheus must be an http(s) URL, not '${values.prometheus}'`);
   }
-  const policy = await validNamedPolicy('status', positionals[0]!, values.policies);
+  const policy = await validNamedPolicy('status', positionals[0]!, values.policies, values.stage ?? null);
   if (typeof policy === 'number') return policy;
   const json = values.format === 'json';
   // Read alongside the gate queries; when Prometheus fails first, nobody awaits it, so its failure must not go unhandled.
