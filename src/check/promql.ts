@@ -26,8 +26,8 @@ interface Query {
   path: string;
   object: string;
   text: string;
-  /** A recording rule's static labels, which the series it writes carries too. */
-  staticLabels?: string[];
+  /** For a recording rule: the series it writes, and its static labels, which that series carries too. */
+  record?: { series: string; staticLabels: object | undefined };
 }
 
 export const promqlCheck: OutputCheck = {
@@ -48,8 +48,8 @@ export const promqlCheck: OutputCheck = {
       const labels = outputLabels(parsed.flow, shape.names, scope);
       for (const problem of scope.problems) findings.push({ path: query.path, object: query.object, message: `${problem} in: ${query.text}` });
       scope.problems.length = 0;
-      if (query.object.startsWith('record ')) {
-        known.set(query.object.slice('record '.length), labels === 'any' ? labels : new Set([...labels, ...(query.staticLabels ?? [])]));
+      if (query.record) {
+        known.set(query.record.series, labels === 'any' ? labels : new Set([...labels, ...Object.keys(query.record.staticLabels ?? {})]));
       }
     }
     return findings;
@@ -61,9 +61,12 @@ function collectQueries(files: readonly OutputFile[]): Query[] {
   // The PrometheusRule and the dashboard ConfigMap are what always lands; the plain rule file and
   // dashboard.json, when the profile asks for them, repeat the same groups and bytes.
   const rules = files.find((f) => f.path === PROMETHEUS_RULE_OBJECT_FILE)?.documents?.[0] as { spec: { groups: RuleGroup[] } } | undefined;
-  for (const rule of rules?.spec.groups.flatMap((g) => g.rules) ?? []) {
-    const object = rule.record ? `record ${String(rule.record)}` : `alert ${String(rule.alert)}`;
-    queries.push({ path: PROMETHEUS_RULE_OBJECT_FILE, object, text: String(rule.expr), staticLabels: Object.keys((rule.labels as object | undefined) ?? {}) });
+  for (const group of rules?.spec.groups ?? []) {
+    for (const rule of group.rules) {
+      const text = String(rule.expr);
+      if (rule.record) queries.push({ path: PROMETHEUS_RULE_OBJECT_FILE, object: `record ${String(rule.record)}`, text, record: { series: String(rule.record), staticLabels: rule.labels as object | undefined } });
+      else queries.push({ path: PROMETHEUS_RULE_OBJECT_FILE, object: `alert ${String(rule.alert)}`, text });
+    }
   }
   const template = files.find((f) => f.path === ANALYSIS_TEMPLATE_FILE)?.documents?.[0] as
     | { metadata: { name: string }; spec: { metrics: Array<{ name: string; provider: { prometheus?: { query: string } } }> } }
