@@ -1,7 +1,8 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { promqlCheck, shapeOf } from '../../src/check/promql.js';
+import { promqlCheck } from '../../src/check/promql.js';
+import { parsedShape, parseQuery, shapeOf, type LabelFlow } from '../../src/check/promql-shape.js';
 import { argoAnalysisTarget } from '../../src/targets/argo-analysis.js';
 import { podMonitorTarget } from '../../src/targets/podmonitor.js';
 import { PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget } from '../../src/targets/prometheus.js';
@@ -92,6 +93,12 @@ describe('promql check', () => {
     );
   }
 
+  /** `text` with each piece inserted at its offset (modulo the length so far). */
+  function edited(text: string, edits: Array<[number, string]>): string {
+    for (const [at, piece] of edits) text = text.slice(0, at % (text.length + 1)) + piece + text.slice(at % (text.length + 1));
+    return text;
+  }
+
   /** The parse as the walk sees it: every node's type in order, and each name token's text (through the shape's names). */
   function parseAsWalked(text: string, names = new Map<string, string>()): string[] {
     const seen: string[] = [];
@@ -117,8 +124,7 @@ describe('promql check', () => {
     const pieces = ['(', ')', '{', '}', ',', ' ', ':', 'by', 'sum', '_bucket', 'x:y', '1', '0.5', '"a"', 'le', '_mg0', '=~', '[5m]', '[1h:]', 'h:', 'offset 5m'];
     fc.assert(
       fc.property(fc.constantFrom(...queries), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 4 }), (query, edits) => {
-        let text = query;
-        for (const [at, piece] of edits) text = text.slice(0, at % (text.length + 1)) + piece + text.slice(at % (text.length + 1));
+        const text = edited(query, edits);
         const shape = shapeOf(text);
         // A query with an error is reported and never walked: the shape must have one too.
         const broken = (source: string) => parseAsWalked(source).includes('⚠');
@@ -127,6 +133,97 @@ describe('promql check', () => {
       }),
       { numRuns: 400, seed: 14 },
     );
+  });
+
+  /**
+   * The specification of a shape: every match of this regular expression replaced (a literal by
+   * `""`, a number by `0`, an abstracted name by its placeholder). src/check/promql-shape.ts scans
+   * by hand instead, for speed.
+   */
+  const TOKEN = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`|(?<![A-Za-z0-9_:.])[A-Za-z_:][A-Za-z0-9_:]*|(?<![A-Za-z0-9_.])\d+(?:\.\d+)?(?![A-Za-z0-9_.])/g;
+  function shapeBySpecification(query: string): { text: string; names: Array<[string, string]> } {
+    const placeholders = new Map<string, string>();
+    const text = query.replace(TOKEN, (token) => {
+      if (/^["'`]/.test(token)) return '""';
+      if (/^\d/.test(token)) return '0';
+      if (!/[^:]/.test(token) || !(token.includes(':') || token.endsWith('_bucket') || token.startsWith('_mg'))) return token;
+      if (!placeholders.has(token)) {
+        let numbered = false;
+        const parts = token.split(':').map((part) => {
+          if (part === '') return '';
+          if (numbered) return /^\d/.test(part) ? part : 'x';
+          numbered = true;
+          return `_mg${placeholders.size}`;
+        });
+        placeholders.set(token, parts.join(':'));
+      }
+      return placeholders.get(token)!;
+    });
+    return { text, names: [...placeholders].map(([name, placeholder]) => [placeholder, name]) };
+  }
+
+  it('abstracts exactly the tokens the specification does, in any text', () => {
+    const queries = examplePolicies().flatMap(queriesOf);
+    const same = (query: string) => {
+      const shape = shapeOf(query);
+      expect({ text: shape.text, names: [...shape.names] }).toEqual(shapeBySpecification(query));
+    };
+    for (const query of queries) same(query);
+    // Every character class of the expression, its look-arounds, escapes, line terminators, non-ASCII.
+    const piece = fc.constantFrom('"', "'", '`', '\\', '\n', '\r', '\u2028', '.', ':', '_', 'a', 'Z', '0', '9', ' ', '{', '(', '_mg', '_bucket', 'é', '0.5', 'x:y');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => same(pieces.join(''))),
+      { numRuns: 3000, seed: 14 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...queries), fc.array(fc.tuple(fc.nat(), piece), { minLength: 1, maxLength: 6 }), (query, edits) => same(edited(query, edits))),
+      { numRuns: 1000, seed: 14 },
+    );
+  });
+
+  /** The label flow with each token spelt as the query whose names these are spells it. */
+  function spelt(flow: LabelFlow, names: Map<string, string>): LabelFlow {
+    return JSON.parse(JSON.stringify(flow), (key, value: unknown) => (typeof value === 'string' && key !== 'kind' ? names.get(value) ?? value : value)) as LabelFlow;
+  }
+
+  it('gives each query the label flow of its own parse, through a shape parsed once for all queries of that shape', () => {
+    const queries = examplePolicies().flatMap(queriesOf);
+    const same = (query: string) => {
+      const { shape, parsed } = parsedShape(query);
+      const own = parseQuery(query);
+      expect(parsed.errorAt === null).toBe(own.errorAt === null);
+      if (parsed.errorAt === null && own.errorAt === null) expect(spelt(parsed.flow, shape.names)).toEqual(own.flow);
+    };
+    for (const query of queries) same(query);
+    // A second policy's queries: the same shapes, memoized from the first policy's, with other names.
+    const first = queriesOf(fraud);
+    const second = queriesOf({ ...fraud, name: 'fraud-detector-two', namespace: 'payments' });
+    expect(second).not.toEqual(first);
+    second.forEach((query, i) => {
+      expect(parsedShape(query).parsed).toBe(parsedShape(first[i]!).parsed);
+      same(query);
+    });
+    const pieces = ['(', ')', '{', '}', ',', ' ', ':', 'by', 'sum', '_bucket', 'x:y', '1', '0.5', '"a"', 'le', '_mg0', '=~', '[5m]', '[1h:]', 'h:', 'offset 5m', 'rate(', 'on(le)', ' / '];
+    fc.assert(
+      fc.property(fc.constantFrom(...queries), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 4 }), (query, edits) => same(edited(query, edits))),
+      { numRuns: 400, seed: 14 },
+    );
+  });
+
+  it('reports a series no rule records, with its file, object and query, when another policy memoized the shape', () => {
+    const second = { ...fraud, name: 'fraud-detector-two', namespace: 'payments' };
+    expect(promqlCheck.check(fraud, outputs(fraud))).toEqual([]);
+    const misspelt = withRuleExprs(outputs(second), (expr) => expr.replaceAll(':requests:increase5m', ':requets:increase5m'));
+    const rule = (misspelt.find((file) => file.path === PROMETHEUS_RULE_OBJECT_FILE)!.documents![0] as { spec: { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> } }).spec.groups
+      .flatMap((group) => group.rules)
+      .find((r) => r.alert !== undefined && r.expr.includes(':requets:'))!;
+    expect(parsedShape(rule.expr).parsed).toBe(parsedShape(rule.expr.replaceAll('payments:fraud_detector_two:requets', 'risk:fraud_detector:requests')).parsed);
+    const findings = promqlCheck.check(second, misspelt);
+    expect(findings).toContainEqual({
+      path: PROMETHEUS_RULE_OBJECT_FILE,
+      object: `alert ${rule.alert!}`,
+      message: `modelgate:payments:fraud_detector_two:requets:increase5m is not recorded by any rule in: ${rule.expr}`,
+    });
   });
 
   it('gives policies that differ only in names, hosts and thresholds one shape, so the parse is shared', () => {
