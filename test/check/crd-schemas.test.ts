@@ -1,5 +1,6 @@
+import { Ajv, type ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { crdSchemasCheck, strictValidators } from '../../src/check/crd-schemas.js';
+import { crdSchemasCheck, ownFunctions, strict, strictValidators } from '../../src/check/crd-schemas.js';
 import type { ResolvedPolicy } from '../../src/resolve/policy.js';
 import { targets } from '../../src/targets/index.js';
 import type { OutputFile } from '../../src/targets/target.js';
@@ -70,5 +71,38 @@ describe('crd-schemas', () => {
     const policy = examplePolicy('churn-scorer.yaml');
     const files: OutputFile[] = [{ path: 'x.yaml', kind: 'yaml', documents: [{ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'g' } }] }];
     expect(crdSchemasCheck.check(policy, files)).toEqual([{ path: 'x.yaml', object: 'Gateway/g', message: 'no schema known for networking.istio.io/v1/Gateway' }]);
+  });
+
+  it('splitting object schemas into functions of their own changes no verdict and no error but where in the schema it comes from', () => {
+    const container = { type: 'object', properties: { name: { type: 'string' }, ports: { type: 'array', items: { type: 'object', properties: { port: { type: 'integer', minimum: 1 } }, required: ['port'] } } }, required: ['name'] };
+    const schema = strict({
+      type: 'object',
+      properties: {
+        kind: { type: 'string', enum: ['Rollout'] },
+        spec: { type: 'object', nullable: true, properties: { containers: { type: 'array', items: container }, init: { type: 'array', items: container }, labels: { type: 'object', additionalProperties: { type: 'string' } } } },
+      },
+    }) as Record<string, unknown>;
+    const split = ownFunctions(schema);
+    expect(Object.keys(split.definitions as object).length).toBeGreaterThanOrEqual(4);
+    const options = { allErrors: true, strictTypes: false, logger: false } as const;
+    const inlined = new Ajv(options).compile(schema);
+    const functions = new Ajv({ ...options, inlineRefs: false }).compile(split);
+    const without = (errors: ErrorObject[] | null | undefined) => (errors ?? []).map(({ schemaPath: _where, ...error }) => error);
+    const inputs = [
+      { kind: 'Rollout', spec: { containers: [{ name: 'a', ports: [{ port: 80 }] }], labels: { a: 'b' } } },
+      { kind: 'Rollout', spec: null },
+      { kind: 'Rollout', spec: { containers: [{ name: 'a', ports: [{ port: 80, protocl: 'TCP' }, {}] }], init: [{ nam: 'x', ports: 'no' }], labels: { a: 1 } } },
+      { kind: 'Deployment', spec: { containers: [{ name: 1 }], extra: true }, status: {} },
+      { kind: 'Rollout', spec: { containers: [{ name: 'a', ports: [{ port: 1.5 }, { port: 0 }] }] } },
+      [],
+    ];
+    let invalid = 0;
+    for (const input of inputs) {
+      const verdict = inlined(input);
+      expect(functions(input)).toBe(verdict);
+      expect(without(functions.errors)).toEqual(without(inlined.errors));
+      if (!verdict) invalid++;
+    }
+    expect(invalid).toBe(4);
   });
 });
