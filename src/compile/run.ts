@@ -120,7 +120,7 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
     for (const folder of keys) {
       if (skipped.has(folder)) continue;
       const entry = planned.get(folder);
-      const { files: existing, manifest } = reader.read(folder);
+      const { files: existing, manifest, folders: existingFolders } = reader.read(folder);
       const ownDiagnostics = entry ? validated.diagnostics.filter((d) => d.file === entry.source.file).map(({ file: _, ...rest }) => rest) : [];
       const update = entry
         ? updatePolicyFolder(builder!, folder, entry, outputsOf.get(entry.source.file)!, ownDiagnostics, existing, manifest, context, result)
@@ -129,7 +129,7 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
         // Kept until the commit by path only: the content is on disk now, and holding it for
         // every folder would hold the whole planned output (1.4 GiB peak at 10,000 policies).
         staged.push({ ...update, write: new Map([...update.write.keys()].map((path) => [path, ''])) });
-        stageFolder(out, update);
+        stageFolder(out, update, existingFolders);
       }
     }
     result.changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -296,7 +296,7 @@ interface OutputReader {
    * file left by a killed run is dealt with first (`recoverFolder`), found by this listing rather
    * than by a walk of the whole tree.
    */
-  read(folder: string): { files: Map<string, ExistingFile>; manifest: Manifest | null };
+  read(folder: string): { files: Map<string, ExistingFile>; manifest: Manifest | null; folders: Set<string> };
 }
 
 function outputReader(out: string, mode: RunOptions['mode'], key: Uint8Array | null): OutputReader {
@@ -315,9 +315,10 @@ function outputReader(out: string, mode: RunOptions['mode'], key: Uint8Array | n
       recoverFolder(out, folder);
       real.delete(folder);
       manifests.delete(folder);
-      return { files: readFolder(out, folder).files, manifest: manifestOf(folder) };
+      const again = readFolder(out, folder);
+      return { files: again.files, manifest: manifestOf(folder), folders: again.folders };
     }
-    return { files: found.files, manifest: manifestOf(folder) };
+    return { files: found.files, manifest: manifestOf(folder), folders: found.folders };
   };
   return { listed, manifestOf, read };
 }

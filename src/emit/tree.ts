@@ -30,6 +30,8 @@ export interface OutputFolderFiles {
   files: Map<string, ExistingFile>;
   /** A journal or a staged file is there: a run was killed while writing this folder. */
   interrupted: boolean;
+  /** The folder and every folder under it, relative to `root`: `stageFolder` need not make them. */
+  folders: Set<string>;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface OutputFolderFiles {
  * not looked at once more.
  */
 export function readFolder(root: string, folder: string, listed = false): OutputFolderFiles {
-  const found: OutputFolderFiles = { files: new Map(), interrupted: false };
+  const found: OutputFolderFiles = { files: new Map(), interrupted: false, folders: new Set() };
   if (listed || assertRealFolder(join(root, folder))) walk(root, folder, found.files, false, found);
   return found;
 }
@@ -96,6 +98,7 @@ function linkMessage(path: string): string {
  */
 function walk(root: string, prefix: string, files: Map<string, ExistingFile>, withModes: boolean, found?: OutputFolderFiles): void {
   const dir = prefix === '' ? root : `${root}/${prefix}`;
+  found?.folders.add(prefix);
   for (const entry of sortedEntries(dir)) {
     const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
     const full = `${dir}/${entry.name}`;
