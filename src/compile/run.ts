@@ -177,6 +177,8 @@ function unchangedPolicies(reader: OutputReader, files: readonly PolicyFile[], c
     const claiming = bySource.get(source)?.sort();
     if (!claiming) continue;
     const input = inputKey({ compiler: context.compiler, source, policySha256: fileHash(bytes), options: context.outputOptions });
+    // A changed policy is told by its manifests alone; its folders are read once, to be rebuilt.
+    if (claiming.some((folder) => reader.manifestOf(folder)!.input !== input)) continue;
     const outputs: SkippedOutput[] = [];
     for (const folder of claiming) {
       // Read with the folder: recovering a killed run's commit may have replaced the manifest.
