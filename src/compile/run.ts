@@ -7,13 +7,13 @@
  * old files and one policy's planned files are held at a time, so memory does not grow with the
  * size of the output.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diffTree, type Change } from '../emit/diff.js';
 import { headerSource, parseHeader } from '../emit/header.js';
-import { MANIFEST_FILE, fileHash, inputKey, isBookkeeping, parseManifest, renderManifest, type Manifest } from '../emit/manifest.js';
+import { MANIFEST_FILE, fileHash, inputKey, parseManifest, renderManifest, type Manifest } from '../emit/manifest.js';
 import { manifestKey } from '../emit/manifest-key.js';
 import { lockOutput } from '../emit/output-lock.js';
 import { ownershipOf } from '../emit/ownership.js';
@@ -91,8 +91,10 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
       outputOptions: profile ? `profile ${fileHash(profile.bytes)}` : '',
       key: manifestKey(),
     };
-    const unchanged = unchangedPolicies(out, files, context);
-    const known = () => [...unchanged].map(([file, { manifest }]) => ({ file, facts: manifest.facts }));
+    const reader = outputReader(out, options.mode, context.key);
+    const unchanged = unchangedPolicies(reader, files, context);
+    // A policy with stages is known by each stage's facts, as validating it would give them.
+    const known = () => [...unchanged].flatMap(([file, outputs]) => outputs.map(({ manifest }) => ({ file, facts: manifest.facts })));
     // Every policy unchanged and no name or host shared: nothing to load, build or validate (the
     // profile's bytes are in every key, and it was valid when those manifests were written), so
     // neither the YAML parser nor the validators and targets are even imported.
@@ -106,25 +108,28 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
     }
     const builder = validated.policies.length > 0 ? await loadBuilder() : null;
     const folders = builder?.assignFolders(validated.policies) ?? { assigned: [], diagnostics: [] };
-    const replayed = [...unchanged].flatMap(([file, { manifest }]) => manifest.diagnostics.map((diagnostic) => ({ file, ...diagnostic })));
+    // Every folder of a policy records the same findings of its file: replayed once.
+    const replayed = [...unchanged].flatMap(([file, outputs]) => outputs[0]!.manifest.diagnostics.map((diagnostic) => ({ file, ...diagnostic })));
     const result: RunResult = { diagnostics: sortDiagnostics([...validated.diagnostics, ...replayed, ...folders.diagnostics]), internalError: false, changes: [], written: false, blocked: [] };
     if (hasErrors(result.diagnostics)) return result;
-    const skipped = new Set([...unchanged.values()].map(({ folder }) => folder));
+    const skipped = new Set([...unchanged.values()].flatMap((outputs) => outputs.map(({ folder }) => folder)));
     const planned = new Map(folders.assigned.map(({ entry, dir }) => [dir, entry]));
-    const keys = [...new Set([...planned.keys(), ...policyFolders(out)])].sort();
+    const outputsOf = new Map<string, string[]>();
+    for (const { entry, dir } of folders.assigned) outputsOf.set(entry.source.file, [...(outputsOf.get(entry.source.file) ?? []), dir].sort());
+    const keys = [...new Set([...planned.keys(), ...reader.listed])].sort();
     for (const folder of keys) {
       if (skipped.has(folder)) continue;
       const entry = planned.get(folder);
-      const existing = readOutputFolder(out, folder, options.mode);
-      const manifest = manifestOf(existing, folder, context.key);
-      for (const path of [...existing.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) existing.delete(path);
+      const { files: existing, manifest, folders: existingFolders } = reader.read(folder);
       const ownDiagnostics = entry ? validated.diagnostics.filter((d) => d.file === entry.source.file).map(({ file: _, ...rest }) => rest) : [];
-      const update = entry ? updatePolicyFolder(builder!, folder, entry, ownDiagnostics, existing, manifest, context, result) : updateOrphanFolder(folder, existing, manifest, inScope, context.key, result);
+      const update = entry
+        ? updatePolicyFolder(builder!, folder, entry, outputsOf.get(entry.source.file)!, ownDiagnostics, existing, manifest, context, result)
+        : updateOrphanFolder(folder, existing, manifest, inScope, context.key, result);
       if (update && options.mode === 'write' && !result.internalError && result.blocked.length === 0 && !hasErrors(result.diagnostics)) {
         // Kept until the commit by path only: the content is on disk now, and holding it for
         // every folder would hold the whole planned output (1.4 GiB peak at 10,000 policies).
         staged.push({ ...update, write: new Map([...update.write.keys()].map((path) => [path, ''])) });
-        stageFolder(out, update);
+        stageFolder(out, update, existingFolders);
       }
     }
     result.changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -144,35 +149,51 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
   }
 }
 
+/** A folder of an unchanged policy, as its sealed manifest describes it. */
+interface SkippedOutput {
+  folder: string;
+  manifest: Manifest;
+}
+
 /**
- * Policy files (by name as given) whose folder's sealed manifest records this very input and whose
- * files are on disk as the manifest says: neither loaded nor built again. Only the manifests are
- * read to find them; a candidate's folder is then read and hashed once.
+ * Policy files (by name as given) whose folders' sealed manifests record this very input and
+ * whose files are on disk as those manifests say: neither loaded nor built again. A policy with
+ * stages has one folder per stage, each naming the policy; it is skipped when exactly the folders
+ * its manifests list name it, and every one of them is as written (a stage folder removed or
+ * copied by hand, and the policy is built again). Only the manifests are read to find them; a
+ * candidate's folders are then read and hashed once.
  */
-function unchangedPolicies(out: string, files: readonly PolicyFile[], context: FolderContext): Map<string, { folder: string; manifest: Manifest }> {
-  const unchanged = new Map<string, { folder: string; manifest: Manifest }>();
+function unchangedPolicies(reader: OutputReader, files: readonly PolicyFile[], context: FolderContext): Map<string, SkippedOutput[]> {
+  const unchanged = new Map<string, SkippedOutput[]>();
   if (context.key === null) return unchanged;
-  const bySource = new Map<string, { folder: string; manifest: Manifest } | null>();
-  for (const folder of policyFolders(out)) {
-    const bytes = readManifestFile(out, folder);
-    const manifest = bytes === null ? null : parseManifest(folder, bytes, context.key);
-    if (!manifest?.sealed) continue;
-    // Two folders naming one source: neither is trusted to be the policy's output.
-    bySource.set(manifest.source, bySource.has(manifest.source) ? null : { folder, manifest });
+  const bySource = new Map<string, string[]>();
+  for (const folder of reader.listed) {
+    const manifest = reader.manifestOf(folder);
+    if (manifest?.sealed) bySource.set(manifest.source, [...(bySource.get(manifest.source) ?? []), folder]);
   }
   for (const { file, bytes, link } of files) {
     if (link) continue;
     const source = headerSource(file, context.sourceRoot);
-    const found = bySource.get(source);
+    const claiming = bySource.get(source)?.sort();
+    if (!claiming) continue;
     const input = inputKey({ compiler: context.compiler, source, policySha256: fileHash(bytes), options: context.outputOptions });
-    if (!found || found.manifest.input !== input) continue;
-    const existing = readOutputFolder(out, found.folder, context.mode);
-    // Read again with the folder: recovering a killed run's commit may have replaced it.
-    const manifest = manifestOf(existing, found.folder, context.key);
-    for (const path of [...existing.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) existing.delete(path);
-    if (manifest?.sealed && manifest.input === input && asManifestSays(manifest, existing, context.inScope)) unchanged.set(file, { folder: found.folder, manifest });
+    // A changed policy is told by its manifests alone; its folders are read once, to be rebuilt.
+    if (claiming.some((folder) => reader.manifestOf(folder)!.input !== input)) continue;
+    const outputs: SkippedOutput[] = [];
+    for (const folder of claiming) {
+      // Read with the folder: recovering a killed run's commit may have replaced the manifest.
+      const { files: existing, manifest } = reader.read(folder);
+      const asWritten = manifest?.sealed && manifest.input === input && sameFolders(manifest.outputs, claiming) && asManifestSays(manifest, existing, context.inScope);
+      if (!asWritten) break;
+      outputs.push({ folder, manifest });
+    }
+    if (outputs.length === claiming.length) unchanged.set(file, outputs);
   }
   return unchanged;
+}
+
+function sameFolders(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((folder, index) => folder === b[index]);
 }
 
 /** The build stage, imported only when some policy is to be built. */
@@ -197,6 +218,8 @@ function updatePolicyFolder(
   { buildPolicy, releaseChecks }: Builder,
   folder: string,
   entry: ValidPolicy,
+  /** Every folder the policy's file compiles to (one per stage), sorted. */
+  outputs: string[],
   diagnostics: Manifest['diagnostics'],
   existing: Map<string, ExistingFile>,
   manifest: Manifest | null,
@@ -221,7 +244,7 @@ function updatePolicyFolder(
   result.changes.push(...changes);
   result.blocked.push(...changes.filter((change) => change.status === 'hand-written-in-the-way').map((change) => change.path));
   const files = new Map([...plannedFiles].map(([path, content]) => [path, fileHash(content)]));
-  const manifestText = renderManifest(folder, { input, source, facts: setFactsOf(entry.policy), diagnostics, files }, context.key);
+  const manifestText = renderManifest(folder, { input, source, facts: setFactsOf(entry.policy), outputs, diagnostics, files }, context.key);
   if (changes.length === 0 && manifest !== null && renderManifest(folder, manifest, context.key) === manifestText) return null;
   const changed = new Set(changes.map((change) => change.path));
   return {
@@ -265,30 +288,58 @@ function asManifestSays(manifest: Manifest, existing: ReadonlyMap<string, Existi
   return true;
 }
 
-function manifestOf(existing: ReadonlyMap<string, ExistingFile>, folder: string, key: Uint8Array | null): Manifest | null {
-  const file = existing.get(`${folder}/${MANIFEST_FILE}`);
-  return file ? parseManifest(folder, file.bytes.toString('utf8'), key) : null;
+interface OutputReader {
+  /** The policy folders on disk when the run began (`policyFolders`). */
+  listed: readonly string[];
+  /** The folder's manifest, read and checked once: null when absent or not a manifest. */
+  manifestOf(folder: string): Manifest | null;
+  /**
+   * A policy folder's files (bookkeeping left out) and manifest; in write mode a journal or staged
+   * file left by a killed run is dealt with first (`recoverFolder`), found by this listing rather
+   * than by a walk of the whole tree.
+   */
+  read(folder: string): { files: Map<string, ExistingFile>; manifest: Manifest | null; folders: Set<string> };
 }
 
-/**
- * A policy folder's files; in write mode a journal or staged file left by a killed run is dealt
- * with first (`recoverFolder`), found by this listing rather than by a walk of the whole tree.
- */
-function readOutputFolder(out: string, folder: string, mode: RunOptions['mode']): Map<string, ExistingFile> {
-  const existing = readFolder(out, folder);
-  const interrupted = [...existing.keys()].some((path) => {
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    return isBookkeeping(name) && name !== MANIFEST_FILE;
-  });
-  if (mode !== 'write' || !interrupted) return existing;
-  recoverFolder(out, folder);
-  return readFolder(out, folder);
+function outputReader(out: string, mode: RunOptions['mode'], key: Uint8Array | null): OutputReader {
+  const listed = policyFolders(out);
+  // Known to be real directories, so reading them needs no lstat first; a recovery may remove one.
+  const real = new Set(listed);
+  const manifests = new Map<string, Manifest | null>();
+  const manifestOf = (folder: string): Manifest | null => {
+    let manifest = manifests.get(folder);
+    if (manifest === undefined) manifests.set(folder, (manifest = readManifest(out, folder, key)));
+    return manifest;
+  };
+  const read = (folder: string) => {
+    const found = readFolder(out, folder, real.has(folder));
+    if (mode === 'write' && found.interrupted) {
+      recoverFolder(out, folder);
+      real.delete(folder);
+      manifests.delete(folder);
+      const again = readFolder(out, folder);
+      return { files: again.files, manifest: manifestOf(folder), folders: again.folders };
+    }
+    return { files: found.files, manifest: manifestOf(folder), folders: found.folders };
+  };
+  return { listed, manifestOf, read };
 }
 
-function readManifestFile(out: string, folder: string): string | null {
+/** Never through a link: one planted at the manifest's place is found by the folder's walk. */
+function readManifest(out: string, folder: string, key: Uint8Array | null): Manifest | null {
+  let fd: number;
   try {
-    return readFileSync(join(out, folder, MANIFEST_FILE), 'utf8');
+    fd = openSync(`${out}/${folder}/${MANIFEST_FILE}`, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch {
     return null;
   }
+  let text: string;
+  try {
+    text = readFileSync(fd, 'utf8');
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+  return parseManifest(folder, text, key);
 }

@@ -31,6 +31,12 @@ export interface Manifest {
   source: string;
   /** What the set-wide rules read of the policy, so an unchanged policy need not be loaded. */
   facts: SetFacts;
+  /**
+   * Every folder the policy file compiles to (`namespace/name`, sorted; one per stage of a policy
+   * with `spec.stages`), this one included: the policy is skipped only when each of them is as
+   * its manifest says, so a stage folder removed by hand is written again.
+   */
+  outputs: string[];
   /** The policy's own validation findings (warnings: with an error nothing is written), without `file`. */
   diagnostics: Array<Omit<Diagnostic, 'file'>>;
   /** Output path relative to the output root → sha256 of its bytes. */
@@ -59,7 +65,13 @@ export function fileHash(bytes: Uint8Array | string): string {
  */
 export function renderManifest(folder: string, manifest: Manifest, key: Uint8Array | null): string {
   const { namespace, name, host } = manifest.facts;
-  const lines = [FIRST_LINE, `input ${manifest.input}`, `source ${JSON.stringify(manifest.source)}`, `policy ${JSON.stringify([namespace, name, host])}`];
+  const lines = [
+    FIRST_LINE,
+    `input ${manifest.input}`,
+    `source ${JSON.stringify(manifest.source)}`,
+    `policy ${JSON.stringify([namespace, name, host])}`,
+    `outputs ${JSON.stringify(manifest.outputs)}`,
+  ];
   for (const diagnostic of manifest.diagnostics) lines.push(`diagnostic ${JSON.stringify(diagnostic)}`);
   for (const [path, hash] of [...manifest.files].sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`file ${hash} ${JSON.stringify(path.slice(folder.length + 1))}`);
   const text = `${lines.join('\n')}\n`;
@@ -75,11 +87,12 @@ export function parseManifest(folder: string, text: string, key: Uint8Array | nu
   const input = /^input ([0-9a-f]{64})$/.exec(lines[1] ?? '')?.[1];
   const source = parseJson(/^source (".*")$/.exec(lines[2] ?? '')?.[1]);
   const facts = parseJson(/^policy (\[.*\])$/.exec(lines[3] ?? '')?.[1]);
-  if (!input || typeof source !== 'string' || !Array.isArray(facts) || facts.length !== 3 || !facts.every((fact) => typeof fact === 'string')) return null;
-  const [namespace, name, host] = facts as string[];
+  const outputs = parseJson(/^outputs (\[.*\])$/.exec(lines[4] ?? '')?.[1]);
+  if (!input || typeof source !== 'string' || !isStrings(facts) || facts.length !== 3 || !isStrings(outputs) || !outputs.includes(folder)) return null;
+  const [namespace, name, host] = facts;
   const diagnostics: Manifest['diagnostics'] = [];
   const files = new Map<string, string>();
-  for (const line of lines.slice(4, -1)) {
+  for (const line of lines.slice(5, -1)) {
     const finding = /^diagnostic (\{.*\})$/.exec(line);
     if (finding && files.size === 0) {
       const diagnostic = parseJson(finding[1]);
@@ -93,7 +106,7 @@ export function parseManifest(folder: string, text: string, key: Uint8Array | nu
     files.set(`${folder}/${path}`, match[1]!);
   }
   const sealed = key !== null && sealAt !== -1 && sameSeal(text.slice(sealAt + 1), `seal ${seal(key, body)}\n`);
-  return { input, source, facts: { namespace: namespace!, name: name!, host: host! }, diagnostics, files, sealed };
+  return { input, source, facts: { namespace: namespace!, name: name!, host: host! }, outputs, diagnostics, files, sealed };
 }
 
 function seal(key: Uint8Array, text: string): string {
@@ -112,6 +125,10 @@ function isStoredDiagnostic(value: unknown): value is Omit<Diagnostic, 'file'> {
     typeof d === 'object' && d !== null && Number.isInteger(d.line) && Number.isInteger(d.column) && (d.severity === 'error' || d.severity === 'warning') &&
     typeof d.rule === 'string' && typeof d.message === 'string' && (d.hint === undefined || typeof d.hint === 'string')
   );
+}
+
+function isStrings(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
 function parseJson(json: string | undefined): unknown {

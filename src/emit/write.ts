@@ -15,7 +15,7 @@
  * folder) removes what it staged and leaves every folder as it was.
  */
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep, basename } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep, basename } from 'node:path';
 import { JOURNAL_FILE, MANIFEST_FILE, STAGED_SUFFIX } from './manifest.js';
 import { isSafeOutputPath } from './output-path.js';
 import { lstatOrNull, policyFolders } from './tree.js';
@@ -40,16 +40,28 @@ interface Journal {
   manifest: string | null;
 }
 
-/** Write the update's files beside their places; nothing visible changes yet. */
-export function stageFolder(outDir: string, update: FolderUpdate): void {
+/**
+ * Write the update's files beside their places; nothing visible changes yet. A folder is made
+ * once, and not at all when it is among `existingFolders` (paths relative to the output root, as
+ * the run's read of the policy folder just saw them). Files are created with mode 0644; a umask that takes bits from that (seen on the first
+ * file) costs a chmod per file, so every output file has the same mode whoever runs compile.
+ */
+export function stageFolder(outDir: string, update: FolderUpdate, existingFolders: ReadonlySet<string> = new Set()): void {
   update.madeFolders = [];
+  const ensured = new Set(existingFolders);
+  let chmodNeeded: boolean | undefined;
   for (const [path, content] of update.write) {
     const target = safeTarget(outDir, path);
-    const made = mkdirSync(dirname(target), { recursive: true });
-    if (made !== undefined) update.madeFolders.push(relative(resolve(outDir), made).split(sep).join('/'));
+    const dir = posix.dirname(path);
+    if (!ensured.has(dir)) {
+      const made = mkdirSync(dirname(target), { recursive: true });
+      if (made !== undefined) update.madeFolders.push(relative(resolve(outDir), made).split(sep).join('/'));
+      ensured.add(dir);
+    }
     const staged = `${target}${STAGED_SUFFIX}`;
     writeNew(staged, content);
-    chmodSync(staged, 0o644);
+    chmodNeeded ??= (lstatSync(staged).mode & 0o777) !== 0o644;
+    if (chmodNeeded) chmodSync(staged, 0o644);
   }
 }
 
@@ -74,25 +86,42 @@ export function discardStaged(outDir: string, update: FolderUpdate): void {
 export function commitFolder(outDir: string, update: FolderUpdate): void {
   const journal: Journal = { write: [...update.write.keys()], delete: update.delete, manifest: update.manifest };
   const path = join(outDir, update.folder, JOURNAL_FILE);
-  mkdirSync(dirname(path), { recursive: true });
+  // Staging made the folder; an update that stages nothing changes a folder that is there.
+  if (update.write.size === 0) mkdirSync(dirname(path), { recursive: true });
   writeAtomically(path, `${JSON.stringify(journal)}\n`);
-  applyJournal(outDir, update.folder, journal);
+  applyJournal(outDir, update.folder, journal, false);
 }
 
-/** Idempotent: a replay after a kill part-way through finds some steps already done. */
-function applyJournal(outDir: string, folder: string, journal: Journal): void {
+/**
+ * Idempotent: a replay after a kill part-way through finds some steps already done, so it moves
+ * only staged files that are there and regular files, and deletes only regular files. Right
+ * after staging (`replay` false) this run has just written each staged file itself (`wx`, never
+ * through anything there) and read each file to delete as a regular file, so neither is looked
+ * at again; a file gone meanwhile is gone either way.
+ */
+function applyJournal(outDir: string, folder: string, journal: Journal, replay: boolean): void {
   for (const path of journal.write) {
     const target = safeTarget(outDir, path);
-    if (lstatOrNull(`${target}${STAGED_SUFFIX}`)?.isFile()) renameSync(`${target}${STAGED_SUFFIX}`, target);
+    if (!replay || lstatOrNull(`${target}${STAGED_SUFFIX}`)?.isFile()) renameSync(`${target}${STAGED_SUFFIX}`, target);
   }
   for (const path of journal.delete) {
-    if (lstatOrNull(safeTarget(outDir, path))?.isFile()) unlinkSync(safeTarget(outDir, path));
+    const target = safeTarget(outDir, path);
+    if (!replay) unlinkUnlessGone(target);
+    else if (lstatOrNull(target)?.isFile()) unlinkSync(target);
   }
   const manifest = join(outDir, folder, MANIFEST_FILE);
   if (journal.manifest === null) rmSync(manifest, { force: true });
   else writeAtomically(manifest, journal.manifest);
   unlinkSync(join(outDir, folder, JOURNAL_FILE));
-  removeEmptiedFolders(outDir, journal.delete);
+  if (journal.delete.length > 0) removeEmptiedFolders(outDir, journal.delete);
+}
+
+function unlinkUnlessGone(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /**
@@ -153,7 +182,7 @@ function recoverUnder(outDir: string, prefix: string): void {
   let entries = readdirSync(join(outDir, prefix), { withFileTypes: true });
   if (entries.some((entry) => entry.name === JOURNAL_FILE)) {
     const journal = JSON.parse(readFileSync(join(outDir, prefix, JOURNAL_FILE), 'utf8')) as Journal;
-    applyJournal(outDir, prefix, journal);
+    applyJournal(outDir, prefix, journal, true);
     if (lstatOrNull(join(outDir, prefix)) === null) return;
     entries = readdirSync(join(outDir, prefix), { withFileTypes: true });
   }

@@ -149,6 +149,23 @@ describe('hand-written files keep what they are', () => {
   });
 });
 
+describe('the mode of what compile writes', () => {
+  it('is 0644 under any umask: the usual one needs no chmod, one taking read bits gets it', () => {
+    const umask = process.umask(0o022);
+    try {
+      for (const mask of [0o022, 0o077, 0o266]) {
+        process.umask(mask);
+        const change = { ...update({ 'ns/a/x.yaml': `x ${mask}\n`, 'ns/a/sub/y.yaml': `y ${mask}\n`, 'ns/a/z.yaml': `z ${mask}\n` }), folder: 'ns/a' };
+        stageFolder(out, change);
+        commitFolder(out, change);
+        for (const path of ['ns/a/x.yaml', 'ns/a/sub/y.yaml', 'ns/a/z.yaml']) expect([mask, path, statSync(join(out, path)).mode & 0o777]).toEqual([mask, path, 0o644]);
+      }
+    } finally {
+      process.umask(umask);
+    }
+  });
+});
+
 describe('assertSafeOutputDir', () => {
   it('refuses a folder holding the working directory or the policies', () => {
     expect(() => assertSafeOutputDir(root, [join(root, 'policies', 'a.yaml')])).toThrow(/contains/);
