@@ -85,7 +85,7 @@ async function buildAction(outfile = BUNDLE) {
     target: 'node22',
     // Some bundled packages are CommonJS that calls require() for Node's own modules.
     banner: { js: "import { createRequire as __modelgateRequire } from 'node:module'; const require = __modelgateRequire(import.meta.url);" },
-    define: { MODELGATE_BUNDLE: 'true' },
+    define: { MODELGATE_BUNDLE: '"action"' },
     legalComments: 'eof',
     charset: 'utf8',
     logLevel: 'warning',
