@@ -1,19 +1,21 @@
 /**
  * A generated validator loaded through V8's code cache. The strict CRD validators are one function
  * each of up to 1.2 MB that V8 compiles when it is first called (the Rollout's: ~130 ms CPU, most of
- * a one-policy compile's budget). Node's own compile cache (NODE_COMPILE_CACHE) stores a module's
- * code as it is right after loading, before any function of it ran, so it never holds that body.
- * The build therefore loads each generated file, calls its validator once, and stores what V8 then
- * has (`vm.Script#createCachedData`, which includes functions compiled after the script ran) beside
- * the file; a run that finds it skips the compile (Rollout: ~15 ms with the cache).
+ * a one-policy compile's budget), and the policy validator's `$defs` are functions V8 compiles one
+ * by one as a policy reaches them. Node's own compile cache (NODE_COMPILE_CACHE) stores a module's
+ * code as V8 compiled it on loading, which leaves every function body out. So the build compiles
+ * each generated file eagerly (every function, V8's `--no-lazy` for that one compile) and stores
+ * the result (`vm.Script#createCachedData`) beside it; a run that finds it compiles nothing
+ * (Rollout: ~145 ms to load and first validate without, ~15 ms with).
  *
- * V8 checks that the cache was made by the same V8 with the same flags and for a source of the
- * same length, and otherwise rejects it (the run compiles as usual). It does not compare the text,
- * so the cache starts with the stamp of the source it was made from.
+ * V8 takes a cache made by the same V8 with the same flags for a source of the same length, and
+ * otherwise rejects it (the run compiles as usual). It does not compare the text, so the cache
+ * starts with the stamp of the source it was made from.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /** The cache of `file`: `<file>.v8-cache`. */
@@ -21,6 +23,7 @@ export const codeCacheFile = (file: string): string => `${file}.v8-cache`;
 
 /** `module.exports.inputsSha256 = "<hex>";`, the last line precompiledSource writes. */
 const STAMP_LINE = /module\.exports\.inputsSha256 = "([0-9a-f]{64})";\n$/;
+const stampOf = (source: string): string | undefined => STAMP_LINE.exec(source.slice(-120))?.[1];
 const HEADER_BYTES = 65;
 
 export interface LoadedModule {
@@ -43,16 +46,20 @@ export function loadWithCodeCache(file: string): LoadedModule | undefined {
   return { exports, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
 }
 
-/**
- * The cache to store beside a generated validator: its code as V8 holds it after one call of the
- * validator (with an empty object: V8 compiles a function whole, whatever branch it takes).
- */
+/** The cache to store beside a generated validator: all of its code, compiled. */
 export function makeCodeCache(file: string): Buffer {
   const source = readFileSync(file, 'utf8');
-  const stamp = STAMP_LINE.exec(source)?.[1];
+  const stamp = stampOf(source);
   if (!stamp) throw new Error(`${file} does not end with its stamp`);
-  const { script, exports } = run(file, source, undefined);
-  (exports as (data: unknown) => boolean)({});
+  // V8 stamps a cache with a hash of its flags as they are when the cache is made: back to the
+  // default before that, so runs (which compile lazily) take it.
+  v8.setFlagsFromString('--no-lazy');
+  let script: vm.Script;
+  try {
+    script = new vm.Script(wrapped(source), { filename: file });
+  } finally {
+    v8.setFlagsFromString('--lazy');
+  }
   return Buffer.concat([Buffer.from(`${stamp}\n`), script.createCachedData()]);
 }
 
@@ -63,13 +70,15 @@ function storedCache(file: string, source: string): Buffer | undefined {
   } catch {
     return undefined;
   }
-  const stamp = STAMP_LINE.exec(source.slice(-120))?.[1];
+  const stamp = stampOf(source);
   return stamp !== undefined && stored.length > HEADER_BYTES && stored.toString('latin1', 0, HEADER_BYTES) === `${stamp}\n` ? stored.subarray(HEADER_BYTES) : undefined;
 }
 
 /** Node's CommonJS wrapper, so the file runs as `require` would run it. */
+const wrapped = (source: string): string => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+
 function run(file: string, source: string, cachedData: Buffer | undefined): { script: vm.Script; exports: unknown } {
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  const script = new vm.Script(wrapped(source), { filename: file, cachedData });
   const module = { exports: {} as unknown };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, path.dirname(file));
   return { script, exports: module.exports };
