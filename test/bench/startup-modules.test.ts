@@ -1,13 +1,17 @@
 /**
  * Commands load only what they use: the pre-commit case (`validate` of one policy) and
  * `--version` must not pay for Octokit, handlebars or the PromQL parser. Runs the built CLI with
- * a resolve hook that records every module actually loaded, dynamic imports included.
+ * a resolve hook that records every module actually loaded, dynamic imports included: the modules
+ * tsc built (dist/cli/main.js), and the bin, whose chunks are mapped to the packages in them by
+ * the build's metafile.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliMain as bin } from '../security/run-cli.js';
 import { seedRunningRollouts } from '../support/running-rollouts.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -17,12 +21,12 @@ const work = mkdtempSync(join(tmpdir(), 'modelgate-startup-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Every module (URL) a CLI run loads. */
-function modulesLoadedBy(args: string[]): string[] {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npx tsc -p .' (npm test does) before this test`);
+function modulesLoadedBy(args: string[], entry = cli): string[] {
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'npm run build' (npm test does) before this test`);
   const log = join(work, `${args.join('_').replace(/[^\w-]/g, '')}.log`);
   rmSync(log, { force: true });
   // The exit status is not the point here (compile --check may find the output stale).
-  const run = spawnSync(process.execPath, ['--import', trace, cli, ...args], { cwd: repoRoot, env: { ...process.env, MODELGATE_TRACE_MODULES: log }, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', trace, entry, ...args], { cwd: repoRoot, env: { ...process.env, MODELGATE_TRACE_MODULES: log }, encoding: 'utf8' });
   if (run.status === null || run.status > 1) throw new Error(`modelgate ${args.join(' ')} failed: ${run.stderr}`);
   // The hook appends only when something is resolved past the entry point.
   return existsSync(log) ? [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))] : [];
@@ -31,6 +35,15 @@ function modulesLoadedBy(args: string[]): string[] {
 /** Packages (under node_modules) a CLI run loads. */
 function packagesLoadedBy(args: string[]): string[] {
   return [...new Set(modulesLoadedBy(args).flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []))].sort();
+}
+
+/** Packages in the chunks of the bin a CLI run loads, by the build's metafile. */
+function bundledPackagesLoadedBy(args: string[]): string[] {
+  const { outputs } = JSON.parse(readFileSync(join(dirname(bin), 'metafile.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  const chunks = modulesLoadedBy(args, bin).flatMap((url) => (url.startsWith('file:') ? [relative(repoRoot, fileURLToPath(url))] : []));
+  expect(chunks.every((chunk) => chunk in outputs), 'a loaded file of the bundle is missing from its metafile').toBe(true);
+  const inputs = chunks.flatMap((chunk) => Object.keys(outputs[chunk]!.inputs));
+  return [...new Set(inputs.flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? []))].sort();
 }
 
 const HEAVY = ['@octokit/rest', '@octokit/plugin-retry', '@octokit/plugin-throttling', 'handlebars', '@prometheus-io/lezer-promql'];
@@ -60,5 +73,21 @@ describe('start-up path', () => {
     expect(loaded.filter((url) => url.includes('/node_modules/'))).toEqual([]);
     const rules = loaded.flatMap((url) => /\/dist\/rules\/([^/]+)\.js$/.exec(url)?.[1] ?? []).sort();
     expect(rules).toEqual(['repeats', 'rule', 'set-wide', 'unique-hosts', 'unique-policy-names']);
+  });
+});
+
+describe('start-up path of the bin (the bundle)', () => {
+  it('validate of one policy loads the chunk with YAML, and none with a heavy package', () => {
+    const loaded = bundledPackagesLoadedBy(['validate', 'policies/fraud-detector.yaml']);
+    expect(loaded).toContain('yaml');
+    expect(loaded.filter((name) => HEAVY.includes(name) || name.startsWith('@octokit/'))).toEqual([]);
+  });
+
+  it('--version loads no chunk with a package in it', () => {
+    expect(bundledPackagesLoadedBy(['--version'])).toEqual([]);
+  });
+
+  it('compile loads the chunk with the PromQL parser, so the trace sees chunks loaded on demand', () => {
+    expect(bundledPackagesLoadedBy(['compile', '--check', '--out', join(work, 'bundle-out'), 'policies/fraud-detector.yaml'])).toContain('@prometheus-io/lezer-promql');
   });
 });
