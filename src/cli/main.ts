@@ -4,7 +4,6 @@
  * `validate` never pays for Octokit or handlebars at start-up.
  */
 import { readFileSync } from 'node:fs';
-import { closestName } from '../validate/did-you-mean.js';
 
 type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
 
@@ -42,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
+    // Imported here, so the entry point of the bundled bin loads no other file for --version.
+    const { closestName } = await import('../validate/did-you-mean.js');
     const suggestion = closestName(name, Object.keys(commands));
     process.stderr.write(`modelgate: unknown command '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n\n${usage()}`);
     return 2;
