@@ -6,7 +6,7 @@
  * the build's metafile.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,5 +89,22 @@ describe('start-up path of the bin (the bundle)', () => {
 
   it('compile loads the chunk with the PromQL parser, so the trace sees chunks loaded on demand', () => {
     expect(bundledPackagesLoadedBy(['compile', '--check', '--out', join(work, 'bundle-out'), 'policies/fraud-detector.yaml'])).toContain('@prometheus-io/lezer-promql');
+  });
+});
+
+describe('compiled code kept between runs', () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv): void => {
+    const result = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+  };
+
+  it("a command keeps Node's compile cache in the user's own cache folder (mode 0700), --version writes nothing", () => {
+    const cache = join(work, 'xdg-cache');
+    run(['--version'], { XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: '' });
+    expect(existsSync(cache)).toBe(false);
+    run(['validate', 'policies/fraud-detector.yaml'], { XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: '' });
+    expect(statSync(join(cache, 'modelgate')).mode & 0o777).toBe(0o700);
+    const kept = readdirSync(join(cache, 'modelgate', 'node-compile-cache'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    expect(kept.length).toBeGreaterThan(0);
   });
 });
