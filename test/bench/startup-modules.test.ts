@@ -48,22 +48,28 @@ function bundledPackagesLoadedBy(args: string[]): string[] {
 
 const HEAVY = ['@octokit/rest', '@octokit/plugin-retry', '@octokit/plugin-throttling', 'handlebars', '@prometheus-io/lezer-promql'];
 
-describe('start-up path', () => {
+// The same expectations of the modules tsc built and of the bin.
+describe.each([
+  { form: 'dist/cli/main.js', packagesLoadedBy },
+  { form: 'the bin (the bundle)', packagesLoadedBy: bundledPackagesLoadedBy },
+])('start-up path of $form', ({ form, packagesLoadedBy: loadedBy }) => {
   it('validate of one policy loads YAML, and none of the heavy packages', () => {
-    const loaded = packagesLoadedBy(['validate', 'policies/fraud-detector.yaml']);
+    const loaded = loadedBy(['validate', 'policies/fraud-detector.yaml']);
     // ajv is now required (CommonJS, precompiled or on demand), which this import trace does not see.
     expect(loaded).toEqual(expect.arrayContaining(['yaml']));
     expect(loaded.filter((name) => HEAVY.includes(name) || name.startsWith('@octokit/'))).toEqual([]);
   });
 
   it('--version loads no package at all', () => {
-    expect(packagesLoadedBy(['--version'])).toEqual([]);
+    expect(loadedBy(['--version'])).toEqual([]);
   });
 
   it('compile does load the PromQL parser, so the trace sees packages loaded on demand', () => {
-    expect(packagesLoadedBy(['compile', '--check', '--out', join(work, 'out'), 'policies/fraud-detector.yaml'])).toContain('@prometheus-io/lezer-promql');
+    expect(loadedBy(['compile', '--check', '--out', join(work, `out-${form.replace(/\W+/g, '-')}`), 'policies/fraud-detector.yaml'])).toContain('@prometheus-io/lezer-promql');
   });
+});
 
+describe('start-up path of dist/cli/main.js', () => {
   it('compile with nothing changed loads no package, and of the rules only the set-wide ones', () => {
     const out = join(work, 'unchanged');
     seedRunningRollouts(out, ['fraud-detector']);
@@ -73,22 +79,6 @@ describe('start-up path', () => {
     expect(loaded.filter((url) => url.includes('/node_modules/'))).toEqual([]);
     const rules = loaded.flatMap((url) => /\/dist\/rules\/([^/]+)\.js$/.exec(url)?.[1] ?? []).sort();
     expect(rules).toEqual(['repeats', 'rule', 'set-wide', 'unique-hosts', 'unique-policy-names']);
-  });
-});
-
-describe('start-up path of the bin (the bundle)', () => {
-  it('validate of one policy loads the chunk with YAML, and none with a heavy package', () => {
-    const loaded = bundledPackagesLoadedBy(['validate', 'policies/fraud-detector.yaml']);
-    expect(loaded).toContain('yaml');
-    expect(loaded.filter((name) => HEAVY.includes(name) || name.startsWith('@octokit/'))).toEqual([]);
-  });
-
-  it('--version loads no chunk with a package in it', () => {
-    expect(bundledPackagesLoadedBy(['--version'])).toEqual([]);
-  });
-
-  it('compile loads the chunk with the PromQL parser, so the trace sees chunks loaded on demand', () => {
-    expect(bundledPackagesLoadedBy(['compile', '--check', '--out', join(work, 'bundle-out'), 'policies/fraud-detector.yaml'])).toContain('@prometheus-io/lezer-promql');
   });
 });
 
