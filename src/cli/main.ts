@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
 /**
  * Node keeps V8's code for the modules a command loads between runs (`module.enableCompileCache`,
  * Node 22.8 and later), so the next run does not parse and compile them again: validate of one
- * policy ~30 ms CPU less. In the user's own cache folder: Node's default is the shared tmp folder,
+ * policy 10 to 30 ms CPU less (three rounds of measurement). In the user's own cache folder: Node's default is the shared tmp folder,
  * where another user could plant code. Without a cache folder, or where it cannot be made, every
  * run compiles as before.
  */
