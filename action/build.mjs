@@ -14,32 +14,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { currentValidators, nodeBundleOptions, root } from '../build/node-bundle.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLE = 'action/dist/index.mjs';
 
 /** Package versions the precompiled validators are stamped with, required by name. */
 const PACKAGE_FILES = ['ajv/package.json', 'ajv-formats/package.json', '@kubernetes-models/istio/package.json', '@kubernetes-models/argo-rollouts/package.json'];
-
-/**
- * The validators the sources precompile (the list src/precompiled/generate-validators.ts writes),
- * each checked current, as repository paths in dist/validate then dist/check; loaded by file
- * name. Taken from the sources, not from a listing of dist/, so a validator an older build left
- * there never enters the bundle.
- */
-async function currentValidators() {
-  const { loadPrecompiled } = await import('../dist/precompiled/precompiled-validator.js');
-  const { PRECOMPILED_STRICT_VALIDATORS } = await import('../dist/check/crd-schemas.js');
-  const { POLICY_VALIDATOR } = await import('../dist/validate/policy-schema.js');
-  const { profileSchemaDocument } = await import('../dist/validate/profile-schema.js');
-  const files = [POLICY_VALIDATOR, profileSchemaDocument.precompiled, ...PRECOMPILED_STRICT_VALIDATORS.values()].map((validator) => {
-    // The bundle trusts them without re-stamping, so each must be current now.
-    if (!loadPrecompiled(validator)) throw new Error(`${fileURLToPath(validator.url)} is missing or stale: run \`npm run build\` first`);
-    return path.relative(root, fileURLToPath(validator.url)).split(path.sep).join('/');
-  });
-  const folders = ['dist/validate', 'dist/check'];
-  return files.sort((a, b) => folders.indexOf(path.posix.dirname(a)) - folders.indexOf(path.posix.dirname(b)) || (a < b ? -1 : a > b ? 1 : 0));
-}
 
 function bundledRequireSource(generated) {
   const imports = [
@@ -75,22 +55,7 @@ function bundledRequire(generated) {
 /** Build the bundle into `outfile` (relative to the repository root). */
 async function buildAction(outfile = BUNDLE) {
   const generated = await currentValidators();
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/action/action.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    // Some bundled packages are CommonJS that calls require() for Node's own modules.
-    banner: { js: "import { createRequire as __modelgateRequire } from 'node:module'; const require = __modelgateRequire(import.meta.url);" },
-    define: { MODELGATE_BUNDLE: 'true' },
-    legalComments: 'eof',
-    charset: 'utf8',
-    logLevel: 'warning',
-    plugins: [bundledRequire(generated)],
-  });
+  await build({ ...nodeBundleOptions('action'), entryPoints: ['src/action/action.ts'], outfile, plugins: [bundledRequire(generated)] });
 }
 
 // `node action/build.mjs [OUTFILE]`: the test builds elsewhere to compare with the committed file.

@@ -19,7 +19,8 @@ import { writePolicySet } from './policy-set.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
-const cli = join(repoRoot, 'dist', 'cli', 'main.js');
+// What users run: package.json's bin (the bundle `npm run build` makes).
+const cli = join(repoRoot, JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).bin.modelgate);
 const floorScript = join(benchDir, 'floor.mjs');
 const sizes = (process.env.BENCH_SIZES ?? '1000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);

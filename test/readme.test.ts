@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { rules } from '../src/rules/index.js';
 import { validateSources } from '../src/validate/validate.js';
+import { cliMain } from './security/run-cli.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -14,7 +15,7 @@ describe('README', () => {
   });
 
   it('documents every command the CLI offers', () => {
-    const help = execFileSync(process.execPath, ['dist/cli/main.js', '--help'], { encoding: 'utf8' });
+    const help = execFileSync(process.execPath, [cliMain, '--help'], { encoding: 'utf8' });
     const commands = [...help.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((m) => m[1]!);
     expect(commands.length).toBeGreaterThan(5);
     const table = readme.slice(readme.indexOf('## Commands'), readme.indexOf('## What a policy compiles into'));

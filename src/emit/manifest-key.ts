@@ -8,15 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheFolder } from '../cache-folder.js';
 
 const KEY_BYTES = 32;
 
 export function manifestKey(env: NodeJS.ProcessEnv = process.env): Uint8Array | null {
-  const cache = env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : '');
-  if (!cache) return null;
-  const dir = join(cache, 'modelgate');
+  const dir = cacheFolder(env);
+  if (!dir) return null;
   const file = join(dir, 'manifest-key');
   try {
     return readKey(file) ?? createKey(dir, file);

@@ -1,6 +1,7 @@
 /**
  * Build step (`npm run build`, after tsc): write the standalone code of every schema validator
- * beside the built module that loads it, so no modelgate process compiles a schema. Run from
+ * beside the built module that loads it, so no modelgate process compiles a schema, and V8's
+ * code cache of each (./code-cache.ts), so none compiles the generated code either. Run from
  * dist/; the files are build output, never committed.
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { PRECOMPILED_STRICT_VALIDATORS } from '../check/crd-schemas.js';
 import { POLICY_VALIDATOR } from '../validate/policy-schema.js';
 import { profileSchemaDocument } from '../validate/profile-schema.js';
+import { codeCacheFile, makeCodeCache } from './code-cache.js';
 import { precompiledSource } from './precompiled-validator.js';
 
 for (const validator of [POLICY_VALIDATOR, profileSchemaDocument.precompiled, ...PRECOMPILED_STRICT_VALIDATORS.values()]) {
@@ -15,9 +17,12 @@ for (const validator of [POLICY_VALIDATOR, profileSchemaDocument.precompiled, ..
   if (unfit) {
     // Without the file the schema is compiled at run time: slower, never different.
     rmSync(validator.url, { force: true });
+    rmSync(codeCacheFile(fileURLToPath(validator.url)), { force: true });
     process.stderr.write(`not precompiling ${fileURLToPath(validator.url)}: ${unfit}\n`);
     continue;
   }
-  writeFileSync(validator.url, precompiledSource(validator));
-  process.stderr.write(`generated ${fileURLToPath(validator.url)}\n`);
+  const file = fileURLToPath(validator.url);
+  writeFileSync(file, precompiledSource(validator));
+  writeFileSync(codeCacheFile(file), makeCodeCache(file));
+  process.stderr.write(`generated ${file} and its code cache\n`);
 }

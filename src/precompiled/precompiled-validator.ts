@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, AnySchema, ValidateFunction } from 'ajv';
+import { loadWithCodeCache } from './code-cache.js';
 
 /** What one precompiled validator is made from and where it lives. */
 export interface PrecompiledValidator {
@@ -46,23 +47,23 @@ export function precompiledSource(validator: PrecompiledValidator): string {
 
 /**
  * The precompiled validator, or undefined when its file is absent or was made from other inputs.
- * Required first and its exported stamp compared after (not its text read from disk), so the
- * bundled action, where the file is part of the bundle and not on disk, finds it the same way.
+ * Loaded first and its exported stamp compared after (not its text read and hashed), so a bundle
+ * that carries its validators (the action's, where the file is part of the bundle and not on disk)
+ * finds it the same way. On disk it is loaded through its code cache (./code-cache.ts).
  */
 export function loadPrecompiled(validator: PrecompiledValidator): ValidateFunction | undefined {
   const file = fileURLToPath(validator.url);
-  let loaded: ValidateFunction & { inputsSha256?: unknown };
-  try {
-    loaded = require(file) as ValidateFunction & { inputsSha256?: unknown };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(file)) return undefined;
-    throw error;
-  }
-  // The action bundle carries its validators inside it, and action/build.mjs refuses to bundle
-  // stale ones; its reprinted code would not reproduce a stamp that hashes function source.
-  if (typeof MODELGATE_BUNDLE !== 'undefined') return loaded;
+  const loaded = (BUNDLE === 'action' ? require(file) : loadWithCodeCache(file)?.exports) as (ValidateFunction & { inputsSha256?: unknown }) | undefined;
+  if (loaded === undefined) return undefined;
+  // A bundle's build refuses stale validators (action/build.mjs, build/cli.mjs), and the action's
+  // reprinted code would not reproduce a stamp that hashes function source.
+  if (BUNDLE !== undefined) return loaded;
   return loaded.inputsSha256 === validator.inputsSha256() ? loaded : undefined;
 }
 
-/** Defined (as true) only inside the action bundle, by action/build.mjs. */
-declare const MODELGATE_BUNDLE: true | undefined;
+/**
+ * Set only in a bundle, by its build: 'action' when the validators are inside the bundle
+ * (action/build.mjs), 'cli' when they are files beside it (build/cli.mjs).
+ */
+declare const MODELGATE_BUNDLE: 'action' | 'cli';
+const BUNDLE = typeof MODELGATE_BUNDLE === 'undefined' ? undefined : MODELGATE_BUNDLE;

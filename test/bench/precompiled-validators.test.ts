@@ -4,29 +4,33 @@
  * be the same validator: same verdict and the same errors, down to which `$defs` entry the
  * policy-schema messages name, on the examples and on systematic breakages of them.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PRECOMPILED_STRICT_VALIDATORS, compileStrictValidator } from '../../src/check/crd-schemas.js';
+import { codeCacheFile, loadWithCodeCache, makeCodeCache } from '../../src/precompiled/code-cache.js';
 import { loadPrecompiled, precompiledSource, type PrecompiledValidator } from '../../src/precompiled/precompiled-validator.js';
 import { targets } from '../../src/targets/index.js';
 import { POLICY_VALIDATOR, compilePolicyValidator, defName, withPolicySchemaNodes } from '../../src/validate/policy-schema.js';
 import { profileSchemaDocument } from '../../src/validate/profile-schema.js';
 import { examplePolicies, repoRoot } from '../gates/example-policies.js';
+import { requireBuiltCli } from '../security/run-cli.js';
 
 // The generated code requires ajv's runtime; a node_modules link lets it load from a temp folder.
 const work = mkdtempSync(path.join(tmpdir(), 'modelgate-precompiled-'));
 symlinkSync(path.join(repoRoot, 'node_modules'), path.join(work, 'node_modules'), 'dir');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The validator as the built CLI gets it: generated source written to a file, then loaded. */
+/** The validator as the built CLI gets it: generated source and its code cache written to files, then loaded. */
 function generatedAndLoaded(validator: PrecompiledValidator): ValidateFunction {
   const url = pathToFileURL(path.join(work, path.basename(validator.url.pathname)));
   writeFileSync(url, precompiledSource(validator));
+  writeFileSync(codeCacheFile(fileURLToPath(url)), makeCodeCache(fileURLToPath(url)));
   const loaded = loadPrecompiled({ ...validator, url });
   if (!loaded) throw new Error(`${url} did not load`);
   return loaded;
@@ -105,4 +109,41 @@ describe('precompiled validators', () => {
     expect(loadPrecompiled({ ...POLICY_VALIDATOR, url, inputsSha256: () => 'other' })).toBeUndefined();
     expect(loadPrecompiled({ ...POLICY_VALIDATOR, url: pathToFileURL(path.join(work, 'missing.cjs')) })).toBeUndefined();
   });
+
+  it('loads a generated file through the code cache made for it, and never through one made for other source', () => {
+    if (!requireBuiltCli()) return;
+    const file = path.join(work, 'cached.generated.cjs');
+    writeFileSync(file, precompiledSource(profileSchemaDocument.precompiled));
+    writeFileSync(codeCacheFile(file), makeCodeCache(file));
+    expect(loadInFreshProcess(file)).toEqual({ cacheUsed: true, verdict: false, stamp: profileSchemaDocument.precompiled.inputsSha256() });
+    // The same code with another stamp: V8 would take a cache made for a source of the same length.
+    writeFileSync(file, precompiledSource({ ...profileSchemaDocument.precompiled, inputsSha256: () => 'f'.repeat(64) }));
+    expect(loadInFreshProcess(file)).toEqual({ cacheUsed: false, verdict: false, stamp: 'f'.repeat(64) });
+    expect(loadWithCodeCache(path.join(work, 'missing.generated.cjs'))).toBeUndefined();
+  });
+
+  it('a code cache V8 cannot use (damaged, or from another V8) is rejected, and the file compiles as usual', () => {
+    if (!requireBuiltCli()) return;
+    const file = path.join(work, 'damaged.generated.cjs');
+    writeFileSync(file, precompiledSource(profileSchemaDocument.precompiled));
+    const cache = makeCodeCache(file);
+    // The stamp line stays; V8's own header after it (its version hash) does not.
+    cache.fill(0, 65, 80);
+    writeFileSync(codeCacheFile(file), cache);
+    expect(loadInFreshProcess(file)).toEqual({ cacheUsed: false, verdict: false, stamp: profileSchemaDocument.precompiled.inputsSha256() });
+  });
 });
+
+/**
+ * `loadWithCodeCache` of the built code (dist/) in a process of its own: within one process V8
+ * finds a script it compiled before in memory and never reads the cache it is given.
+ */
+function loadInFreshProcess(file: string): { cacheUsed: boolean; verdict: boolean; stamp: string } {
+  const codeCache = pathToFileURL(path.join(repoRoot, 'dist', 'precompiled', 'code-cache.js')).href;
+  const script = `import { loadWithCodeCache } from ${JSON.stringify(codeCache)};
+    const { exports: validate, cacheUsed } = loadWithCodeCache(${JSON.stringify(file)});
+    process.stdout.write(JSON.stringify({ cacheUsed, verdict: validate({}), stamp: validate.inputsSha256 }));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as { cacheUsed: boolean; verdict: boolean; stamp: string };
+}

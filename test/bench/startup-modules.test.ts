@@ -1,13 +1,17 @@
 /**
  * Commands load only what they use: the pre-commit case (`validate` of one policy) and
  * `--version` must not pay for Octokit, handlebars or the PromQL parser. Runs the built CLI with
- * a resolve hook that records every module actually loaded, dynamic imports included.
+ * a resolve hook that records every module actually loaded, dynamic imports included: the modules
+ * tsc built (dist/cli/main.js), and the bin, whose chunks are mapped to the packages in them by
+ * the build's metafile.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliMain as bin } from '../security/run-cli.js';
 import { seedRunningRollouts } from '../support/running-rollouts.js';
 import { repoRoot } from '../support/tools.js';
 
@@ -17,12 +21,12 @@ const work = mkdtempSync(join(tmpdir(), 'modelgate-startup-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Every module (URL) a CLI run loads. */
-function modulesLoadedBy(args: string[]): string[] {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npx tsc -p .' (npm test does) before this test`);
+function modulesLoadedBy(args: string[], entry = cli): string[] {
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'npm run build' (npm test does) before this test`);
   const log = join(work, `${args.join('_').replace(/[^\w-]/g, '')}.log`);
   rmSync(log, { force: true });
   // The exit status is not the point here (compile --check may find the output stale).
-  const run = spawnSync(process.execPath, ['--import', trace, cli, ...args], { cwd: repoRoot, env: { ...process.env, MODELGATE_TRACE_MODULES: log }, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', trace, entry, ...args], { cwd: repoRoot, env: { ...process.env, MODELGATE_TRACE_MODULES: log }, encoding: 'utf8' });
   if (run.status === null || run.status > 1) throw new Error(`modelgate ${args.join(' ')} failed: ${run.stderr}`);
   // The hook appends only when something is resolved past the entry point.
   return existsSync(log) ? [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))] : [];
@@ -33,24 +37,39 @@ function packagesLoadedBy(args: string[]): string[] {
   return [...new Set(modulesLoadedBy(args).flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []))].sort();
 }
 
+/** Packages in the chunks of the bin a CLI run loads, by the build's metafile. */
+function bundledPackagesLoadedBy(args: string[]): string[] {
+  const { outputs } = JSON.parse(readFileSync(join(dirname(bin), 'metafile.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  const chunks = modulesLoadedBy(args, bin).flatMap((url) => (url.startsWith('file:') ? [relative(repoRoot, fileURLToPath(url))] : []));
+  expect(chunks.every((chunk) => chunk in outputs), 'a loaded file of the bundle is missing from its metafile').toBe(true);
+  const inputs = chunks.flatMap((chunk) => Object.keys(outputs[chunk]!.inputs));
+  return [...new Set(inputs.flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? []))].sort();
+}
+
 const HEAVY = ['@octokit/rest', '@octokit/plugin-retry', '@octokit/plugin-throttling', 'handlebars', '@prometheus-io/lezer-promql'];
 
-describe('start-up path', () => {
+// The same expectations of the modules tsc built and of the bin.
+describe.each([
+  { form: 'dist/cli/main.js', packagesLoadedBy },
+  { form: 'the bin (the bundle)', packagesLoadedBy: bundledPackagesLoadedBy },
+])('start-up path of $form', ({ form, packagesLoadedBy: loadedBy }) => {
   it('validate of one policy loads YAML, and none of the heavy packages', () => {
-    const loaded = packagesLoadedBy(['validate', 'policies/fraud-detector.yaml']);
+    const loaded = loadedBy(['validate', 'policies/fraud-detector.yaml']);
     // ajv is now required (CommonJS, precompiled or on demand), which this import trace does not see.
     expect(loaded).toEqual(expect.arrayContaining(['yaml']));
     expect(loaded.filter((name) => HEAVY.includes(name) || name.startsWith('@octokit/'))).toEqual([]);
   });
 
   it('--version loads no package at all', () => {
-    expect(packagesLoadedBy(['--version'])).toEqual([]);
+    expect(loadedBy(['--version'])).toEqual([]);
   });
 
   it('compile does load the PromQL parser, so the trace sees packages loaded on demand', () => {
-    expect(packagesLoadedBy(['compile', '--check', '--out', join(work, 'out'), 'policies/fraud-detector.yaml'])).toContain('@prometheus-io/lezer-promql');
+    expect(loadedBy(['compile', '--check', '--out', join(work, `out-${form.replace(/\W+/g, '-')}`), 'policies/fraud-detector.yaml'])).toContain('@prometheus-io/lezer-promql');
   });
+});
 
+describe('start-up path of dist/cli/main.js', () => {
   it('compile with nothing changed loads no package, and of the rules only the set-wide ones', () => {
     const out = join(work, 'unchanged');
     seedRunningRollouts(out, ['fraud-detector']);
@@ -60,5 +79,22 @@ describe('start-up path', () => {
     expect(loaded.filter((url) => url.includes('/node_modules/'))).toEqual([]);
     const rules = loaded.flatMap((url) => /\/dist\/rules\/([^/]+)\.js$/.exec(url)?.[1] ?? []).sort();
     expect(rules).toEqual(['repeats', 'rule', 'set-wide', 'unique-hosts', 'unique-policy-names']);
+  });
+});
+
+describe('compiled code kept between runs', () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv): void => {
+    const result = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+  };
+
+  it("a command keeps Node's compile cache in the user's own cache folder (mode 0700), --version writes nothing", () => {
+    const cache = join(work, 'xdg-cache');
+    run(['--version'], { XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: '' });
+    expect(existsSync(cache)).toBe(false);
+    run(['validate', 'policies/fraud-detector.yaml'], { XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: '' });
+    expect(statSync(join(cache, 'modelgate')).mode & 0o777).toBe(0o700);
+    const kept = readdirSync(join(cache, 'modelgate', 'node-compile-cache'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    expect(kept.length).toBeGreaterThan(0);
   });
 });

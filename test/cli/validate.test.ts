@@ -1,5 +1,5 @@
 /**
- * The built CLI, run as users and CI run it (`npm test` builds dist/ before vitest): the examples
+ * The built CLI, run as users and CI run it (the `bin`, which `npm test` builds before vitest): the examples
  * pass, and a broken copy of each example fails with the same findings in all three formats.
  */
 import { execFile } from 'node:child_process';
@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliMain as cli } from '../security/run-cli.js';
 import { repoRoot } from '../support/tools.js';
-
-const cli = path.join(repoRoot, 'dist', 'cli', 'main.js');
 
 async function modelgate(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

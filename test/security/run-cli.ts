@@ -1,19 +1,20 @@
 /**
- * Run the built CLI (dist/, made by `npm test`'s tsc) in a child process with a hang guard and,
- * when asked, a heap cap — so a test can bound time and memory without asserting on timing.
+ * Run the built CLI as users run it (package.json's `bin`: the bundle `npm run build` makes, which
+ * `npm test` runs first) in a child process with a hang guard and, when asked, a heap cap — so a
+ * test can bound time and memory without asserting on timing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/tools.js';
 
-export const cliMain = join(repoRoot, 'dist', 'cli', 'main.js');
+export const cliMain = join(repoRoot, (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { bin: { modelgate: string } }).bin.modelgate);
 
 /** Whether dist/ is built; missing → loud skip, or a failure under CI. */
 export function requireBuiltCli(): boolean {
   if (existsSync(cliMain)) return true;
-  if (process.env.CI) throw new Error(`${cliMain} is missing; run tsc before the tests (npm test does)`);
-  process.stderr.write(`\n*** SKIPPING CLI tests: ${cliMain} is missing; run 'npx tsc -p .' first ***\n\n`);
+  if (process.env.CI) throw new Error(`${cliMain} is missing; run \`npm run build\` before the tests (npm test does)`);
+  process.stderr.write(`\n*** SKIPPING CLI tests: ${cliMain} is missing; run 'npm run build' first ***\n\n`);
   return false;
 }
 
