@@ -51,6 +51,13 @@ describe('promql check', () => {
     expect(findings.some((f) => f.message.includes('aggregation by label "merchant_categroy"'))).toBe(true);
   });
 
+  it('knows histogram_quantile drops the "le" label and needs it', () => {
+    const quantiles = (edit: (expr: string) => string) => promqlCheck.check(fraud, withRuleExprs(outputs(fraud), (expr) => (expr.startsWith('histogram_quantile(') ? edit(expr) : expr)));
+    expect(quantiles((expr) => `sum by (le) (${expr})`).some((f) => f.message.includes('aggregation by label "le" that its input does not carry'))).toBe(true);
+    expect(quantiles((expr) => expr.replace('sum by (le, destination_version)', 'sum by (destination_version)')).some((f) => f.message.includes('histogram_quantile over a vector without the "le" label'))).toBe(true);
+    expect(quantiles((expr) => `sum by (destination_version) (${expr})`)).toEqual([]);
+  });
+
   it('reports a gate reading a recorded series by a label the rule dropped', () => {
     const files = outputs(fraud).map((file) => {
       if (!file.path.startsWith('argo/')) return file;
