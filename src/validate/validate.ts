@@ -5,7 +5,7 @@
  * policy is handed on, since every one would be compiled for the wrong cluster.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { loadPolicy, type LoadedPolicy } from '../load/load.js';
+import { atStage, loadPolicy, type LoadedPolicy } from '../load/load.js';
 import type { ProfileSource } from '../load/profile-file.js';
 import { DEFAULT_PLATFORM, resolvePlatform, type Platform } from '../resolve/platform.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
@@ -49,7 +49,7 @@ export function validateSources(
     if (!source) continue;
     // A policy with stages is checked and compiled once per stage, each an ordinary policy.
     for (const stageIndex of stageIndexes(source.data)) {
-      shaped.push({ source: stageIndex === null ? source : { ...source, stageIndex }, policy: resolvePolicy(source.data, { file, sha256: source.sha256 }, platform, stageIndex) });
+      shaped.push({ source: stageIndex === null ? source : atStage(source, stageIndex), policy: resolvePolicy(source.data, { file, sha256: source.sha256 }, platform, stageIndex) });
     }
   }
   const recheck = sharedKeys(shaped, known);
