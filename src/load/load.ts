@@ -32,16 +32,21 @@ export interface LoadedPolicy {
    */
   readonly doc: Document.Parsed;
   /**
-   * Where each node starts, the tree `positionOf` walks, and the line starts: made when a
-   * diagnostic first asks (most policies have none), since held for every policy of a run the
-   * places were the largest part of its memory.
+   * Where each node starts and where each line starts, made again from `text` whenever asked
+   * (`positionOf` keeps the last policy's): most policies need none or a few in a row, and held
+   * for every policy of a run they were the largest part of its memory (67 MiB at 10,000).
    */
-  readonly places: Place;
-  readonly lineCounter: LineCounter;
+  readonly positions: () => Positions;
   /** The document as plain data. */
   data: unknown;
   /** Set when this is one stage of a policy with `spec.stages`: diagnostics point into that stage where it sets the field. */
   stageIndex?: number;
+}
+
+export interface Positions {
+  /** Where each node starts, the tree `positionOf` walks. */
+  places: Place;
+  lineCounter: LineCounter;
 }
 
 /**
@@ -86,6 +91,7 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
   const simple = readSimpleYaml(text);
   // Same text, same answer: the places are there when a diagnostic asks for them.
   if (simple) return { policy: loadedPolicy(file, bytes, text, simple.data, () => ({ places: simpleYamlPlaces(text)!, lineCounter: lineStarts(text) })), diagnostics: [] };
+  // Files outside the subset are few: yaml's places are kept rather than parsed again.
   const read = readYaml(file, text);
   if ('diagnostics' in read) return { policy: null, diagnostics: read.diagnostics };
   return { policy: loadedPolicy(file, bytes, text, read.data, () => read), diagnostics: [] };
@@ -95,7 +101,7 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
  * The file as yaml reads it: its data and places, or what is wrong with it. Every file outside
  * the simple subset comes here, and the subset's test compares with it.
  */
-export function readYaml(file: string, text: string): { data: unknown; places: Place; lineCounter: LineCounter } | { diagnostics: Diagnostic[] } {
+export function readYaml(file: string, text: string): ({ data: unknown } & Positions) | { diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -156,9 +162,7 @@ export function readYaml(file: string, text: string): { data: unknown; places: P
   return { data, places, lineCounter };
 }
 
-/** `positions`: where the nodes are, asked for when the first diagnostic needs a position. */
-function loadedPolicy(file: string, bytes: Uint8Array, text: string, data: unknown, positions: () => { places: Place; lineCounter: LineCounter }): LoadedPolicy {
-  let found: { places: Place; lineCounter: LineCounter } | undefined;
+function loadedPolicy(file: string, bytes: Uint8Array, text: string, data: unknown, positions: () => Positions): LoadedPolicy {
   let reparsed: Document.Parsed | undefined;
   return {
     file,
@@ -168,14 +172,7 @@ function loadedPolicy(file: string, bytes: Uint8Array, text: string, data: unkno
       reparsed ??= parse(text, new LineCounter());
       return reparsed;
     },
-    get places() {
-      found ??= positions();
-      return found.places;
-    },
-    get lineCounter() {
-      found ??= positions();
-      return found.lineCounter;
-    },
+    positions,
     data,
   };
 }
@@ -274,15 +271,24 @@ function firstForeignTag(doc: Document.Parsed): { tag: string; offset: number } 
  */
 export function positionOf(source: LoadedPolicy, given: ReadonlyArray<string | number>): { line: number; column: number } {
   const path = source.stageIndex === undefined ? given : stagePath(source.data, source.stageIndex, given);
+  const { places, lineCounter } = positionsOf(source);
   for (let depth = path.length; depth > 0; depth--) {
-    const offset = startOf(source.places, path.slice(0, depth));
+    const offset = startOf(places, path.slice(0, depth));
     if (offset !== undefined) {
-      const { line, col } = source.lineCounter.linePos(offset);
+      const { line, col } = lineCounter.linePos(offset);
       return { line, column: col };
     }
   }
-  const { line, col } = source.lineCounter.linePos(source.places.start ?? 0);
+  const { line, col } = lineCounter.linePos(places.start ?? 0);
   return { line, column: col };
+}
+
+/** The last policy's positions: the rules report policy by policy, and a policy's stages share them. */
+let recent: { of: LoadedPolicy['positions']; positions: Positions } | undefined;
+
+function positionsOf(source: LoadedPolicy): Positions {
+  if (recent?.of !== source.positions) recent = { of: source.positions, positions: source.positions() };
+  return recent.positions;
 }
 
 function startOf(root: Place, path: ReadonlyArray<string | number>): number | undefined {
