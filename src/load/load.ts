@@ -1,6 +1,7 @@
 /**
- * Read and parse policy files, keeping where each node starts (not the YAML document) so every
- * later diagnostic can point at the node it is about.
+ * Read and parse policy files: the data, and (made again from the text when a diagnostic asks)
+ * where each node starts, so every later diagnostic can point at the node it is about. Files in
+ * the simple subset are read by `simple-yaml.ts`, every other file by yaml.
  */
 import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document, type ErrorCode } from 'yaml';
