@@ -111,15 +111,10 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
     if (hasErrors(result.diagnostics)) return result;
     const skipped = new Set([...unchanged.values()].map(({ folder }) => folder));
     const planned = new Map(folders.assigned.map(({ entry, dir }) => [dir, entry]));
-    // Each policy is let go once its folder is built: held to the end, the loaded and resolved
-    // policies were the largest part of a fresh compile's peak memory at 10,000.
-    folders.assigned.length = 0;
-    validated.policies.length = 0;
     const keys = [...new Set([...planned.keys(), ...policyFolders(out)])].sort();
     for (const folder of keys) {
       if (skipped.has(folder)) continue;
       const entry = planned.get(folder);
-      planned.delete(folder);
       const existing = readOutputFolder(out, folder, options.mode);
       const manifest = manifestOf(existing, folder, context.key);
       for (const path of [...existing.keys()]) if (isBookkeeping(path.slice(path.lastIndexOf('/') + 1))) existing.delete(path);
