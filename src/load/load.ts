@@ -1,12 +1,14 @@
 /**
- * Read and parse policy files, keeping where each node starts (not the YAML document) so every
- * later diagnostic can point at the node it is about.
+ * Read and parse policy files: the data, and (made again from the text when a diagnostic asks)
+ * where each node starts, so every later diagnostic can point at the node it is about. Files in
+ * the simple subset are read by `simple-yaml.ts`, every other file by yaml.
  */
 import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document, type ErrorCode } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { stagePath } from '../resolve/stages.js';
 import { flowDepthExceeded, MAX_FLOW_DEPTH } from './flow-depth.js';
+import { readSimpleYaml, simpleYamlPlaces } from './simple-yaml.js';
 
 /** Policies are small; anything larger is a mistake or an attack. */
 export const MAX_POLICY_BYTES = 256 * 1024;
@@ -30,13 +32,22 @@ export interface LoadedPolicy {
    * every policy of a run, the documents were most of the memory of a 10,000-policy compile.
    */
   readonly doc: Document.Parsed;
-  lineCounter: LineCounter;
-  /** Where each node starts, the tree `positionOf` walks. */
-  places: Place;
+  /**
+   * Where each node starts and where each line starts, made again from `text` whenever asked
+   * (`positionOf` keeps the last policy's): most policies need none or a few in a row, and held
+   * for every policy of a run they were the largest part of its memory (67 MiB at 10,000).
+   */
+  readonly positions: () => Positions;
   /** The document as plain data. */
   data: unknown;
   /** Set when this is one stage of a policy with `spec.stages`: diagnostics point into that stage where it sets the field. */
   stageIndex?: number;
+}
+
+export interface Positions {
+  /** Where each node starts, the tree `positionOf` walks. */
+  places: Place;
+  lineCounter: LineCounter;
 }
 
 /**
@@ -51,7 +62,7 @@ export interface Place {
 
 export type LoadResult = { policy: LoadedPolicy; diagnostics: Diagnostic[] } | { policy: null; diagnostics: Diagnostic[] };
 
-function fail(file: string, rule: string, message: string, hint?: string, line = 1, column = 1): LoadResult {
+function fail(file: string, rule: string, message: string, hint?: string, line = 1, column = 1): { policy: null; diagnostics: Diagnostic[] } {
   return { policy: null, diagnostics: [{ file, line, column, severity: 'error', rule, message, ...(hint ? { hint } : {}) }] };
 }
 
@@ -70,13 +81,29 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
   if (text.trim() === '' || /^(\s*#[^\n]*\n?|\s*\n)*\s*$/.test(text)) {
     return fail(file, 'empty-file', 'file is empty', 'a policy starts with `apiVersion: modelgate.io/v1alpha1`');
   }
-  const lineCounter = new LineCounter();
   const tooDeepAt = flowDepthExceeded(text);
   if (tooDeepAt !== undefined) {
     const before = text.slice(0, tooDeepAt);
     const line = before.split('\n').length;
     return fail(file, TOO_DEEP.rule, `${TOO_DEEP.message}: brackets nest more than ${MAX_FLOW_DEPTH} levels`, TOO_DEEP.hint, line, tooDeepAt - before.lastIndexOf('\n'));
   }
+  // Most policies are in the subset read without yaml's document; the rest, and every file with a
+  // mistake, are read by yaml below.
+  const simple = readSimpleYaml(text);
+  // Same text, same answer: the places are there when a diagnostic asks for them.
+  if (simple) return { policy: loadedPolicy(file, bytes, text, simple.data, () => ({ places: simpleYamlPlaces(text)!, lineCounter: lineStarts(text) })), diagnostics: [] };
+  // Files outside the subset are few: yaml's places are kept rather than parsed again.
+  const read = readYaml(file, text);
+  if ('diagnostics' in read) return { policy: null, diagnostics: read.diagnostics };
+  return { policy: loadedPolicy(file, bytes, text, read.data, () => read), diagnostics: [] };
+}
+
+/**
+ * The file as yaml reads it: its data and places, or what is wrong with it. Every file outside
+ * the simple subset comes here, and the subset's test compares with it.
+ */
+export function readYaml(file: string, text: string): ({ data: unknown } & Positions) | { diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
     doc = parse(text, lineCounter);
@@ -114,7 +141,7 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
       hint: special?.hint ?? 'check brackets, quotes and indentation here and on the line above',
     });
   }
-  if (diagnostics.length > 0) return { policy: null, diagnostics };
+  if (diagnostics.length > 0) return { diagnostics };
   // Every tag is written with `!`; most policies have none, and the full visit costs 2% of a large validate.
   const tagged = text.includes('!') ? firstForeignTag(doc) : undefined;
   if (tagged) {
@@ -132,22 +159,36 @@ export function loadPolicy(file: string, bytes: Uint8Array): LoadResult {
   } catch (error) {
     return fail(file, 'yaml-aliases', `aliases expand too far: ${firstLine((error as Error).message)}`, 'write the values out instead of nesting aliases');
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   const places: Place = { start: isNode(doc.contents) ? doc.contents.range?.[0] : undefined, ...placesUnder(doc.contents) };
+  return { data, places, lineCounter };
+}
+
+function loadedPolicy(file: string, bytes: Uint8Array, text: string, data: unknown, positions: () => Positions): LoadedPolicy {
   let reparsed: Document.Parsed | undefined;
-  const policy: LoadedPolicy = {
+  return {
     file,
     text,
-    sha256,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
     get doc() {
       reparsed ??= parse(text, new LineCounter());
       return reparsed;
     },
-    lineCounter,
-    places,
+    positions,
     data,
   };
-  return { policy, diagnostics: [] };
+}
+
+/** The same policy as one stage of its `spec.stages`; copied by descriptor, so the document is not parsed again to copy it. */
+export function atStage(source: LoadedPolicy, stageIndex: number): LoadedPolicy {
+  return Object.create(Object.prototype, { ...Object.getOwnPropertyDescriptors(source), stageIndex: { value: stageIndex, enumerable: true, writable: true, configurable: true } }) as LoadedPolicy;
+}
+
+/** A line counter as yaml fills it while parsing: line 1 at 0, then after every line feed (the simple subset has no other line break). */
+function lineStarts(text: string): LineCounter {
+  const counter = new LineCounter();
+  counter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) counter.addNewLine(at + 1);
+  return counter;
 }
 
 function parse(text: string, lineCounter: LineCounter): Document.Parsed {
@@ -231,15 +272,24 @@ function firstForeignTag(doc: Document.Parsed): { tag: string; offset: number } 
  */
 export function positionOf(source: LoadedPolicy, given: ReadonlyArray<string | number>): { line: number; column: number } {
   const path = source.stageIndex === undefined ? given : stagePath(source.data, source.stageIndex, given);
+  const { places, lineCounter } = positionsOf(source);
   for (let depth = path.length; depth > 0; depth--) {
-    const offset = startOf(source.places, path.slice(0, depth));
+    const offset = startOf(places, path.slice(0, depth));
     if (offset !== undefined) {
-      const { line, col } = source.lineCounter.linePos(offset);
+      const { line, col } = lineCounter.linePos(offset);
       return { line, column: col };
     }
   }
-  const { line, col } = source.lineCounter.linePos(source.places.start ?? 0);
+  const { line, col } = lineCounter.linePos(places.start ?? 0);
   return { line, column: col };
+}
+
+/** The last policy's positions: the rules report policy by policy, and a policy's stages share them. */
+let recent: { of: LoadedPolicy['positions']; positions: Positions } | undefined;
+
+function positionsOf(source: LoadedPolicy): Positions {
+  if (recent?.of !== source.positions) recent = { of: source.positions, positions: source.positions() };
+  return recent.positions;
 }
 
 function startOf(root: Place, path: ReadonlyArray<string | number>): number | undefined {

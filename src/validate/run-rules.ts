@@ -14,26 +14,25 @@ export function runRules(
   policies: ReadonlyArray<{ source: LoadedPolicy; policy: ResolvedPolicy }>,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  const report = (rule: Rule, source: LoadedPolicy, finding: RuleReport) => {
+    diagnostics.push({
+      file: source.file,
+      ...positionOf(source, finding.path),
+      severity: finding.severity ?? rule.severity,
+      rule: rule.id,
+      // Each stage is checked on its own; a finding says which stage it was found in.
+      message: source.stageIndex === undefined ? finding.message : `stage ${stageName(source.data, source.stageIndex)}: ${finding.message}`,
+      ...(finding.hint ? { hint: finding.hint } : {}),
+    });
+  };
+  // Policy by policy, so one policy's findings come together and its positions are made once
+  // (positionOf keeps the last policy's); the order reported does not matter, it is sorted after.
+  const perPolicy = rules.filter((rule) => rule.check);
+  for (const { source, policy } of policies) {
+    for (const rule of perPolicy) guarded(rule, source, diagnostics, () => rule.check!({ source, policy, report: (finding) => report(rule, source, finding) }));
+  }
   for (const rule of rules) {
-    const report = (source: LoadedPolicy, finding: RuleReport) => {
-      diagnostics.push({
-        file: source.file,
-        ...positionOf(source, finding.path),
-        severity: finding.severity ?? rule.severity,
-        rule: rule.id,
-        // Each stage is checked on its own; a finding says which stage it was found in.
-        message: source.stageIndex === undefined ? finding.message : `stage ${stageName(source.data, source.stageIndex)}: ${finding.message}`,
-        ...(finding.hint ? { hint: finding.hint } : {}),
-      });
-    };
-    if (rule.check) {
-      for (const { source, policy } of policies) {
-        guarded(rule, source, diagnostics, () => rule.check!({ source, policy, report: (finding) => report(source, finding) }));
-      }
-    }
-    if (rule.checkAll && policies.length > 0) {
-      guarded(rule, policies[0]!.source, diagnostics, () => rule.checkAll!({ policies, report }));
-    }
+    if (rule.checkAll && policies.length > 0) guarded(rule, policies[0]!.source, diagnostics, () => rule.checkAll!({ policies, report: (source, finding) => report(rule, source, finding) }));
   }
   return diagnostics;
 }
