@@ -116,12 +116,19 @@ export async function runCompile(options: RunOptions): Promise<RunResult> {
     const planned = new Map(folders.assigned.map(({ entry, dir }) => [dir, entry]));
     const outputsOf = new Map<string, string[]>();
     for (const { entry, dir } of folders.assigned) outputsOf.set(entry.source.file, [...(outputsOf.get(entry.source.file) ?? []), dir].sort());
+    // Grouped once: filtering every finding per folder is quadratic (10,000 × 13,775 at 10,000 policies).
+    const findingsOf = new Map<string, Omit<Diagnostic, 'file'>[]>();
+    for (const { file, ...rest } of validated.diagnostics) {
+      const own = findingsOf.get(file);
+      if (own) own.push(rest);
+      else findingsOf.set(file, [rest]);
+    }
     const keys = [...new Set([...planned.keys(), ...reader.listed])].sort();
     for (const folder of keys) {
       if (skipped.has(folder)) continue;
       const entry = planned.get(folder);
       const { files: existing, manifest, folders: existingFolders } = reader.read(folder);
-      const ownDiagnostics = entry ? validated.diagnostics.filter((d) => d.file === entry.source.file).map(({ file: _, ...rest }) => rest) : [];
+      const ownDiagnostics = entry ? (findingsOf.get(entry.source.file) ?? []) : [];
       const update = entry
         ? updatePolicyFolder(builder!, folder, entry, outputsOf.get(entry.source.file)!, ownDiagnostics, existing, manifest, context, result)
         : updateOrphanFolder(folder, existing, manifest, inScope, context.key, result);
