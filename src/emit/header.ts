@@ -26,7 +26,7 @@ export interface Header {
 }
 
 /** One-shot `hash` (UTF-8 for a string): a Hash object per file cost more than hashing a small file. */
-export function sha256(text: string): string {
+export function sha256(text: Uint8Array | string): string {
   return hash('sha256', text, 'hex');
 }
 

@@ -8,7 +8,8 @@
  * has no `.yaml`/`.json` ending and starts with a dot, so neither kustomize nor Argo CD reads it
  * as a Kubernetes manifest.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256 } from './header.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SetFacts } from '../rules/rule.js';
 
@@ -52,12 +53,11 @@ export interface Manifest {
  * run from the manifests' `facts` and only decide whether anything is written.
  */
 export function inputKey(parts: { compiler: string; source: string; policySha256: string; options: string }): string {
-  return createHash('sha256').update(JSON.stringify([parts.compiler, parts.source, parts.policySha256, parts.options])).digest('hex');
+  return sha256(JSON.stringify([parts.compiler, parts.source, parts.policySha256, parts.options]));
 }
 
-export function fileHash(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+/** A file's sha256, as its header carries it. */
+export { sha256 as fileHash };
 
 /**
  * Paths in the text are relative to the folder, so a renamed output root keeps its manifests.
