@@ -119,7 +119,7 @@ function precompiledStrictValidator(modulePath: string): PrecompiledValidator {
   const type = typeOf(modulePath);
   return {
     url: new URL(`./crd-${type.replace(/[^A-Za-z0-9]+/g, '-')}.generated.cjs`, import.meta.url),
-    // The generated code depends on the schemas (the packages' versions), ajv, ajv-formats and `strict`.
+    // The generated code depends on the schemas (the packages' versions), ajv, ajv-formats and the transforms.
     inputsSha256: () =>
       sha256Of(
         type,
@@ -127,6 +127,7 @@ function precompiledStrictValidator(modulePath: string): PrecompiledValidator {
         JSON.stringify(AJV_OPTIONS),
         (require('ajv-formats/package.json') as { version: string }).version,
         ...MODEL_PACKAGES.map(packageVersion),
+        mapSubschemas.toString(),
         strict.toString(),
         ownFunctions.toString(),
       ),
@@ -200,18 +201,27 @@ function schemaRegistrar(modulePath: string): Registrar {
   return requireFrom(path.join(path.dirname(requireFrom.resolve('@kubernetes-models/validate')), 'ajv.js')) as Registrar;
 }
 
+/**
+ * `node` copied with `leave` applied to every object schema in it, children first. Property
+ * names, enum values and required lists are data, not schemas, and are copied as they are.
+ */
+function mapSubschemas(node: unknown, leave: (schema: Schema, isRoot: boolean) => unknown, isRoot = true): unknown {
+  if (Array.isArray(node)) return node.map((item) => mapSubschemas(item, leave, false));
+  if (node === null || typeof node !== 'object') return node;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = key === 'enum' || key === 'required' ? value : key === 'properties' ? mapValues(value as Schema, (child) => mapSubschemas(child, leave, false)) : mapSubschemas(value, leave, false);
+  }
+  return leave(out, isRoot);
+}
+
 /** A copy of `schema` where every object schema with a property list rejects other properties. */
 export function strict(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(strict);
-  if (schema === null || typeof schema !== 'object') return schema;
-  const out: Schema = {};
-  for (const [key, value] of Object.entries(schema)) {
-    // Property names and enum values are data, not schemas.
-    out[key] = key === 'enum' || key === 'required' ? value : key === 'properties' ? mapValues(value as Schema, strict) : strict(value);
-  }
-  const properties = out.properties as Schema | undefined;
-  if (properties && Object.keys(properties).length > 0 && out.additionalProperties === undefined) out.additionalProperties = false;
-  return out;
+  return mapSubschemas(schema, (out) => {
+    const properties = out.properties as Schema | undefined;
+    if (properties && Object.keys(properties).length > 0 && out.additionalProperties === undefined) out.additionalProperties = false;
+    return out;
+  });
 }
 
 /**
@@ -223,21 +233,15 @@ export function strict(schema: unknown): unknown {
  */
 export function ownFunctions(root: Schema): Schema {
   const definitions: Schema = {};
-  const visit = (node: unknown, isRoot: boolean): unknown => {
-    if (Array.isArray(node)) return node.map((item) => visit(item, false));
-    if (node === null || typeof node !== 'object') return node;
-    const out: Schema = {};
-    for (const [key, value] of Object.entries(node)) {
-      out[key] = key === 'enum' || key === 'required' ? value : key === 'properties' ? mapValues(value as Schema, (child) => visit(child, false)) : visit(value, false);
-    }
+  let count = 0;
+  const top = mapSubschemas(root, (out, isRoot) => {
     if (isRoot || out.properties === undefined) return out;
-    const name = `object${Object.keys(definitions).length}`;
+    const name = `object${count++}`;
     definitions[name] = out;
     return { $ref: `#/definitions/${name}` };
-  };
-  const top = visit(root, true) as Schema;
+  }) as Schema;
   if (top.definitions !== undefined) throw new Error('a captured schema has definitions of its own; ownFunctions would need to keep them apart');
-  return Object.keys(definitions).length === 0 ? top : { ...top, definitions };
+  return count === 0 ? top : { ...top, definitions };
 }
 
 function mapValues(object: Schema, fn: (value: unknown) => unknown): Schema {
