@@ -206,11 +206,17 @@ ${NAMESPACES.map((namespace) => `    - { name: ${namespace}/public-gateway, stri
 `;
 }
 
-/** Write `count` policies into `dir` (created) and the platform profile beside it; returns the policies' paths. */
-export function writePolicySet(dir, count, seed = 7) {
+/**
+ * Make `project` a modelgate project: `count` policies in `project/policies/` and the platform
+ * profile at `project/modelgate.config.yaml`. Returns the policies' paths. Nothing is written
+ * outside `project`: a profile dropped in a shared parent such as the tmp folder would make every
+ * folder under it look like a project to the upward project-root search.
+ */
+export function writePolicySet(project, count, seed = 7) {
   const next = random(seed);
+  const dir = join(project, 'policies');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, '..', 'modelgate.config.yaml'), platformProfile());
+  writeFileSync(join(project, 'modelgate.config.yaml'), platformProfile());
   const files = [];
   for (let index = 0; index < count; index++) {
     const [kind, shape] = SHAPES[index % SHAPES.length];

@@ -128,7 +128,7 @@ const loadBefore = loadavg().map((n) => Number(n.toFixed(2)));
 process.stderr.write(`modelgate bench in ${onTmpfs} (tmpfs) and ${onDisk} (disk); load ${loadBefore.join(' ')}\n`);
 try {
   const one = join(onTmpfs, 'single');
-  const [singleFile] = writePolicySet(join(one, 'policies'), 1);
+  const [singleFile] = writePolicySet(one, 1);
   const oneSeed = runningRollouts(one);
   show(
     interleave(1, runs, {
@@ -156,7 +156,7 @@ try {
     const rounds = size >= 10000 ? Math.min(runs, 2) : runs;
     const fast = join(onTmpfs, String(size));
     const slow = join(onDisk, String(size));
-    for (const dir of [fast, slow]) writePolicySet(join(dir, 'policies'), size);
+    for (const dir of [fast, slow]) writePolicySet(dir, size);
     const seed = runningRollouts(fast);
     const changing = join(fast, 'policies', `scorer-${String(3).padStart(5, '0')}.yaml`);
     const fresh = (dir) => (seedOutput(dir, seed), measure([cli, 'compile', 'policies'], dir));

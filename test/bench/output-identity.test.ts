@@ -15,7 +15,7 @@ import { hasErrors } from '../../src/diagnostics/diagnostic.js';
 const work = mkdtempSync(join(tmpdir(), 'modelgate-identity-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const policyFiles = (writePolicySet(join(work, 'policies'), 24) as string[]).map((file) => ({ file, bytes: new Uint8Array(readFileSync(file)) }));
+const policyFiles = (writePolicySet(work, 24) as string[]).map((file) => ({ file, bytes: new Uint8Array(readFileSync(file)) }));
 const profile = { file: 'modelgate.config.yaml', bytes: new Uint8Array(readFileSync(join(work, 'modelgate.config.yaml'))) };
 const compileAll = (files: typeof policyFiles) => compileSources(files, { sourceRoot: work, profile });
 
