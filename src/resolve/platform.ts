@@ -87,6 +87,17 @@ export interface Platform {
    * two policies in one namespace whose counters share a name are told apart.
    */
   ratioCounters: { modelLabel: string };
+  /**
+   * The per-pod metrics the cluster's custom metrics adapter serves the HorizontalPodAutoscaler:
+   * requestsPerSecond (null: none, so no policy may scale on request rate).
+   */
+  autoscaling: { requestsPerSecond: AdapterMetric | null };
+}
+
+/** A metric of custom.metrics.k8s.io as an HPA `Pods` metric names it: its name, and the labels selecting its series. */
+export interface AdapterMetric {
+  metric: string;
+  selector: Record<string, string>;
 }
 
 /** The name NVIDIA's device plugin advertises (NVIDIA/k8s-device-plugin). */
@@ -125,6 +136,7 @@ export const DEFAULT_PLATFORM: Platform = {
   notificationServices: [],
   kubeStateMetrics: { podAnnotations: [], podLabels: [] },
   ratioCounters: { modelLabel: 'model' },
+  autoscaling: { requestsPerSecond: null },
 };
 
 /* The raw profile, as the schema guarantees it. */
@@ -183,6 +195,11 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
       podLabels: spec.kubeStateMetrics?.podLabels ?? d.kubeStateMetrics.podLabels,
     },
     ratioCounters: { modelLabel: spec.ratioCounters?.modelLabel ?? d.ratioCounters.modelLabel },
+    autoscaling: {
+      requestsPerSecond: spec.autoscaling?.requestsPerSecond
+        ? { metric: spec.autoscaling.requestsPerSecond.metric, selector: spec.autoscaling.requestsPerSecond.selector ?? {} }
+        : d.autoscaling.requestsPerSecond,
+    },
   };
 }
 

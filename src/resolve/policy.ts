@@ -55,8 +55,10 @@ export interface ModelSpec {
 export interface Autoscaling {
   minReplicas: number;
   maxReplicas: number;
-  /** Target average CPU use, percent of each pod's CPU request. */
-  cpuUtilizationPercent: number;
+  /** Target average CPU use, percent of each pod's CPU request; null: CPU is not a target. */
+  cpuUtilizationPercent: number | null;
+  /** Target average requests per second per pod, read from the profile's adapter metric; null: not a target. */
+  requestsPerSecondPerPod: number | null;
 }
 
 export interface VersionInfo {

@@ -102,7 +102,12 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
       image: model.image ?? platform.defaultImage,
       replicas: model.replicas ?? model.autoscaling?.minReplicas ?? DEFAULTS.replicas,
       autoscaling: model.autoscaling
-        ? { minReplicas: model.autoscaling.minReplicas, maxReplicas: model.autoscaling.maxReplicas, cpuUtilizationPercent: parsePercent(model.autoscaling.cpu)! }
+        ? {
+            minReplicas: model.autoscaling.minReplicas,
+            maxReplicas: model.autoscaling.maxReplicas,
+            cpuUtilizationPercent: model.autoscaling.cpu === undefined ? null : parsePercent(model.autoscaling.cpu)!,
+            requestsPerSecondPerPod: model.autoscaling.rpsPerPod ?? null,
+          }
         : null,
       versionLabels: model.versionLabels ?? false,
       grpcPort: model.ports?.grpc ?? DEFAULTS.grpcPort,

@@ -1,15 +1,17 @@
 /**
  * With `model.autoscaling` the HorizontalPodAutoscaler owns the replica count: it writes the
  * Rollout's `spec.replicas` through `/scale`, so a `model.replicas` beside it would be a second
- * owner that every sync puts back. The HPA also needs a range it can move in, and CPU
- * utilization is measured against each pod's CPU request: without one the HPA reports
+ * owner that every sync puts back. The HPA also needs a range it can move in and something to
+ * measure (an HPA without metrics is defaulted to 80% CPU, kubernetes pkg/apis/autoscaling/v2
+ * defaults.go SetDefaults_HorizontalPodAutoscaler: a target the policy never asked for), and
+ * CPU utilization is measured against each pod's CPU request: without one the HPA reports
  * FailedGetResourceMetric and never scales.
  */
 import type { Rule } from './rule.js';
 
 export const autoscalingConsistent: Rule = {
   id: 'autoscaling-consistent',
-  description: 'model.autoscaling owns the replica count: no model.replicas beside it, minReplicas ≤ maxReplicas, and a CPU request to measure utilization against.',
+  description: 'model.autoscaling owns the replica count: no model.replicas beside it, minReplicas ≤ maxReplicas, a target (cpu or rpsPerPod), and for cpu a CPU request to measure utilization against.',
   severity: 'error',
   check({ source, policy, report }) {
     const autoscaling = policy.model.autoscaling;
@@ -29,7 +31,14 @@ export const autoscalingConsistent: Rule = {
         hint: 'make minReplicas at most maxReplicas',
       });
     }
-    if (policy.model.resources.cpu === null) {
+    if (autoscaling.cpuUtilizationPercent === null && autoscaling.requestsPerSecondPerPod === null) {
+      report({
+        path: ['spec', 'model', 'autoscaling'],
+        message: 'model.autoscaling names nothing to scale on',
+        hint: 'add cpu: 70% (a share of each pod\'s CPU request) or rpsPerPod: <requests per second one pod serves well>',
+      });
+    }
+    if (autoscaling.cpuUtilizationPercent !== null && policy.model.resources.cpu === null) {
       report({
         path: ['spec', 'model', 'autoscaling', 'cpu'],
         message: 'the HorizontalPodAutoscaler measures CPU use as a share of each pod\'s CPU request, and the pods ask for none',

@@ -2,7 +2,9 @@
  * The one list of semantic rules `validate` runs. Adding a rule: one file under src/rules/
  * named after its id, and one line here (a rule with a `setKey`: in set-wide.ts).
  */
+import { autoscalingCapacity } from './autoscaling-capacity.js';
 import { autoscalingConsistent } from './autoscaling-consistent.js';
+import { autoscalingRequestMetric } from './autoscaling-request-metric.js';
 import { bestEffortPods } from './best-effort-pods.js';
 import { canaryEndsAt100 } from './canary-ends-at-100.js';
 import { canaryStepsIncreasing } from './canary-steps-increasing.js';
@@ -49,6 +51,8 @@ export const rules: readonly Rule[] = [
   modelStorageCredentials,
   gpuResources,
   autoscalingConsistent,
+  autoscalingRequestMetric,
+  autoscalingCapacity,
   bestEffortPods,
   versionsDistinct,
   retentionCoversRollback,

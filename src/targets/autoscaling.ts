@@ -6,9 +6,15 @@
  * ReplicaSet keeps all `spec.replicas` pods and the canary gets ceil(weight × spec.replicas / 100)
  * (utils/replicaset/canary.go CalculateReplicaCountsForTrafficRoutedCanary), so a count the HPA
  * raises mid-release raises both, and the canary's share of pods keeps following its traffic.
+ *
+ * Besides CPU utilization the HPA can target requests per second per pod: a `Pods` metric the
+ * cluster's custom metrics adapter serves (its name and selector come from the platform profile,
+ * since the adapter's rules are per cluster). The HPA averages it over every pod the Rollout's
+ * selector matches, stable and canary alike, and with both targets keeps the larger count
+ * (kubernetes pkg/controller/podautoscaler horizontal.go computeReplicasForMetrics).
  */
 import { LABEL_APP, LABEL_MANAGED_BY, MANAGED_BY, serviceName } from '../names.js';
-import type { ResolvedPolicy } from '../resolve/policy.js';
+import type { Autoscaling, ResolvedPolicy } from '../resolve/policy.js';
 import type { Target } from './target.js';
 
 export const AUTOSCALER_FILE = 'rollout/horizontalpodautoscaler.yaml';
@@ -32,8 +38,32 @@ export function horizontalPodAutoscaler(policy: ResolvedPolicy): Record<string, 
       scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: policy.name },
       minReplicas: autoscaling.minReplicas,
       maxReplicas: autoscaling.maxReplicas,
-      // Utilization is measured against each pod's CPU request (autoscaling-consistent demands one).
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent } } }],
+      metrics: [...cpuMetric(autoscaling), ...requestRateMetric(policy, autoscaling)],
     },
   };
+}
+
+function cpuMetric(autoscaling: Autoscaling): Array<Record<string, unknown>> {
+  if (autoscaling.cpuUtilizationPercent === null) return [];
+  // Utilization is measured against each pod's CPU request (autoscaling-consistent demands one).
+  return [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent } } }];
+}
+
+function requestRateMetric(policy: ResolvedPolicy, autoscaling: Autoscaling): Array<Record<string, unknown>> {
+  const perPod = autoscaling.requestsPerSecondPerPod;
+  if (perPod === null) return [];
+  const adapter = policy.platform.autoscaling.requestsPerSecond;
+  if (!adapter) throw new Error('model.autoscaling.rpsPerPod without the profile\'s autoscaling.requestsPerSecond: validate (autoscaling-request-metric) refuses this policy');
+  const selector = Object.keys(adapter.selector).length > 0 ? { selector: { matchLabels: adapter.selector } } : {};
+  return [{ type: 'Pods', pods: { metric: { name: adapter.metric, ...selector }, target: { type: 'AverageValue', averageValue: milliQuantity(perPod) } } }];
+}
+
+/**
+ * A number as a Kubernetes quantity in its canonical form: whole numbers bare, anything finer in
+ * thousandths (`12.5` → `12500m`). The HPA compares AverageValue.MilliValue() with the metric's
+ * average (horizontal.go computeStatusForPodsMetric), so a thousandth is all it can tell apart.
+ */
+function milliQuantity(value: number): string {
+  const milli = Math.round(value * 1000);
+  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnosticsFor, expectDiagnostics, expectValid, policyWithModel } from '../support/rule-harness.js';
+import { diagnosticsFor, expectDiagnostics, expectValid, policyWithModel, REQUEST_RATE_PROFILE } from '../support/rule-harness.js';
 
 const policy = policyWithModel;
 const autoscaling = (range: string) => `    autoscaling: { ${range}, cpu: 70% }\n`;
@@ -23,6 +23,16 @@ describe('autoscaling-consistent', () => {
       { rule: 'autoscaling-consistent', line: 8, column: 52, message: 'share of each pod\'s CPU request, and the pods ask for none', hint: 'model.resources.cpu' },
     ]);
     expect(diagnosticsFor(policy(autoscaling('minReplicas: 2, maxReplicas: 6')), 'apiVersion: modelgate.io/v1alpha1\nkind: PlatformProfile\nspec:\n  defaultResources: { cpu: 250m }\n')).toEqual([]);
+  });
+
+  it('refuses an autoscaling that names nothing to scale on, rather than let Kubernetes default it to 80% CPU', () => {
+    expectDiagnostics(policy(`    autoscaling: { minReplicas: 2, maxReplicas: 6 }\n${cpu}`), [
+      { rule: 'autoscaling-consistent', line: 8, column: 5, message: 'model.autoscaling names nothing to scale on', hint: 'rpsPerPod' },
+    ]);
+  });
+
+  it('asks no CPU request of a model scaled on request rate alone', () => {
+    expect(diagnosticsFor(policy('    autoscaling: { minReplicas: 2, maxReplicas: 6, rpsPerPod: 40 }\n'), REQUEST_RATE_PROFILE)).toEqual([]);
   });
 
   it('accepts an autoscaled model with a CPU request, and a fixed count with no autoscaling', () => {

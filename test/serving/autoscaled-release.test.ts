@@ -3,13 +3,15 @@
  * for search-ranker (test/models/horizontal-pod-autoscaler.ts) owns the Rollout's spec.replicas,
  * and Argo Rollouts sizes the stable and canary ReplicaSets from it at each step
  * (test/models/argo-canary.ts). The HPA counts the canary's pods with the stable's, so the test
- * also shows the two controllers settle instead of chasing each other.
+ * also shows the two controllers settle instead of chasing each other. search-ranker scales on
+ * CPU and on requests per second per pod, read from the metric the example profile's adapter
+ * serves; each load names both, and the HPA keeps whichever count is larger.
  */
 import { describe, expect, it } from 'vitest';
 import { applicationPatch } from '../../src/targets/argocd.js';
 import { horizontalPodAutoscaler } from '../../src/targets/autoscaling.js';
 import { canaryPods, replayCanary, type Snapshot } from '../models/argo-canary.js';
-import { hpaSettledReplicas, type Load } from '../models/horizontal-pod-autoscaler.js';
+import { hpaSettledReplicas, metricKey, type Load } from '../models/horizontal-pod-autoscaler.js';
 import { compileText, exampleText, withNextCandidate } from './release-walk.js';
 
 type Json = Record<string, any>;
@@ -33,6 +35,11 @@ function replay(load: Load): Snapshot[] {
   });
 }
 
+/** CPU the pods use together and the requests per second they serve, as the cluster's adapter reports them (modelgate.config.yaml). */
+function load(cpuUsedCores: number, requestsPerSecond: number): Load {
+  return { cpuUsedCores, cpuRequestCores: 1, podMetrics: { [metricKey('tfserving_requests_per_second')]: requestsPerSecond } };
+}
+
 function counts(snapshots: Snapshot[], candidate: string): Array<{ step: string; spec: number; stable: number; canary: number }> {
   return snapshots
     .filter((snapshot) => snapshot.step === null || 'setWeight' in snapshot.step)
@@ -44,7 +51,7 @@ function counts(snapshots: Snapshot[], candidate: string): Array<{ step: string;
     }));
 }
 
-describe('an autoscaled release (search-ranker: HPA 3–12 pods at 70% of 1 CPU)', () => {
+describe('an autoscaled release (search-ranker: HPA 3–12 pods at 70% of 1 CPU or 100 requests per second per pod)', () => {
   it('leaves the replica count to the HPA: none in the Rollout, the HPA scales the Rollout, Argo CD ignores the count', () => {
     const { compiled, hpa } = release();
     expect(compiled.rollout.spec).not.toHaveProperty('replicas');
@@ -53,9 +60,17 @@ describe('an autoscaled release (search-ranker: HPA 3–12 pods at 70% of 1 CPU)
     expect(ignored).toContainEqual(expect.objectContaining({ group: 'argoproj.io', kind: 'Rollout', name: compiled.rollout.metadata.name, jsonPointers: ['/spec/replicas'] }));
   });
 
-  it('on a quiet day (5.5 cores of load) keeps 8 stable pods and gives the canary ceil(weight × 8) pods at each step', () => {
+  it('scales on both targets: CPU utilization, and the per-pod request rate under the name and at the value the profile and policy give', () => {
+    const { hpa } = release();
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      { type: 'Pods', pods: { metric: { name: 'tfserving_requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } } },
+    ]);
+  });
+
+  it('on a quiet day (5.5 cores, 500 requests per second) keeps the 8 stable pods CPU asks for and gives the canary ceil(weight × 8) pods at each step', () => {
     const { candidate } = release();
-    expect(counts(replay({ cpuUsedCores: 5.5, cpuRequestCores: 1 }), candidate)).toEqual([
+    expect(counts(replay(load(5.5, 500)), candidate)).toEqual([
       { step: 'before', spec: 8, stable: 8, canary: 0 },
       { step: 'setWeight 1', spec: 8, stable: 8, canary: 1 },
       { step: 'setWeight 5', spec: 8, stable: 8, canary: 1 },
@@ -68,7 +83,7 @@ describe('an autoscaled release (search-ranker: HPA 3–12 pods at 70% of 1 CPU)
 
   it('on a busy day stops at maxReplicas, and the canary still follows its traffic share of that count', () => {
     const { candidate } = release();
-    expect(counts(replay({ cpuUsedCores: 14, cpuRequestCores: 1 }), candidate)).toEqual([
+    expect(counts(replay(load(14, 1000)), candidate)).toEqual([
       { step: 'before', spec: 12, stable: 12, canary: 0 },
       { step: 'setWeight 1', spec: 12, stable: 12, canary: 1 },
       { step: 'setWeight 5', spec: 12, stable: 12, canary: 1 },
@@ -81,8 +96,22 @@ describe('an autoscaled release (search-ranker: HPA 3–12 pods at 70% of 1 CPU)
 
   it('at night holds minReplicas', () => {
     const { candidate } = release();
-    const settled = counts(replay({ cpuUsedCores: 0.5, cpuRequestCores: 1 }), candidate);
+    const settled = counts(replay(load(0.5, 100)), candidate);
     expect(settled.map((row) => row.spec)).toEqual([3, 3, 3, 3, 3, 3, 3]);
     expect(settled.map((row) => row.canary)).toEqual([0, 1, 1, 1, 2, 3, 3]);
+  });
+
+  it('when requests climb while CPU idles (batched on an accelerator: 2 cores, 1,000 requests per second), the request rate sizes the model', () => {
+    const { candidate } = release();
+    const settled = counts(replay(load(2, 1000)), candidate);
+    // CPU alone would hold 3 pods (2 cores over 3 pods is 67%, within the tolerance of 70%).
+    expect(settled.map((row) => row.spec)).toEqual([10, 10, 10, 10, 10, 10, 10]);
+    expect(settled.map((row) => row.canary)).toEqual([0, 1, 1, 3, 5, 10, 10]);
+  });
+
+  it('holds the count it has when the adapter serves no such metric and CPU is within its tolerance: a misnamed metric does not scale', () => {
+    const { hpa } = release();
+    const unserved: Load = { cpuUsedCores: 2, cpuRequestCores: 1, podMetrics: { [metricKey('http_requests_per_second')]: 1000 } };
+    expect(hpaSettledReplicas(hpa, 3, (replicas) => replicas, unserved)).toBe(3);
   });
 });

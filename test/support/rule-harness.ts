@@ -121,3 +121,11 @@ spec:
       - { name: demo_score }
       - { name: regional_score, labels: [region] }
 `;
+
+/** A profile whose metrics adapter serves a per-pod request rate, what `model.autoscaling.rpsPerPod` needs. */
+export const REQUEST_RATE_PROFILE = `apiVersion: modelgate.io/v1alpha1
+kind: PlatformProfile
+spec:
+  autoscaling:
+    requestsPerSecond: { metric: tfserving_requests_per_second }
+`;
