@@ -50,10 +50,11 @@ export interface Snapshot {
 
 export interface ReplayOptions {
   /**
-   * spec.replicas while the canary is sized at `canaryPercent` of it (0 once promoted), for a
-   * Rollout whose count an autoscaler owns; default: the Rollout's own spec.replicas.
+   * spec.replicas while the canary is sized at `canaryPercent` of it (0 once promoted) and a
+   * mirror route copies `mirroredPercent` of the requests to it, for a Rollout whose count an
+   * autoscaler owns; default: the Rollout's own spec.replicas.
    */
-  specReplicas?: (canaryPercent: number) => number;
+  specReplicas?: (canaryPercent: number, mirroredPercent: number) => number;
   /** Abort right after the step with this index (its snapshot, then the abort's, then none). */
   abortAfterStep?: number;
 }
@@ -104,8 +105,13 @@ export function replayCanary(rollout: Json, virtualService: Json, serviceObjects
     ...Array.from({ length: replicas }, () => ({ labels: { ...stableLabels, [HASH]: STABLE_HASH } })),
     ...Array.from({ length: canaryPods(replicas, canaryScale ?? weight) }, () => ({ labels: { ...templateLabels, [HASH]: CANARY_HASH } })),
   ];
+  // Istio mirrors a request only on the route it matched; Argo puts its mirror route first (orderRoutes).
+  const mirroredPercent = (): number => {
+    const mirror = (vs.spec.http as Json[]).find((route) => route.mirror);
+    return mirror ? (mirror.mirrorPercentage?.value ?? 100) : 0;
+  };
   const snapshot = (stepIndex: number, step: Json | null): Snapshot => {
-    const specReplicas = replicasAt(canaryScale ?? weight);
+    const specReplicas = replicasAt(canaryScale ?? weight, mirroredPercent());
     return { stepIndex, step, virtualService: structuredClone(vs), services: new Map(selectors), pods: pods(specReplicas), specReplicas };
   };
 
@@ -155,7 +161,7 @@ export function replayCanary(rollout: Json, virtualService: Json, serviceObjects
   setWeights(0);
   pin(canary.stableService, CANARY_HASH);
   pin(canary.canaryService, CANARY_HASH);
-  const promotedReplicas = replicasAt(0);
+  const promotedReplicas = replicasAt(0, mirroredPercent());
   snapshots.push({
     stepIndex: steps.length,
     step: null,

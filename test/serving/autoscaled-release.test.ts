@@ -16,23 +16,34 @@ import { compileText, exampleText, withNextCandidate } from './release-walk.js';
 
 type Json = Record<string, any>;
 
-function release() {
-  const steady = compileText(exampleText('search-ranker.yaml'));
+function release(edit: (text: string) => string = (text) => text) {
+  const steady = compileText(edit(exampleText('search-ranker.yaml')));
   const { text, version } = withNextCandidate(steady.text, steady.policy);
   const compiled = compileText(text);
   const hpa = horizontalPodAutoscaler(compiled.policy) as Json;
   return { compiled, hpa, stable: String(steady.policy.versions.stable), candidate: String(version) };
 }
 
-/** Replays the release with the HPA settling at every step under `load`. */
-function replay(load: Load): Snapshot[] {
-  const { compiled, hpa, stable } = release();
+/** Replays the release (of search-ranker after `edit`) with the HPA settling at every step under the users' `load`. */
+function replay(load: Load, edit?: (text: string) => string): Snapshot[] {
+  const { compiled, hpa, stable } = release(edit);
   const byKind = (kind: string) => compiled.documents.filter((doc) => doc.kind === kind);
   let spec = hpa.spec.minReplicas as number;
   return replayCanary(compiled.rollout, byKind('VirtualService')[0]!, byKind('Service'), stable, {
     // Stable keeps all spec.replicas pods (no dynamicStableScale); the canary adds its share on top.
-    specReplicas: (canaryPercent) => (spec = hpaSettledReplicas(hpa, spec, (replicas) => replicas + canaryPods(replicas, canaryPercent), load)),
+    specReplicas: (canaryPercent, mirroredPercent) =>
+      (spec = hpaSettledReplicas(hpa, spec, (replicas) => replicas + canaryPods(replicas, canaryPercent), withMirror(load, mirroredPercent))),
   });
+}
+
+/**
+ * The load the pods see while a mirror route copies `mirroredPercent` of the requests to the
+ * canary: each copy is served, and counted by TF Serving's request counter, like any request.
+ */
+function withMirror(load: Load, mirroredPercent: number): Load {
+  const factor = 1 + mirroredPercent / 100;
+  const podMetrics = Object.fromEntries(Object.entries(load.podMetrics ?? {}).map(([key, total]) => [key, total * factor]));
+  return { ...load, cpuUsedCores: load.cpuUsedCores * factor, podMetrics };
 }
 
 /** CPU the pods use together and the requests per second they serve, as the cluster's adapter reports them (modelgate.config.yaml). */
@@ -107,6 +118,16 @@ describe('an autoscaled release (search-ranker: HPA 3–12 pods at 70% of 1 CPU 
     // CPU alone would hold 3 pods (2 cores over 3 pods is 67%, within the tolerance of 70%).
     expect(settled.map((row) => row.spec)).toEqual([10, 10, 10, 10, 10, 10, 10]);
     expect(settled.map((row) => row.canary)).toEqual([0, 1, 1, 3, 5, 10, 10]);
+  });
+
+  it("holds its count through a shadow phase: the canary gets the mirror's share of pods for the mirror's share of extra requests, so each pod's load stays where it was", () => {
+    const shadowed = (text: string) => text.replace('  traffic:\n', '  shadow: { mirror: 50%, duration: 30m }\n  traffic:\n');
+    const { candidate } = release(shadowed);
+    const mirrored = replay(load(5.5, 500), shadowed).filter((snapshot) => snapshot.step?.setMirrorRoute?.match);
+    expect(mirrored).toHaveLength(1);
+    const pods = mirrored[0]!.pods;
+    // 8 stable pods serve the users, 4 canary pods the 50% copied to them: 750 requests per second over 12 pods, 62.5 each as before.
+    expect({ spec: mirrored[0]!.specReplicas, stable: pods.filter((pod) => pod.labels.version !== candidate).length, canary: pods.filter((pod) => pod.labels.version === candidate).length }).toEqual({ spec: 8, stable: 8, canary: 4 });
   });
 
   it('holds the count it has when the adapter serves no such metric and CPU is within its tolerance: a misnamed metric does not scale', () => {
