@@ -89,9 +89,10 @@ export interface Platform {
   ratioCounters: { modelLabel: string };
   /**
    * The per-pod metrics the cluster's custom metrics adapter serves the HorizontalPodAutoscaler:
-   * requestsPerSecond (null: none, so no policy may scale on request rate).
+   * the requests per second and the requests in flight of each pod (null: the adapter serves no
+   * such metric, so no policy may scale on it).
    */
-  autoscaling: { requestsPerSecond: AdapterMetric | null };
+  autoscaling: { requestsPerSecond: AdapterMetric | null; inFlightRequests: AdapterMetric | null };
 }
 
 /** A metric of custom.metrics.k8s.io as an HPA `Pods` metric names it: its name, and the labels selecting its series. */
@@ -136,7 +137,7 @@ export const DEFAULT_PLATFORM: Platform = {
   notificationServices: [],
   kubeStateMetrics: { podAnnotations: [], podLabels: [] },
   ratioCounters: { modelLabel: 'model' },
-  autoscaling: { requestsPerSecond: null },
+  autoscaling: { requestsPerSecond: null, inFlightRequests: null },
 };
 
 /* The raw profile, as the schema guarantees it. */
@@ -195,12 +196,12 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
       podLabels: spec.kubeStateMetrics?.podLabels ?? d.kubeStateMetrics.podLabels,
     },
     ratioCounters: { modelLabel: spec.ratioCounters?.modelLabel ?? d.ratioCounters.modelLabel },
-    autoscaling: {
-      requestsPerSecond: spec.autoscaling?.requestsPerSecond
-        ? { metric: spec.autoscaling.requestsPerSecond.metric, selector: spec.autoscaling.requestsPerSecond.selector ?? {} }
-        : d.autoscaling.requestsPerSecond,
-    },
+    autoscaling: { requestsPerSecond: adapterMetric(spec.autoscaling?.requestsPerSecond), inFlightRequests: adapterMetric(spec.autoscaling?.inFlightRequests) },
   };
+}
+
+function adapterMetric(raw: Raw | undefined): AdapterMetric | null {
+  return raw ? { metric: raw.metric, selector: raw.selector ?? {} } : null;
 }
 
 /**

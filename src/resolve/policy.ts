@@ -59,6 +59,8 @@ export interface Autoscaling {
   cpuUtilizationPercent: number | null;
   /** Target average requests per second per pod, read from the profile's adapter metric; null: not a target. */
   requestsPerSecondPerPod: number | null;
+  /** Target average requests in flight per pod, read from the profile's adapter metric; null: not a target. */
+  inFlightRequestsPerPod: number | null;
 }
 
 export interface VersionInfo {

@@ -107,6 +107,7 @@ function resolveWithoutDerived(data: unknown, source: { file: string; sha256: st
             maxReplicas: model.autoscaling.maxReplicas,
             cpuUtilizationPercent: model.autoscaling.cpu === undefined ? null : parsePercent(model.autoscaling.cpu)!,
             requestsPerSecondPerPod: model.autoscaling.rpsPerPod ?? null,
+            inFlightRequestsPerPod: model.autoscaling.inFlightPerPod ?? null,
           }
         : null,
       versionLabels: model.versionLabels ?? false,

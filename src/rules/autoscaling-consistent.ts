@@ -7,11 +7,12 @@
  * CPU utilization is measured against each pod's CPU request: without one the HPA reports
  * FailedGetResourceMetric and never scales.
  */
+import { podMetricTargets } from '../resolve/pod-metric-targets.js';
 import type { Rule } from './rule.js';
 
 export const autoscalingConsistent: Rule = {
   id: 'autoscaling-consistent',
-  description: 'model.autoscaling owns the replica count: no model.replicas beside it, minReplicas ≤ maxReplicas, a target (cpu or rpsPerPod), and for cpu a CPU request to measure utilization against.',
+  description: 'model.autoscaling owns the replica count: no model.replicas beside it, minReplicas ≤ maxReplicas, a target (cpu, rpsPerPod or inFlightPerPod), and for cpu a CPU request to measure utilization against.',
   severity: 'error',
   check({ source, policy, report }) {
     const autoscaling = policy.model.autoscaling;
@@ -31,11 +32,11 @@ export const autoscalingConsistent: Rule = {
         hint: 'make minReplicas at most maxReplicas',
       });
     }
-    if (autoscaling.cpuUtilizationPercent === null && autoscaling.requestsPerSecondPerPod === null) {
+    if (autoscaling.cpuUtilizationPercent === null && podMetricTargets(policy).length === 0) {
       report({
         path: ['spec', 'model', 'autoscaling'],
         message: 'model.autoscaling names nothing to scale on',
-        hint: 'add cpu: 70% (a share of each pod\'s CPU request) or rpsPerPod: <requests per second one pod serves well>',
+        hint: 'add cpu: 70% (a share of each pod\'s CPU request), rpsPerPod: <requests per second one pod serves well> or inFlightPerPod: <requests one pod serves well at once>',
       });
     }
     if (autoscaling.cpuUtilizationPercent !== null && policy.model.resources.cpu === null) {

@@ -7,13 +7,15 @@
  * (utils/replicaset/canary.go CalculateReplicaCountsForTrafficRoutedCanary), so a count the HPA
  * raises mid-release raises both, and the canary's share of pods keeps following its traffic.
  *
- * Besides CPU utilization the HPA can target requests per second per pod: a `Pods` metric the
- * cluster's custom metrics adapter serves (its name and selector come from the platform profile,
- * since the adapter's rules are per cluster). The HPA averages it over every pod the Rollout's
- * selector matches, stable and canary alike, and with both targets keeps the larger count
- * (kubernetes pkg/controller/podautoscaler horizontal.go computeReplicasForMetrics).
+ * Besides CPU utilization the HPA can target requests per second or requests in flight per pod:
+ * `Pods` metrics the cluster's custom metrics adapter serves (their names and selectors come from
+ * the platform profile, since the adapter's rules are per cluster). The HPA averages each over
+ * every pod the Rollout's selector matches, stable and canary alike, and with several targets
+ * keeps the largest count (kubernetes pkg/controller/podautoscaler horizontal.go
+ * computeReplicasForMetrics).
  */
 import { LABEL_APP, LABEL_MANAGED_BY, MANAGED_BY, serviceName } from '../names.js';
+import { podMetricTargets, type PodMetricTarget } from '../resolve/pod-metric-targets.js';
 import type { Autoscaling, ResolvedPolicy } from '../resolve/policy.js';
 import type { Target } from './target.js';
 
@@ -38,7 +40,7 @@ export function horizontalPodAutoscaler(policy: ResolvedPolicy): Record<string, 
       scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: policy.name },
       minReplicas: autoscaling.minReplicas,
       maxReplicas: autoscaling.maxReplicas,
-      metrics: [...cpuMetric(autoscaling), ...requestRateMetric(policy, autoscaling)],
+      metrics: [...cpuMetric(autoscaling), ...podMetricTargets(policy).map(podsMetric)],
     },
   };
 }
@@ -49,13 +51,10 @@ function cpuMetric(autoscaling: Autoscaling): Array<Record<string, unknown>> {
   return [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilizationPercent } } }];
 }
 
-function requestRateMetric(policy: ResolvedPolicy, autoscaling: Autoscaling): Array<Record<string, unknown>> {
-  const perPod = autoscaling.requestsPerSecondPerPod;
-  if (perPod === null) return [];
-  const adapter = policy.platform.autoscaling.requestsPerSecond;
-  if (!adapter) throw new Error('model.autoscaling.rpsPerPod without the profile\'s autoscaling.requestsPerSecond: validate (autoscaling-request-metric) refuses this policy');
+function podsMetric({ policyField, profileField, perPod, adapter }: PodMetricTarget): Record<string, unknown> {
+  if (!adapter) throw new Error(`model.autoscaling.${policyField} without the profile's autoscaling.${profileField}: validate (autoscaling-request-metric) refuses this policy`);
   const selector = Object.keys(adapter.selector).length > 0 ? { selector: { matchLabels: adapter.selector } } : {};
-  return [{ type: 'Pods', pods: { metric: { name: adapter.metric, ...selector }, target: { type: 'AverageValue', averageValue: milliQuantity(perPod) } } }];
+  return { type: 'Pods', pods: { metric: { name: adapter.metric, ...selector }, target: { type: 'AverageValue', averageValue: milliQuantity(perPod) } } };
 }
 
 /**

@@ -35,6 +35,11 @@ describe('autoscaling-consistent', () => {
     expect(diagnosticsFor(policy('    autoscaling: { minReplicas: 2, maxReplicas: 6, rpsPerPod: 40 }\n'), REQUEST_RATE_PROFILE)).toEqual([]);
   });
 
+  it('takes requests in flight as a target too', () => {
+    const inFlightProfile = REQUEST_RATE_PROFILE.replace('requestsPerSecond:', 'inFlightRequests:');
+    expect(diagnosticsFor(policy('    autoscaling: { minReplicas: 2, maxReplicas: 6, inFlightPerPod: 4 }\n'), inFlightProfile)).toEqual([]);
+  });
+
   it('accepts an autoscaled model with a CPU request, and a fixed count with no autoscaling', () => {
     expectValid(policy(`${autoscaling('minReplicas: 2, maxReplicas: 6')}${cpu}`));
     expectValid(policy('    replicas: 4\n'));

@@ -17,6 +17,14 @@ describe('autoscaling-request-metric', () => {
     ]);
   });
 
+  it('refuses inFlightPerPod the same way, naming its own profile key, while the rate metric the profile does name is accepted', () => {
+    expectDiagnostics(
+      policyWithModel('    autoscaling: { minReplicas: 2, maxReplicas: 6, rpsPerPod: 40, inFlightPerPod: 4 }\n'),
+      [{ rule: 'autoscaling-request-metric', line: 8, column: 67, message: 'model.autoscaling.inFlightPerPod (4) scales on the requests each pod serves at once', hint: 'spec.autoscaling.inFlightRequests: { metric:' }],
+      REQUEST_RATE_PROFILE,
+    );
+  });
+
   it('accepts rpsPerPod under a profile that names the metric, and CPU autoscaling under one that does not', () => {
     expect(diagnosticsFor(byRequestRate, REQUEST_RATE_PROFILE)).toEqual([]);
     expect(diagnosticsFor(policyWithModel('    autoscaling: { minReplicas: 2, maxReplicas: 6, cpu: 70% }\n    resources: { cpu: 500m }\n'))).toEqual([]);
