@@ -7,10 +7,10 @@
  * never scales (kubernetes pkg/controller/podautoscaler horizontal.go computeReplicasForMetrics),
  * so the model would not follow its traffic.
  */
-import { podMetricTargets } from '../resolve/pod-metric-targets.js';
+import { podMetricTargets, type PodMetricTarget } from '../resolve/pod-metric-targets.js';
 import type { Rule } from './rule.js';
 
-const WHAT: Record<string, { measure: string; example: string }> = {
+const WHAT: Record<PodMetricTarget['policyField'], { measure: string; example: string }> = {
   rpsPerPod: { measure: 'a per-pod request rate', example: 'tfserving_requests_per_second' },
   inFlightPerPod: { measure: 'the requests each pod serves at once', example: 'tfserving_requests_in_flight' },
 };
@@ -22,7 +22,7 @@ export const autoscalingRequestMetric: Rule = {
   check({ policy, report }) {
     for (const { policyField, profileField, perPod, adapter } of podMetricTargets(policy)) {
       if (adapter) continue;
-      const { measure, example } = WHAT[policyField]!;
+      const { measure, example } = WHAT[policyField];
       report({
         path: ['spec', 'model', 'autoscaling', policyField],
         message: `model.autoscaling.${policyField} (${perPod}) scales on ${measure}, and the platform profile names no metric the cluster's metrics adapter serves for it`,
