@@ -49,6 +49,19 @@ export interface ScoreExporter {
   metrics: ExportedMetric[];
 }
 
+/**
+ * TF Serving serving its gRPC port over TLS itself (targets/tfserving-tls.ts): the Secret in each
+ * policy's namespace with tls.crt, tls.key and, with clientAuth, ca.crt; the name in the pods'
+ * certificate; whether callers must present a certificate; and the CA file `rollback --live`
+ * trusts unless told otherwise, as the profile wrote it (relative to the profile's folder).
+ */
+export interface TfServingTls {
+  secret: string;
+  serverName: string;
+  clientAuth: boolean;
+  caFile: string | null;
+}
+
 export interface Platform {
   /** The profile file, or null when the defaults apply. */
   file: string | null;
@@ -87,6 +100,8 @@ export interface Platform {
    * two policies in one namespace whose counters share a name are told apart.
    */
   ratioCounters: { modelLabel: string };
+  /** tls null: TF Serving's gRPC port is plaintext (inside the mesh the sidecars add mTLS). */
+  tfserving: { tls: TfServingTls | null };
 }
 
 /** The name NVIDIA's device plugin advertises (NVIDIA/k8s-device-plugin). */
@@ -125,6 +140,7 @@ export const DEFAULT_PLATFORM: Platform = {
   notificationServices: [],
   kubeStateMetrics: { podAnnotations: [], podLabels: [] },
   ratioCounters: { modelLabel: 'model' },
+  tfserving: { tls: null },
 };
 
 /* The raw profile, as the schema guarantees it. */
@@ -183,6 +199,11 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
       podLabels: spec.kubeStateMetrics?.podLabels ?? d.kubeStateMetrics.podLabels,
     },
     ratioCounters: { modelLabel: spec.ratioCounters?.modelLabel ?? d.ratioCounters.modelLabel },
+    tfserving: {
+      tls: spec.tfserving?.tls
+        ? { secret: spec.tfserving.tls.secret, serverName: spec.tfserving.tls.serverName, clientAuth: spec.tfserving.tls.clientAuth ?? false, caFile: spec.tfserving.tls.caFile ?? null }
+        : d.tfserving.tls,
+    },
   };
 }
 
