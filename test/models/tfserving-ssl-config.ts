@@ -81,7 +81,7 @@ const protoDir = path.join(repoRoot, 'test', 'fixtures', 'tfserving');
 export function parseSslConfig(text: string): SslConfig {
   const wire = execFileSync('protoc', ['--encode=tensorflow.serving.SSLConfig', '-I', protoDir, 'ssl_config.proto'], { input: text, stdio: 'pipe' });
   const config: SslConfig = { server_key: '', server_cert: '', custom_ca: '', client_verify: false };
-  const names = ['', 'server_key', 'server_cert', 'custom_ca'] as const;
+  const names: Record<number, 'server_key' | 'server_cert' | 'custom_ca'> = { 1: 'server_key', 2: 'server_cert', 3: 'custom_ca' };
   let at = 0;
   const varint = (): number => {
     let value = 0;
@@ -97,9 +97,16 @@ export function parseSslConfig(text: string): SslConfig {
     if (number === 4) config.client_verify = varint() !== 0;
     else {
       const length = varint();
-      config[names[number]!] = wire.subarray(at, at + length).toString('utf8');
+      const name = names[number];
+      if (!name) throw new Error(`SSLConfig has no field ${number}`);
+      config[name] = wire.subarray(at, at + length).toString('utf8');
       at += length;
     }
   }
   return config;
+}
+
+/** The server credentials BuildServerCredentialsFromSSLConfigFile makes, in the stand-in pod's terms (test/models/tfserving-model-service.ts). */
+export function standInTls(config: SslConfig): { cert: string; key: string; ca?: string } {
+  return { cert: config.server_cert, key: config.server_key, ...(config.client_verify ? { ca: config.custom_ca } : {}) };
 }
