@@ -79,7 +79,7 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
           stableService: serviceName(policy),
           canaryService: canaryServiceName(policy),
           trafficRouting: {
-            istio: { virtualService: { name: virtualServiceName(policy), routes: [ROUTE_PRIMARY] } },
+            istio: { virtualService: { name: virtualServiceName(policy), routes: [ROUTE_PRIMARY], ...grpcTlsRouteRefs(policy) } },
             ...(managedRoutes(policy).length > 0 ? { managedRoutes: managedRoutes(policy) } : {}),
           },
           ...(hasCandidate
@@ -103,6 +103,11 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
       },
     },
   };
+}
+
+/** The VirtualService's gRPC-over-TLS route, by port, whose weights Argo moves too (istio.ts `grpcTlsRoutes`). */
+function grpcTlsRouteRefs(policy: ResolvedPolicy): { tcpRoutes?: Array<{ port: number }> } {
+  return policy.platform.tfserving.tls ? { tcpRoutes: [{ port: policy.model.grpcPort }] } : {};
 }
 
 /**
@@ -209,10 +214,13 @@ function service(policy: ResolvedPolicy, name: string): Record<string, unknown> 
       selector: { [LABEL_APP]: serviceName(policy) },
       // appProtocol tells Istio the protocol, before the port name (istio pkg/config/kube/conversion.go
       // ConvertProtocol). Where TF Serving serves TLS itself the sidecars see only TLS records on the
-      // gRPC port: `tls` makes them pass the stream through (wrapped in mesh mTLS) rather than parse
-      // it as HTTP/2, which would fail every call. The name stays: rollback --live finds the port by it.
+      // gRPC port: `tcp` makes them pass the stream through (inside mesh mTLS) rather than parse it
+      // as HTTP/2, which would fail every call, and lets a VirtualService `tcp` route match it by
+      // port (istio.ts; Istio applies tcp routes to ports that are neither HTTP nor TLS, and a TLS
+      // port would need routes by SNI, which each caller chooses). The name stays: rollback --live
+      // finds the port by it.
       ports: [
-        { name: PORT_GRPC, port: policy.model.grpcPort, targetPort: PORT_GRPC, protocol: 'TCP', appProtocol: policy.platform.tfserving.tls ? 'tls' : 'grpc' },
+        { name: PORT_GRPC, port: policy.model.grpcPort, targetPort: PORT_GRPC, protocol: 'TCP', appProtocol: policy.platform.tfserving.tls ? 'tcp' : 'grpc' },
         { name: PORT_HTTP, port: policy.model.restPort, targetPort: PORT_HTTP, protocol: 'TCP', appProtocol: 'http' },
       ],
     },

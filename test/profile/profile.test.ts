@@ -144,7 +144,7 @@ describe('platform profile', () => {
     // The init container asks what the serving container asks, so the pod's QoS class is unchanged.
     expect(pod.initContainers[0].resources).toEqual(pod.containers[0].resources);
     const ports = files.find((f) => f.path === 'rollout/service.yaml')!.documents!.map((service: any) => service.spec.ports.map((port: any) => [port.name, port.appProtocol]));
-    expect(ports).toEqual([[['grpc', 'tls'], ['http', 'http']], [['grpc', 'tls'], ['http', 'http']]]);
+    expect(ports).toEqual([[['grpc', 'tcp'], ['http', 'http']], [['grpc', 'tcp'], ['http', 'http']]]);
     expect(istioAuthorizationTarget.build(policy)).toEqual([]);
     // Without the section: plaintext gRPC, declared grpc, and the AuthorizationPolicy guards ModelService.
     const plain = resolved(minimalPolicy(), profile('  istio: { modelServicePrincipals: [cluster.local/ns/ml-ops/sa/rollback] }\n'));
