@@ -8,8 +8,9 @@
  * custom_ca in pem_root_certs, and client_verify turns on
  * GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY; the file is read once, at start).
  * The key lives in a Kubernetes Secret, never in git, so the file is written in the pod: an init
- * container (the serving image, which has bash: routing/warmup.ts) reads the Secret's PEM files
- * and writes the file to a memory-backed emptyDir that TF Serving mounts read-only. What modelgate
+ * container (the serving image, which has bash: routing/warmup.ts; and runs as the same user as
+ * TF Serving, so the owner-only file it writes is readable by the server) reads the Secret's PEM
+ * files and writes the file to a memory-backed emptyDir that TF Serving mounts read-only. What modelgate
  * decides (client_verify) is built as an object and printed by protobuf-text.ts, and reaches the
  * fixed script as an argument; the script appends each PEM file as a string field, escaped as
  * protobuf-text.ts escapes (backslash, double quote, newline: the only bytes of a PEM file that
