@@ -49,11 +49,16 @@ function checkRollout(rollout: Json, objects: Located[], clusterDomain: string, 
   for (const name of istio.virtualService?.routes ?? []) {
     if (virtualService && !routeNames.has(name)) report(`route ${name} is not an http route of VirtualService ${virtualService.metadata?.name}`);
   }
-  for (const route of httpRoutes) {
+  // Argo finds each tcp route it moves by port (istio.go ValidateTcpRoutes fails the Rollout otherwise).
+  const tcpRoutes: Json[] = virtualService?.spec?.tcp ?? [];
+  for (const { port } of istio.virtualService?.tcpRoutes ?? []) {
+    if (virtualService && !tcpRoutes.some((route) => (route.match ?? []).some((match: Json) => match.port === port))) report(`tcp route on port ${port} is not in VirtualService ${virtualService.metadata?.name}`);
+  }
+  for (const route of [...httpRoutes, ...tcpRoutes]) {
     for (const { destination } of route.route ?? []) {
       // Argo tells stable from canary destinations by the host's first label (istio.go getHost).
       if (!services.has(String(destination?.host ?? '').split('.')[0]!)) {
-        report(`VirtualService route ${route.name} sends traffic to ${destination?.host}, which is neither the stableService nor the canaryService`);
+        report(`VirtualService route ${route.name ?? `on port ${route.match?.[0]?.port}`} sends traffic to ${destination?.host}, which is neither the stableService nor the canaryService`);
       }
     }
   }

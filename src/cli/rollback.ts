@@ -1,6 +1,7 @@
 /** `modelgate rollback`: put all traffic back on a retained version by editing the policy, or first live with --live. */
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import path from 'node:path';
 import { proposeTarget } from '../gitops/propose-command.js';
 import { RELEASE_FLAGS, runReleaseCommand } from '../gitops/release-command.js';
 import { KubeApiError, KubeUnreachableError, type KubeClient } from '../kube/client.js';
@@ -8,6 +9,7 @@ import { isKubeAccessError, kubeAccess } from '../kube/connect.js';
 import type { GrpcTls } from '../live/model-service.js';
 import { UsageError } from '../load/discover.js';
 import { canaryServiceName, serviceName } from '../names.js';
+import type { Platform } from '../resolve/platform.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { PORT_GRPC } from '../targets/argo-rollouts.js';
 import { readCommandLine, usageError } from './command-line.js';
@@ -53,6 +55,10 @@ and the PR body: a pod that restarts before git says so comes back on its file's
   --grpc-ca FILE          TLS to the pods (TF Serving's --ssl_config_file): trust this CA
   --grpc-cert/--grpc-key  client certificate and key, where the pods require one
   --grpc-server-name N    the name in the pods' certificate (they are dialled by IP)
+Where the platform profile says the pods serve TLS (tfserving.tls), TLS is the default: the CA is
+--grpc-ca, else $MODELGATE_GRPC_CA, else tfserving.tls.caFile; the name is tfserving.tls.serverName
+unless --grpc-server-name says otherwise; with tfserving.tls.clientAuth --grpc-cert/--grpc-key are
+required. Plaintext to such pods is refused before any call.
 
 RBAC the caller needs in the policy's namespace: list endpointslices (discovery.k8s.io), patch pods.
 `;
@@ -102,8 +108,6 @@ async function runLive(argv: string[]): Promise<number> {
   const targets = (values.targets ?? '').split(',').map((target) => target.trim()).filter(Boolean);
   if (values.targets !== undefined && targets.length === 0) return usageError('rollback', '--targets needs HOST:PORT,... (the gRPC port of every TF Serving pod of the policy)');
   if (values.targets !== undefined && (values.kubeconfig !== undefined || values.context !== undefined)) return usageError('rollback', '--targets names the pods, so --kubeconfig/--context would not be used: give one or the other');
-  const tls = grpcTls(values);
-  if (typeof tls === 'string') return usageError('rollback', tls);
   const badTarget = targets.find((target) => !/^[A-Za-z0-9.-]+:[0-9]{1,5}$|^\[[0-9A-Fa-f:.]+\]:[0-9]{1,5}$/.test(target));
   if (badTarget !== undefined) return usageError('rollback', `--targets: '${badTarget}' is not HOST:PORT`);
   const timeoutSeconds = Number(values.timeout);
@@ -116,6 +120,8 @@ async function runLive(argv: string[]): Promise<number> {
   }
   const policy = await validNamedPolicy('rollback', positionals[0]!, values.policies);
   if (typeof policy === 'number') return policy;
+  const tls = grpcTls(values, policy.platform);
+  if (typeof tls === 'string') return usageError('rollback', tls);
   if (!policy.model.versionLabels) {
     return usageError(
       'rollback',
@@ -220,19 +226,29 @@ async function annotatePods(policy: ResolvedPolicy, cluster: { client: KubeClien
   return ok;
 }
 
-/** TLS for the gRPC calls from the --grpc-* flags, null for plaintext, or what is wrong with them. */
-function grpcTls(values: LiveFlags): GrpcTls | null | string {
-  const ca = values['grpc-ca'];
+/**
+ * TLS for the gRPC calls, null for plaintext, or what is wrong. The flags win; then, where the
+ * profile says the pods serve TLS (tfserving.tls), the CA from $MODELGATE_GRPC_CA or the
+ * profile's caFile and the name in the pods' certificate from the profile. Plaintext to such pods
+ * is refused here rather than failing on every pod's first read.
+ */
+function grpcTls(values: LiveFlags, platform: Platform): GrpcTls | null | string {
+  const profile = platform.tfserving.tls;
+  const where = `the platform profile (${platform.file ?? 'modelgate.config.yaml'}) says the pods serve gRPC over TLS (tfserving.tls)`;
+  const profileCa = profile?.caFile ? path.resolve(path.dirname(platform.file ?? '.'), profile.caFile) : undefined;
+  const ca = values['grpc-ca'] ?? (profile ? process.env.MODELGATE_GRPC_CA || profileCa : undefined);
   const cert = values['grpc-cert'];
   const key = values['grpc-key'];
   if (ca === undefined) {
+    if (profile) return `${where}, and no CA to check them with: give --grpc-ca FILE, set MODELGATE_GRPC_CA, or set tfserving.tls.caFile (plaintext is refused; no label was moved)`;
     return cert !== undefined || key !== undefined || values['grpc-server-name'] !== undefined ? '--grpc-cert, --grpc-key and --grpc-server-name need --grpc-ca (the CA that signed the pods\' certificates)' : null;
   }
   if ((cert === undefined) !== (key === undefined)) return '--grpc-cert and --grpc-key go together';
+  if (profile?.clientAuth && cert === undefined) return `${where} with clientAuth: the pods accept only callers with a certificate signed by their CA; give --grpc-cert FILE --grpc-key FILE (no label was moved)`;
   try {
-    return { ca: readFileSync(ca), cert: cert === undefined ? null : readFileSync(cert), key: key === undefined ? null : readFileSync(key), serverName: values['grpc-server-name'] ?? null };
+    return { ca: readFileSync(ca), cert: cert === undefined ? null : readFileSync(cert), key: key === undefined ? null : readFileSync(key), serverName: values['grpc-server-name'] ?? profile?.serverName ?? null };
   } catch (error) {
-    return `cannot read a --grpc-* file: ${(error as Error).message}`;
+    return `cannot read a TLS file (--grpc-*, MODELGATE_GRPC_CA or tfserving.tls.caFile): ${(error as Error).message}`;
   }
 }
 

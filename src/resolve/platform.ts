@@ -49,6 +49,19 @@ export interface ScoreExporter {
   metrics: ExportedMetric[];
 }
 
+/**
+ * TF Serving serving its gRPC port over TLS itself (targets/tfserving-tls.ts): the Secret in each
+ * policy's namespace with tls.crt, tls.key and, with clientAuth, ca.crt; the name in the pods'
+ * certificate; whether callers must present a certificate; and the CA file `rollback --live`
+ * trusts unless told otherwise, as the profile wrote it (relative to the profile's folder).
+ */
+export interface TfServingTls {
+  secret: string;
+  serverName: string;
+  clientAuth: boolean;
+  caFile: string | null;
+}
+
 export interface Platform {
   /** The profile file, or null when the defaults apply. */
   file: string | null;
@@ -93,6 +106,8 @@ export interface Platform {
    * such metric, so no policy may scale on it).
    */
   autoscaling: { requestsPerSecond: AdapterMetric | null; inFlightRequests: AdapterMetric | null };
+  /** tls null: TF Serving's gRPC port is plaintext (inside the mesh the sidecars add mTLS). */
+  tfserving: { tls: TfServingTls | null };
 }
 
 /** A metric of custom.metrics.k8s.io as an HPA `Pods` metric names it: its name, and the labels selecting its series. */
@@ -138,6 +153,7 @@ export const DEFAULT_PLATFORM: Platform = {
   kubeStateMetrics: { podAnnotations: [], podLabels: [] },
   ratioCounters: { modelLabel: 'model' },
   autoscaling: { requestsPerSecond: null, inFlightRequests: null },
+  tfserving: { tls: null },
 };
 
 /* The raw profile, as the schema guarantees it. */
@@ -197,6 +213,11 @@ export function resolvePlatform(data: unknown, file: string | null): Platform {
     },
     ratioCounters: { modelLabel: spec.ratioCounters?.modelLabel ?? d.ratioCounters.modelLabel },
     autoscaling: { requestsPerSecond: adapterMetric(spec.autoscaling?.requestsPerSecond), inFlightRequests: adapterMetric(spec.autoscaling?.inFlightRequests) },
+    tfserving: {
+      tls: spec.tfserving?.tls
+        ? { secret: spec.tfserving.tls.secret, serverName: spec.tfserving.tls.serverName, clientAuth: spec.tfserving.tls.clientAuth ?? false, caFile: spec.tfserving.tls.caFile ?? null }
+        : d.tfserving.tls,
+    },
   };
 }
 

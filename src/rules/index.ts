@@ -20,6 +20,7 @@ import { hostValid } from './host-valid.js';
 import { kubernetesNames } from './kubernetes-names.js';
 import { latencyResolution } from './latency-resolution.js';
 import { managedRoutesDropTimeouts } from './managed-routes-drop-timeouts.js';
+import { grpcTlsHttpRoutes } from './grpc-tls-http-routes.js';
 import { modelStorageCredentials } from './model-storage-credentials.js';
 import { modelStorageScheme } from './model-storage-scheme.js';
 import { noBidiControls } from './no-bidi-controls.js';
@@ -77,6 +78,7 @@ export const rules: readonly Rule[] = [
   segmentDeclared,
   driftSourceScraped,
   managedRoutesDropTimeouts,
+  grpcTlsHttpRoutes,
   notificationServiceDefined,
   stageNamesUnique,
   stageCandidatePassedPrevious,

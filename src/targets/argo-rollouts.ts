@@ -31,6 +31,7 @@ import { subscriptionAnnotations } from '../notifications/subscriptions.js';
 import type { Target } from './target.js';
 import { templateConfigFile, templateConfigMap } from './tfserving-template-config.js';
 import { monitoringConfigMapName, TFSERVING_MONITORING_DIR, TFSERVING_MONITORING_FILE } from './tfserving-monitoring-config.js';
+import { tlsArgs, tlsInitContainers, tlsMounts, tlsVolumes } from './tfserving-tls.js';
 
 export const ROLLOUT_FILE = 'rollout/rollout.yaml';
 export const SERVICE_FILE = 'rollout/service.yaml';
@@ -78,7 +79,7 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
           stableService: serviceName(policy),
           canaryService: canaryServiceName(policy),
           trafficRouting: {
-            istio: { virtualService: { name: virtualServiceName(policy), routes: [ROUTE_PRIMARY] } },
+            istio: { virtualService: { name: virtualServiceName(policy), routes: [ROUTE_PRIMARY], ...grpcTlsRouteRefs(policy) } },
             ...(managedRoutes(policy).length > 0 ? { managedRoutes: managedRoutes(policy) } : {}),
           },
           ...(hasCandidate
@@ -104,6 +105,11 @@ function rollout(policy: ResolvedPolicy): Record<string, unknown> {
   };
 }
 
+/** The VirtualService's gRPC-over-TLS route, by port, whose weights Argo moves too (istio.ts `grpcTlsRoutes`). */
+function grpcTlsRouteRefs(policy: ResolvedPolicy): { tcpRoutes?: Array<{ port: number }> } {
+  return policy.platform.tfserving.tls ? { tcpRoutes: [{ port: policy.model.grpcPort }] } : {};
+}
+
 /**
  * The replica count in git, unless a HorizontalPodAutoscaler owns it (targets/autoscaling.ts):
  * a count here would be applied by every sync and then rewritten by the HPA through `/scale`.
@@ -116,7 +122,8 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
   const version = templateVersion(policy);
   const { cpu, memory, gpu } = policy.model.resources;
   // Kubernetes takes an extended resource (a GPU) in limits, and a request, if given, equal to it.
-  const amounts = { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}), ...(gpu ? { [gpu.resource]: String(gpu.count) } : {}) };
+  const memoryAndCpu = { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+  const amounts = { ...memoryAndCpu, ...(gpu ? { [gpu.resource]: String(gpu.count) } : {}) };
   // The profile's service account and env for the object store the model lives in.
   const storage = storageFor(policy.platform, policy.model.basePath);
   // Latency buckets dense around the expected percentile, so the latency gate resolves its threshold.
@@ -133,11 +140,12 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
     },
     spec: {
       ...(storage?.serviceAccount ? { serviceAccountName: storage.serviceAccount } : {}),
+      ...(policy.platform.tfserving.tls ? { initContainers: tlsInitContainers(policy, memoryAndCpu) } : {}),
       containers: [
         {
           name: 'tfserving',
           image: policy.model.image,
-          args: [`--port=${policy.model.grpcPort}`, `--rest_api_port=${policy.model.restPort}`, ...modelConfigArgs(policy, version), ...monitoringArgs(policy)],
+          args: [`--port=${policy.model.grpcPort}`, `--rest_api_port=${policy.model.restPort}`, ...modelConfigArgs(policy, version), ...monitoringArgs(policy), ...tlsArgs(policy)],
           ports: [
             { name: PORT_GRPC, containerPort: policy.model.grpcPort, protocol: 'TCP' },
             { name: PORT_HTTP, containerPort: policy.model.restPort, protocol: 'TCP' },
@@ -149,6 +157,7 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
           volumeMounts: [
             { name: CONFIG_VOLUME, mountPath: TFSERVING_CONFIG_DIR, readOnly: true },
             ...(monitored ? [{ name: MONITORING_VOLUME, mountPath: TFSERVING_MONITORING_DIR, readOnly: true }] : []),
+            ...tlsMounts(policy),
           ],
         },
         ...scoreExporterContainers(policy),
@@ -158,6 +167,7 @@ function podTemplate(policy: ResolvedPolicy): Record<string, unknown> {
       volumes: [
         { name: CONFIG_VOLUME, configMap: { name: templateConfigMap(policy, version).metadata.name } },
         ...(monitored ? [{ name: MONITORING_VOLUME, configMap: { name: monitoringConfigMapName(policy) } }] : []),
+        ...tlsVolumes(policy),
       ],
     },
   };
@@ -202,9 +212,15 @@ function service(policy: ResolvedPolicy, name: string): Record<string, unknown> 
     metadata: { name, namespace: policy.namespace, labels: { [LABEL_APP]: serviceName(policy), [LABEL_MANAGED_BY]: MANAGED_BY } },
     spec: {
       selector: { [LABEL_APP]: serviceName(policy) },
-      // Port names tell Istio the protocol (grpc / http).
+      // appProtocol tells Istio the protocol, before the port name (istio pkg/config/kube/conversion.go
+      // ConvertProtocol). Where TF Serving serves TLS itself the sidecars see only TLS records on the
+      // gRPC port: `tcp` makes them pass the stream through (inside mesh mTLS) rather than parse it
+      // as HTTP/2, which would fail every call, and lets a VirtualService `tcp` route match it by
+      // port (istio.ts; Istio applies tcp routes to ports that are neither HTTP nor TLS, and a TLS
+      // port would need routes by SNI, which each caller chooses). The name stays: rollback --live
+      // finds the port by it.
       ports: [
-        { name: PORT_GRPC, port: policy.model.grpcPort, targetPort: PORT_GRPC, protocol: 'TCP', appProtocol: 'grpc' },
+        { name: PORT_GRPC, port: policy.model.grpcPort, targetPort: PORT_GRPC, protocol: 'TCP', appProtocol: policy.platform.tfserving.tls ? 'tcp' : 'grpc' },
         { name: PORT_HTTP, port: policy.model.restPort, targetPort: PORT_HTTP, protocol: 'TCP', appProtocol: 'http' },
       ],
     },

@@ -8,6 +8,12 @@
  * match, predictions included (Istio authorization: "If there are any ALLOW policies for the
  * workload, allow the request if any of them match", else deny). A request with no principal
  * (plaintext, from outside the mesh) matches `notPrincipals` and is denied too.
+ *
+ * Not where TF Serving serves TLS itself (profile `tfserving.tls`): the sidecar sees only TLS
+ * records on that port, and Istio builds a DENY rule for a TCP port without the HTTP-only fields it
+ * cannot match (pilot/pkg/security/authz/model/model.go `checkError`: "a wider deny"), so this
+ * rule would deny every gRPC call, predictions included, to all but the listed principals. TF
+ * Serving's own client certificate check (`tfserving.tls.clientAuth`) is then what guards the port.
  */
 import { LABEL_APP, LABEL_MANAGED_BY, MANAGED_BY, serviceName } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
@@ -20,6 +26,7 @@ export const MODEL_SERVICE_PATHS = ['/tensorflow.serving.ModelService/*'];
 export const istioAuthorizationTarget: Target = {
   name: 'istio-authorization',
   build(policy) {
+    if (policy.platform.tfserving.tls) return [];
     return [{ path: AUTHORIZATION_POLICY_FILE, kind: 'yaml', documents: [modelServiceDeny(policy)] }];
   },
 };

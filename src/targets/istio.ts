@@ -56,7 +56,33 @@ function virtualService(policy: ResolvedPolicy): Record<string, unknown> {
             : {}),
         },
       ],
+      ...grpcTlsRoutes(policy),
     },
+  };
+}
+
+/**
+ * Where TF Serving serves gRPC over TLS itself (profile `tfserving.tls`) the sidecars see that
+ * port as opaque TCP (argo-rollouts.ts Service), so the http route above never sees its calls;
+ * this `tcp` route, matched by port, carries them with the same two destinations, and Argo
+ * Rollouts moves its weights with the http route's (trafficRouting.istio.virtualService.tcpRoutes;
+ * rollout/trafficrouting/istio/istio.go generateVirtualServicePatches, processRoutes for Tcp).
+ * Istio's TCP routes split connections, not requests: a caller's long-lived gRPC channel stays on
+ * one side. The destination names the port, since the Services have two.
+ */
+function grpcTlsRoutes(policy: ResolvedPolicy): { tcp?: unknown[] } {
+  if (!policy.platform.tfserving.tls) return {};
+  const port = policy.model.grpcPort;
+  return {
+    tcp: [
+      {
+        match: [{ port }],
+        route: [
+          { destination: { host: serviceName(policy), port: { number: port } }, weight: 100 },
+          { destination: { host: canaryServiceName(policy), port: { number: port } }, weight: 0 },
+        ],
+      },
+    ],
   };
 }
 

@@ -94,6 +94,20 @@ describe('cross-references', () => {
     expect(messages).toEqual(['VirtualService route primary sends traffic to churn-scorer-candidate, which is neither the stableService nor the canaryService']);
   });
 
+  it('under a TLS profile: finds nothing wrong, then catches a gRPC tcp route on another port and one sending elsewhere', () => {
+    const plain = examplePolicy('churn-scorer.yaml');
+    const policy: ResolvedPolicy = { ...plain, platform: { ...plain.platform, tfserving: { tls: { secret: 's', serverName: 'n', clientAuth: false, caFile: null } } } };
+    expect(crossReferencesCheck.check(policy, compile(policy))).toEqual([]);
+    const broken = compile(policy);
+    const [tcp] = objectOfKind(broken, 'VirtualService').spec.tcp;
+    tcp.match[0].port = 9000;
+    tcp.route[1].destination.host = 'churn-scorer-candidate';
+    expect(crossReferencesCheck.check(policy, broken).map((finding) => finding.message)).toEqual([
+      'tcp route on port 8500 is not in VirtualService churn-scorer',
+      'VirtualService route on port 9000 sends traffic to churn-scorer-candidate, which is neither the stableService nor the canaryService',
+    ]);
+  });
+
   it('catches VirtualService hosts that miss the Service callers use (the old home-recommender output)', () => {
     const messages = messagesAfter('recommender.yaml', (files) => {
       objectOfKind(files, 'VirtualService').spec.hosts = ['recommender.feed.svc.cluster.local'];

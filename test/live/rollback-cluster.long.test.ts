@@ -4,15 +4,18 @@
  * `stable` label answers, refusing before any move on a not-ready pod, an RBAC refusal or a
  * silent API server; and speaking TLS to TF Serving pods that serve it.
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run as rollback } from '../../src/cli/rollback.js';
 import { ANNOTATION_SERVED_VERSION } from '../../src/names.js';
-import { repoRoot } from '../gates/example-policies.js';
+import type { TfServingTls } from '../../src/resolve/platform.js';
+import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
+import { examplePolicy, repoRoot } from '../gates/example-policies.js';
 import { KubeApiStandIn, type EndpointSlice } from '../models/kube-apiserver.js';
 import { TfServingStandIn } from '../models/tfserving-model-service.js';
+import { standInTls, startPodTls, type PodSpec } from '../models/tfserving-ssl-config.js';
 import { makeCertificates } from '../support/certificates.js';
 import { readmeRolePermissions } from '../support/readme-rbac.js';
 
@@ -205,5 +208,74 @@ describe.skipIf(!certificates)('rollback --live over TLS to the pods', () => {
     expect(stderr).toContain('--grpc-cert and --grpc-key go together');
     expect(await cli('fraud-detector', '--live', '--targets', '127.0.0.1:1', '--grpc-server-name', 'x')).toBe(2);
     expect(stderr).toContain('need --grpc-ca');
+  });
+});
+
+describe.skipIf(!certificates)('rollback --live to the pods of a TLS profile (tfserving.tls)', () => {
+  const TLS: TfServingTls = { secret: 'tfserving-grpc-tls', serverName: 'tfserving.test', clientAuth: true, caFile: null };
+
+  /** The profile section, as a user writes it. */
+  async function tlsProfile(tls: TfServingTls): Promise<void> {
+    const caFile = tls.caFile ? `, caFile: ${tls.caFile}` : '';
+    await appendFile(path.join(dir, 'modelgate.config.yaml'), `  tfserving:\n    tls: { secret: ${tls.secret}, serverName: ${tls.serverName}, clientAuth: ${tls.clientAuth}${caFile} }\n`);
+  }
+
+  /** Pods that start as the generated template makes them: the init container's SSLConfig from the Secret, read as server.cc reads it. */
+  async function tlsPods(tls: TfServingTls): Promise<string[]> {
+    const certs = certificates!;
+    const policy = examplePolicy('fraud-detector.yaml');
+    const rollout = argoRolloutsTarget.build({ ...policy, platform: { ...policy.platform, tfserving: { tls } } })[0]!.documents![0] as { spec: { template: { spec: PodSpec } } };
+    const started = startPodTls(rollout.spec.template.spec, { [tls.secret]: { 'tls.crt': certs.serverCert, 'tls.key': certs.serverKey, 'ca.crt': certs.ca } })!;
+    pods = await Promise.all([0, 1].map(() => standIn(standInTls(started.config))));
+    return ['--targets', pods.map((pod) => pod.address).join(',')];
+  }
+
+  async function pem(name: string, text: string): Promise<string> {
+    await mkdir(path.join(dir, 'certs'), { recursive: true });
+    await writeFile(path.join(dir, 'certs', name), text);
+    return path.join(dir, 'certs', name);
+  }
+
+  it("speaks TLS by default: the profile's CA file and server name, a client certificate for clientAuth pods", async () => {
+    const tls = { ...TLS, caFile: 'certs/ca.pem' };
+    await tlsProfile(tls);
+    await pem('ca.pem', certificates!.ca);
+    const targets = await tlsPods(tls);
+    const client = ['--grpc-cert', await pem('client.pem', certificates!.clientCert), '--grpc-key', await pem('client.key', certificates!.clientKey)];
+    expect(await cli('fraud-detector', '--live', '--to', '40', ...targets, ...client), stderr).toBe(0);
+    expect(pods.every((pod) => pod.label('stable') === 40)).toBe(true);
+  });
+
+  it("checks the pods' certificate against the profile's serverName, not the address it dials", async () => {
+    const tls = { ...TLS, clientAuth: false, serverName: 'elsewhere.test', caFile: 'certs/ca.pem' };
+    await tlsProfile(tls);
+    await pem('ca.pem', certificates!.ca);
+    // The certificate also names 127.0.0.1, so only the profile's name can make this fail.
+    const targets = await tlsPods(tls);
+    expect(await cli('fraud-detector', '--live', '--to', '40', ...targets, '--timeout', '2')).toBe(1);
+    expect(stderr).toContain(`${pods[0]!.address}: status unreadable (UNAVAILABLE`);
+    expect(await cli('fraud-detector', '--live', '--to', '40', ...targets, '--grpc-server-name', 'tfserving.test'), stderr).toBe(0);
+  });
+
+  it('MODELGATE_GRPC_CA stands in for the CA file, and --grpc-ca wins over both', async () => {
+    await tlsProfile({ ...TLS, clientAuth: false, caFile: 'certs/other.pem' });
+    await pem('other.pem', certificates!.otherCa);
+    const targets = await tlsPods({ ...TLS, clientAuth: false });
+    process.env.MODELGATE_GRPC_CA = await pem('ca.pem', certificates!.ca);
+    expect(await cli('fraud-detector', '--live', '--to', '40', ...targets, '--grpc-ca', path.join(dir, 'certs/other.pem'), '--timeout', '2')).toBe(1);
+    expect(stderr).toContain(`${pods[0]!.address}: status unreadable (UNAVAILABLE`);
+    expect(pods.every((pod) => pod.reloads.length === 0)).toBe(true);
+    expect(await cli('fraud-detector', '--live', '--to', '40', ...targets), stderr).toBe(0);
+    expect(pods.every((pod) => pod.label('stable') === 40)).toBe(true);
+  });
+
+  it('refuses plaintext to TLS pods, and clientAuth pods without a client certificate, before calling any pod', async () => {
+    await tlsProfile(TLS);
+    const targets = await tlsPods(TLS);
+    expect(await cli('fraud-detector', '--live', '--to', '40', ...targets)).toBe(2);
+    expect(stderr).toContain('modelgate.config.yaml) says the pods serve gRPC over TLS (tfserving.tls), and no CA to check them with: give --grpc-ca FILE, set MODELGATE_GRPC_CA, or set tfserving.tls.caFile (plaintext is refused; no label was moved)');
+    expect(await cli('fraud-detector', '--live', '--to', '40', ...targets, '--grpc-ca', await pem('ca.pem', certificates!.ca))).toBe(2);
+    expect(stderr).toContain('with clientAuth: the pods accept only callers with a certificate signed by their CA; give --grpc-cert FILE --grpc-key FILE');
+    expect(pods.every((pod) => pod.statusReads === 0 && pod.label('stable') === 41)).toBe(true);
   });
 });

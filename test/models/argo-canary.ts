@@ -4,7 +4,8 @@
  * controller has rewritten it, the Services' selectors as it has pinned them, and the pods.
  * Upstream (argoproj/argo-rollouts):
  * - setWeight: rollout/trafficrouting/istio/istio.go processRoutes patches the weights of the
- *   routes the Rollout names (only those), matching destinations by host;
+ *   routes the Rollout names (only those), matching destinations by host: http routes by name,
+ *   tcp routes by port (getTcpRouteIndexesToPatch, `virtualService.tcpRoutes`);
  * - setHeaderRoute: createHeaderRoute adds `{name, match, route: [canary host, weight 100]}` and
  *   nothing else (no timeout, no retries); without `match` the route is removed;
  * - setMirrorRoute: createMirrorRoute adds `{name, match, route: <copy of the primary route's
@@ -84,9 +85,11 @@ export function replayCanary(rollout: Json, virtualService: Json, serviceObjects
   pin(canary.stableService, STABLE_HASH);
   pin(canary.canaryService, CANARY_HASH);
 
+  const tcpPorts: number[] = (canary.trafficRouting.istio.virtualService.tcpRoutes ?? []).map((route: Json) => route.port);
   const setWeights = (canaryWeight: number) => {
-    for (const route of vs.spec.http as Json[]) {
-      if (!primaryNames.includes(route.name)) continue;
+    const named = (vs.spec.http as Json[]).filter((route) => primaryNames.includes(route.name));
+    const byPort = ((vs.spec.tcp ?? []) as Json[]).filter((route) => (route.match ?? []).some((match: Json) => tcpPorts.includes(match.port)));
+    for (const route of [...named, ...byPort]) {
       for (const entry of route.route as Json[]) {
         const host = String(entry.destination.host).split('.')[0];
         entry.weight = host === canary.canaryService ? canaryWeight : host === canary.stableService ? 100 - canaryWeight : 0;

@@ -14,6 +14,7 @@ import { argoAnalysisTarget } from '../../src/targets/argo-analysis.js';
 import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
 import { grafanaTarget } from '../../src/targets/grafana.js';
 import { istioTarget } from '../../src/targets/istio.js';
+import { istioAuthorizationTarget } from '../../src/targets/istio-authorization.js';
 import { podMonitorTarget } from '../../src/targets/podmonitor.js';
 import { prometheusTarget } from '../../src/targets/prometheus.js';
 import { validateProfile, validateSources } from '../../src/validate/validate.js';
@@ -127,6 +128,35 @@ describe('platform profile', () => {
     const local = documentOf(argoRolloutsTarget.build(resolved(minimalPolicy(), text)), 'rollout/rollout.yaml').spec.template.spec;
     expect(local).not.toHaveProperty('serviceAccountName');
     expect(local.containers[0]).not.toHaveProperty('env');
+  });
+
+  it('tfserving.tls: the gRPC port serves TLS from the Secret, the mesh is told it is TLS, and no path-based AuthorizationPolicy is left to deny the whole port', () => {
+    const text = profile(`  istio: { modelServicePrincipals: [cluster.local/ns/ml-ops/sa/rollback] }
+  tfserving:
+    tls: { secret: tfserving-grpc-tls, serverName: tfserving.risk.internal, clientAuth: true, caFile: certs/tfserving-ca.pem }
+`);
+    const policy = resolved(minimalPolicy(), text);
+    expect(policy.platform.tfserving.tls).toEqual({ secret: 'tfserving-grpc-tls', serverName: 'tfserving.risk.internal', clientAuth: true, caFile: 'certs/tfserving-ca.pem' });
+    const files = argoRolloutsTarget.build(policy);
+    const pod = documentOf(files, 'rollout/rollout.yaml').spec.template.spec;
+    expect(pod.containers[0].args).toContain('--ssl_config_file=/etc/tfserving-tls/ssl.config');
+    expect(pod.volumes).toContainEqual({ name: 'tfserving-tls-secret', secret: { secretName: 'tfserving-grpc-tls', defaultMode: 0o400, items: ['tls.key', 'tls.crt', 'ca.crt'].map((key) => ({ key, path: key })) } });
+    // The init container asks what the serving container asks, so the pod's QoS class is unchanged.
+    expect(pod.initContainers[0].resources).toEqual(pod.containers[0].resources);
+    const ports = files.find((f) => f.path === 'rollout/service.yaml')!.documents!.map((service: any) => service.spec.ports.map((port: any) => [port.name, port.appProtocol]));
+    expect(ports).toEqual([[['grpc', 'tcp'], ['http', 'http']], [['grpc', 'tcp'], ['http', 'http']]]);
+    expect(istioAuthorizationTarget.build(policy)).toEqual([]);
+    // Without the section: plaintext gRPC, declared grpc, and the AuthorizationPolicy guards ModelService.
+    const plain = resolved(minimalPolicy(), profile('  istio: { modelServicePrincipals: [cluster.local/ns/ml-ops/sa/rollback] }\n'));
+    expect(plain.platform.tfserving.tls).toBeNull();
+    expect(documentOf(argoRolloutsTarget.build(plain), 'rollout/service.yaml').spec.ports[0].appProtocol).toBe('grpc');
+    expect(istioAuthorizationTarget.build(plain)).toHaveLength(1);
+  });
+
+  it('tfserving.tls needs the Secret and the server name, and clientAuth defaults to off', () => {
+    const result = validateSources([{ file: 'policy.yaml', bytes: encode(minimalPolicy()) }], { file: 'modelgate.config.yaml', bytes: encode(profile('  tfserving:\n    tls: { serverName: tfserving.internal }\n')) });
+    expect(result.diagnostics.map(({ line, rule, message }) => ({ line, rule, message }))).toEqual([{ line: 5, rule: 'schema', message: expect.stringContaining('secret') }]);
+    expect(resolved(minimalPolicy(), profile('  tfserving:\n    tls: { secret: s, serverName: n }\n')).platform.tfserving.tls).toEqual({ secret: 's', serverName: 'n', clientAuth: false, caFile: null });
   });
 
   it('a short host is resolved in the cluster domain the profile names', () => {
