@@ -63,6 +63,15 @@ class Walk {
     this.deploy(releaseAction(this.compiled.text, { action }));
   }
 
+  /** A new candidate, its canary's first pod, and `promote` run mid-canary, `gap` seconds apart. */
+  releaseEarly(gap: number): void {
+    this.newCandidate();
+    this.now += gap;
+    this.model.scaleCanary(1, this.now);
+    this.wait(gap);
+    this.edit('promote');
+  }
+
   rollbackTo(version: number): void {
     this.deploy(releaseAction(this.compiled.text, { action: 'rollback', to: version }));
   }
@@ -171,11 +180,7 @@ describe('config outlives the pods that read it', () => {
         walk.model.abort(walk.now);
         const abortedAt = walk.now;
         walk.now += 30;
-        walk.newCandidate();
-        walk.now += 30;
-        walk.model.scaleCanary(1, walk.now);
-        walk.wait(30);
-        walk.edit('promote');
+        walk.releaseEarly(30);
         expect(walk.model.promotionPending(walk.now)).toBe(true);
         walk.wait(LOADING);
         const fix = walk.compiled.policy.versions.stable;
@@ -184,20 +189,15 @@ describe('config outlives the pods that read it', () => {
         expect(walk.model.warm(withdrawn, walk.now)).toBeDefined();
         expect(walk.model.warm(String(replacedStable), walk.now)).toBeUndefined();
         walk.now += 30;
-        if (last === 'promote') {
-          walk.newCandidate();
-          walk.now += 30;
-          walk.model.scaleCanary(1, walk.now);
-          walk.wait(30);
-          walk.edit('promote');
-        } else walk.rollbackTo(replacedStable);
+        if (last === 'promote') walk.releaseEarly(30);
+        else walk.rollbackTo(replacedStable);
         expect(walk.model.promotionPending(walk.now)).toBe(true);
         // Still inside the withdrawn ReplicaSet's abort delay: its pods run, so its ConfigMap stays.
         expect(walk.now - abortedAt).toBeLessThan(walk.delay);
         expect(walk.model.warm(withdrawn, walk.now), `version ${withdrawn} no longer runs at t=${walk.now}s`).toBeDefined();
         walk.wait(LOADING / 2);
         walk.wait(LOADING);
-        // Argo has promoted; the replaced stable took the slot and the withdrawn one is gone.
+        // Argo has promoted: the outgoing stable took the slot and the withdrawn one is gone.
         expect(walk.model.promotionPending(walk.now)).toBe(false);
         expect(walk.model.warm(withdrawn, walk.now)).toBeUndefined();
         walk.wait(walk.delay);
@@ -209,11 +209,7 @@ describe('config outlives the pods that read it', () => {
         while (walk.compiled.configMaps.has(config)) {
           expect(++releases, `${config} still in the output after ${releases - 1} more releases`).toBeLessThanOrEqual(last === 'promote' ? 1 : 2);
           walk.now += 60;
-          walk.newCandidate();
-          walk.now += 60;
-          walk.model.scaleCanary(1, walk.now);
-          walk.wait(60);
-          walk.edit('promote');
+          walk.releaseEarly(60);
           walk.wait(LOADING);
         }
         expect(walk.compiled.policy.versions.previous.filter((version) => version > Number(withdrawn))).toHaveLength(2);
