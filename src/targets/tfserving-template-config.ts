@@ -107,27 +107,37 @@ export function templateConfigVersions(policy: ResolvedPolicy): number[] {
  * abortScaleDownDelaySeconds (rollout/replicaset.go reconcileNewReplicaSet) or, once the template
  * is the stable's again, scaleDownDelaySeconds (rollout/canary.go scaleDownOldReplicaSetsForCanary
  * → replicaset.go scaleDownDelayHelper); a replacement pod meanwhile needs its ConfigMap, and
- * Argo CD would prune it with the policy's mention. Such a version is newer than every version
- * that has stopped being stable (`previous`). It stays so until a later version has been
- * promoted and then replaced in turn: at that second full promotion the one warm slot
- * (scaleDownDelayRevisionLimit 1, argo-rollouts.ts) goes to the outgoing stable, whose
- * ReplicaSet is newer than the withdrawn one, and the withdrawn one is scaled to 0. The rule
- * reads the previous output only, so compiling again what it produced carries the same objects:
- * `compile --check` on a compiled folder sees no change.
+ * Argo CD would prune it with the policy's mention.
+ *
+ * Its ReplicaSet can hold the one warm slot (scaleDownDelayRevisionLimit 1, argo-rollouts.ts)
+ * past the next promotion: after Argo's abort with the fix pushed at once (no `abort` edit), the
+ * stable's template is never applied again, so the withdrawn ReplicaSet is the newer revision
+ * and the stable loses the slot to it. It loses the slot itself at the first full promotion
+ * whose outgoing stable is a version newer than it (a later candidate, promoted and then
+ * replaced by `promote` or `rollback`). But `promote` is often run mid-canary, and a rollback
+ * may start a version cold: Argo promotes only once the new pods are available
+ * (rollout/sync.go shouldFullPromote), so the output of the edit that replaces that newer
+ * version is synced while the withdrawn pods still run. Hence it is kept until two versions
+ * newer than it have been replaced (are in `previous`): the promotion the first replacement
+ * asked for has finished by the second. Left, as Argo's progress is not in the output: a
+ * candidate that lands before those pods are available, and is itself promoted before Argo has
+ * fully promoted it, inside the withdrawn ReplicaSet's delay. Each ConfigMap is a few hundred
+ * bytes. The rule reads the previous output only, so compiling again what it produced carries
+ * the same objects: `compile --check` on a compiled folder sees no change.
  *
  * Only objects named after their own content are carried (the name is recomputed from the data),
  * so a hand-edited or foreign object never is.
  */
 function stillMounted(policy: ResolvedPolicy, previousText: string | null, named: ReadonlySet<string>): TemplateConfigMap[] {
   if (previousText === null) return [];
-  const newestReplaced = Math.max(-1, ...policy.versions.previous);
+  const replacedNewer = (version: number): number => policy.versions.previous.filter((replaced) => replaced > version).length;
   const carried: Array<{ version: number; configMap: TemplateConfigMap }> = [];
   for (const document of parseAllDocuments(previousText)) {
     const object: unknown = document.errors.length === 0 ? document.toJS() : null;
     const found = asTemplateConfigMap(object);
     if (!found || named.has(found.name) || carried.some(({ configMap }) => configMap.metadata.name === found.name) || found.namespace !== policy.namespace) continue;
     const version = Number(/-tfserving-(\d+)-[0-9a-f]+$/.exec(found.name)?.[1]);
-    if (!(version > newestReplaced) || tfservingTemplateConfigMapName(policy, version, found.data) !== found.name) continue;
+    if (!Number.isInteger(version) || replacedNewer(version) >= 2 || tfservingTemplateConfigMapName(policy, version, found.data) !== found.name) continue;
     carried.push({ version, configMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: found.name, namespace: found.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } }, immutable: true, data: found.data } });
   }
   return carried.sort((a, b) => b.version - a.version || a.configMap.metadata.name.localeCompare(b.configMap.metadata.name, 'en')).map(({ configMap }) => configMap);

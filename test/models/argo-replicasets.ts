@@ -25,8 +25,14 @@
  *   shouldDelayScaleDownOnAbort); from then on it is an old ReplicaSet with a deadline as above
  *   (the stable one, fully scaled throughout without dynamicStableScale, is available at once
  *   here).
- * Left out: availability waits (pods are available as soon as they exist), and
- * isReplicaSetReferenced, which only delays a scale-down while a Service still selects it.
+ * - a Rollout whose steps are gone (a `promote`, `rollback` or `abort` edit leaves none) or
+ *   completed is fully promoted only once its new ReplicaSet has spec.replicas available pods
+ *   (rollout/sync.go shouldFullPromote); until then the canary is sized to spec.replicas and the
+ *   old ReplicaSets keep the places they had mid-update. `availableAfter` is how long a scaled-up
+ *   ReplicaSet's pods take to become available (0: at once); the stable ReplicaSet, fully scaled
+ *   throughout, is available already, so going back to it is immediate.
+ * Left out: availability waits of a canary's step sizes, and isReplicaSetReferenced, which only
+ * delays a scale-down while a Service still selects it.
  */
 type Json = Record<string, any>;
 
@@ -47,12 +53,19 @@ export class RolloutReplicaSets {
   private stable: ReplicaSet | null = null;
   private current: ReplicaSet | null = null;
   private rollout: Json | null = null;
+  /** When the current ReplicaSet, sized for a full promotion, has its pods available. */
+  private promotionDue: number | null = null;
 
   /**
    * @param autoscaledReplicas spec.replicas as a HorizontalPodAutoscaler holds it, for a Rollout
    * that leaves the count to one; otherwise the Rollout's own, 1 when unset (GetReplicasOrDefault).
+   * @param availableAfter seconds a ReplicaSet scaled up for a full promotion takes to have its
+   * pods available (TF Serving loading the model).
    */
-  constructor(private readonly autoscaledReplicas: number | null = null) {}
+  constructor(
+    private readonly autoscaledReplicas: number | null = null,
+    private readonly availableAfter = 0,
+  ) {}
 
   /** A new Rollout spec reaches the controller at `now`. */
   apply(rollout: Json, now: number): void {
@@ -67,11 +80,25 @@ export class RolloutReplicaSets {
       next = { template, version: rollout.spec.template.metadata.labels.version, configMap: spec.volumes[0].configMap.name, revision, replicas: 0, deadline: null };
       this.sets.push(next);
     }
+    const steps: Json[] = rollout.spec.strategy.canary.steps ?? [];
+    if (next !== this.current || steps.length > 0) this.promotionDue = null;
     this.current = next;
     next.deadline = null;
-    const steps: Json[] = rollout.spec.strategy.canary.steps ?? [];
-    if (this.stable === null || next === this.stable || steps.length === 0) this.promote(now);
-    else this.scaleDownOld(now, false);
+    if (this.stable === null || next === this.stable) this.promote(now);
+    else {
+      this.scaleDownOld(now, false);
+      if (steps.length === 0 && this.promotionDue === null) {
+        next.replicas = this.fullSize();
+        this.promotionDue = now + this.availableAfter;
+        this.advance(now);
+      }
+    }
+  }
+
+  /** Whether the current ReplicaSet waits for its pods to become available before its full promotion. */
+  promotionPending(now: number): boolean {
+    this.advance(now);
+    return this.promotionDue !== null;
   }
 
   /** The canary ReplicaSet's size while steps run (Argo sizes it from the step's weight). */
@@ -85,6 +112,7 @@ export class RolloutReplicaSets {
     this.advance(now);
     const canary = this.current;
     if (!canary || canary === this.stable) return;
+    this.promotionDue = null;
     const delay: number = this.rollout!.spec.strategy.canary.abortScaleDownDelaySeconds ?? 30;
     if (canary.deadline === null) canary.deadline = now + delay;
     this.current = null;
@@ -94,7 +122,8 @@ export class RolloutReplicaSets {
   promote(now: number): void {
     this.advance(now);
     const next = this.current!;
-    next.replicas = this.rollout!.spec.replicas ?? this.autoscaledReplicas ?? 1;
+    this.promotionDue = null;
+    next.replicas = this.fullSize();
     next.deadline = null;
     this.stable = next;
     this.scaleDownOld(now, true);
@@ -115,7 +144,21 @@ export class RolloutReplicaSets {
     return this.running(now).find((set) => set.version === version);
   }
 
+  private fullSize(): number {
+    return this.rollout!.spec.replicas ?? this.autoscaledReplicas ?? 1;
+  }
+
   private advance(now: number): void {
+    const due = this.promotionDue;
+    if (due !== null && due <= now) {
+      this.promotionDue = null;
+      this.expire(due);
+      this.promote(due);
+    }
+    this.expire(now);
+  }
+
+  private expire(now: number): void {
     for (const set of this.sets) if (set.deadline !== null && set.deadline <= now && set !== this.stable && set !== this.current) set.replicas = 0;
   }
 

@@ -2,11 +2,12 @@
  * No compiled change removes a ConfigMap that pods of a running ReplicaSet mount. Each example is
  * walked through releases fast enough that old stables are still inside their scale-down delay
  * when the next release lands, across every retention boundary (a version leaving `retain`), and
- * with candidates withdrawn mid-canary: by Argo's abort followed by the `abort` edit, and by a
- * `rollback` edit to the stable alone. Which ReplicaSets have pods comes from the model of Argo
- * Rollouts in test/models/. Each change is compiled against the output of the one before, as
- * `compile` and `plan` do. fraud-detector is walked in both serving modes: label mode as written,
- * and one version per pod.
+ * with candidates withdrawn mid-canary: by Argo's abort followed by the `abort` edit, by a
+ * `rollback` edit to the stable alone, and by Argo's abort followed at once by the fixed
+ * candidate (no `abort` edit). Which ReplicaSets have pods comes from the model of Argo Rollouts
+ * in test/models/. Each change is compiled against the output of the one before, as `compile`
+ * and `plan` do. fraud-detector is walked in both serving modes: label mode as written, and one
+ * version per pod.
  */
 import { describe, expect, it } from 'vitest';
 import { RolloutReplicaSets } from '../models/argo-replicasets.js';
@@ -17,90 +18,202 @@ const RELEASES = 4;
 /** How the candidate of release `n` leaves, if it does not become stable. */
 const WITHDRAWALS = [null, 'abort', 'rollback', null] as const;
 
+/** Seconds a ReplicaSet scaled up for a full promotion takes to load its model and be available. */
+const LOADING = 120;
+
 const WALKS = [...EXAMPLES.map((file) => ({ name: file, text: exampleText(file) })), { name: 'fraud-detector.yaml, one version per pod', text: oneVersionPerPod(exampleText('fraud-detector.yaml')) }];
 
+/**
+ * One example on its way through releases: the compiled policy, the ReplicaSets Argo runs for it,
+ * and the check that every running ReplicaSet's ConfigMap is in the output.
+ */
+class Walk {
+  now = 0;
+  compiled: Compiled;
+  readonly model: RolloutReplicaSets;
+  readonly delay: number;
+  private highest: number;
+
+  constructor(text: string, availableAfter: number) {
+    this.compiled = compileText(text);
+    const { versions, model } = this.compiled.policy;
+    // A quiet HPA (search-ranker's) holds its minimum.
+    this.model = new RolloutReplicaSets(model.autoscaling?.minReplicas, availableAfter);
+    this.highest = Math.max(versions.stable, ...versions.previous, versions.candidate ?? 0);
+    this.delay = this.compiled.policy.canary.scaleDownDelaySeconds;
+    // The cluster before this change: the stable ReplicaSet alone.
+    this.model.apply(compileText(versions.candidate === null ? text : releaseAction(text, { action: 'abort' })).rollout, this.now);
+    this.now += 60;
+    this.model.apply(this.compiled.rollout, this.now);
+  }
+
+  /** Compile `text` against the current output and hand the Rollout to Argo. */
+  deploy(text: string): void {
+    this.compiled = compileText(text, this.compiled);
+    this.model.apply(this.compiled.rollout, this.now);
+    this.assertConfigsPresent();
+  }
+
+  /** A candidate above every version seen so far: after a release, or replacing a withdrawn one. */
+  newCandidate(): void {
+    this.deploy(withNextCandidate(this.compiled.text, this.compiled.policy, ++this.highest).text);
+  }
+
+  edit(action: 'promote' | 'abort'): void {
+    this.deploy(releaseAction(this.compiled.text, { action }));
+  }
+
+  /** A new candidate, its canary's first pod, and `promote` run mid-canary, `gap` seconds apart. */
+  releaseEarly(gap: number): void {
+    this.newCandidate();
+    this.now += gap;
+    this.model.scaleCanary(1, this.now);
+    this.wait(gap);
+    this.edit('promote');
+  }
+
+  rollbackTo(version: number): void {
+    this.deploy(releaseAction(this.compiled.text, { action: 'rollback', to: version }));
+  }
+
+  wait(seconds: number): void {
+    this.now += seconds;
+    this.assertConfigsPresent();
+  }
+
+  assertConfigsPresent(): void {
+    // scaleDownDelayRevisionLimit: stable, candidate and one old ReplicaSet at most.
+    expect(this.model.running(this.now).length).toBeLessThanOrEqual(3);
+    for (const set of this.model.running(this.now)) {
+      const { policy, configMaps } = this.compiled;
+      expect(configMaps.has(set.configMap), `t=${this.now}s: ReplicaSet of version ${set.version} mounts ${set.configMap}, not in the output of ${policy.name} (stable ${policy.versions.stable})`).toBe(true);
+    }
+  }
+}
+
 describe('config outlives the pods that read it', () => {
-  for (const walk of WALKS) {
-    it(`${walk.name}: every running ReplicaSet's ConfigMap stays in the output across ${RELEASES} releases and 2 withdrawals`, () => {
-      let now = 0;
-      let compiled = compileText(walk.text);
-      // A quiet HPA (search-ranker's) holds its minimum.
-      const model = new RolloutReplicaSets(compiled.policy.model.autoscaling?.minReplicas);
-      let highest = Math.max(compiled.policy.versions.stable, ...compiled.policy.versions.previous, compiled.policy.versions.candidate ?? 0);
+  for (const { name, text } of WALKS) {
+    it(`${name}: every running ReplicaSet's ConfigMap stays in the output across ${RELEASES} releases and 2 withdrawals`, () => {
+      const walk = new Walk(text, 0);
       const leftRetain: string[] = [];
       const leftRetainWhileRunning: string[] = [];
       const withdrawnWhileRunning: string[] = [];
-      const deploy = (next: Compiled): void => {
-        const before = compiled.policy.versions.retained;
-        compiled = next;
-        model.apply(compiled.rollout, now);
-        assertConfigsPresent();
+      const noteRetain = (before: number[]): void => {
         for (const version of before) {
-          if (compiled.policy.versions.retained.includes(version)) continue;
+          if (walk.compiled.policy.versions.retained.includes(version)) continue;
           leftRetain.push(`${version}`);
-          if (model.warm(String(version), now)) leftRetainWhileRunning.push(`${version}`);
+          if (walk.model.warm(String(version), walk.now)) leftRetainWhileRunning.push(`${version}`);
         }
       };
-      const newCandidate = (): void => {
-        const next = withNextCandidate(compiled.text, compiled.policy, ++highest);
-        deploy(compileText(next.text, compiled));
+      const step = (change: () => void): void => {
+        const before = walk.compiled.policy.versions.retained;
+        change();
+        noteRetain(before);
       };
-      const assertConfigsPresent = (): void => {
-        // scaleDownDelayRevisionLimit: stable, candidate and one old ReplicaSet at most.
-        expect(model.running(now).length).toBeLessThanOrEqual(3);
-        for (const set of model.running(now)) {
-          expect(compiled.configMaps.has(set.configMap), `t=${now}s: ReplicaSet of version ${set.version} mounts ${set.configMap}, not in the output of ${compiled.policy.name} (stable ${compiled.policy.versions.stable})`).toBe(true);
-        }
-      };
-      const delay = compiled.policy.canary.scaleDownDelaySeconds;
-      // The cluster before this change: the stable ReplicaSet alone.
-      model.apply(compileText(compiled.policy.versions.candidate === null ? compiled.text : releaseAction(compiled.text, { action: 'abort' })).rollout, now);
-      now += 60;
-      model.apply(compiled.rollout, now);
+      const { delay } = walk;
       for (const withdrawal of WITHDRAWALS) {
-        if (compiled.policy.versions.candidate === null) {
-          now += 60;
-          newCandidate();
+        if (walk.compiled.policy.versions.candidate === null) {
+          walk.now += 60;
+          step(() => walk.newCandidate());
         }
-        now += 60;
-        model.scaleCanary(1, now);
-        assertConfigsPresent();
+        walk.now += 60;
+        walk.model.scaleCanary(1, walk.now);
+        walk.assertConfigsPresent();
         if (withdrawal !== null) {
-          const candidate = String(compiled.policy.versions.candidate);
-          now += Math.floor(delay / 3);
+          const candidate = String(walk.compiled.policy.versions.candidate);
+          walk.now += Math.floor(delay / 3);
           // Argo aborts on a failed analysis; the `abort` edit follows. A `rollback` edit to the
           // stable withdraws the candidate with no abort in Argo: the template goes back to stable's.
           if (withdrawal === 'abort') {
-            model.abort(now);
-            now += 60;
-            deploy(compileText(releaseAction(compiled.text, { action: 'abort' }), compiled));
-          } else deploy(compileText(releaseAction(compiled.text, { action: 'rollback', to: compiled.policy.versions.stable }), compiled));
-          if (model.warm(candidate, now)) withdrawnWhileRunning.push(candidate);
+            walk.model.abort(walk.now);
+            walk.now += 60;
+            step(() => walk.edit('abort'));
+          } else step(() => walk.rollbackTo(walk.compiled.policy.versions.stable));
+          if (walk.model.warm(candidate, walk.now)) withdrawnWhileRunning.push(candidate);
           // The fixed candidate comes while the withdrawn one's pods are still up.
-          now += Math.floor(delay / 3);
-          newCandidate();
-          now += 60;
-          model.scaleCanary(1, now);
-          assertConfigsPresent();
+          walk.now += Math.floor(delay / 3);
+          step(() => walk.newCandidate());
+          walk.now += 60;
+          walk.model.scaleCanary(1, walk.now);
+          walk.assertConfigsPresent();
         }
         // Promoted well inside the previous promotion's scale-down delay.
-        now += Math.floor(delay / 3);
-        deploy(compileText(releaseAction(compiled.text, { action: 'promote' }), compiled));
+        walk.now += Math.floor(delay / 3);
+        step(() => walk.edit('promote'));
         // The next candidate comes while the old stable is still up.
-        now += Math.floor(delay / 3);
-        assertConfigsPresent();
+        walk.wait(Math.floor(delay / 3));
       }
-      for (const later of [Math.floor(delay / 2), delay]) {
-        now += later;
-        assertConfigsPresent();
-      }
+      walk.wait(Math.floor(delay / 2));
+      walk.wait(delay);
       expect(leftRetain.length).toBeGreaterThanOrEqual(RELEASES - 1);
       // With room for stable and candidate only, the old stable leaves `retain` while its
       // ReplicaSet still runs: exactly when a config keyed by `retain` would have gone.
-      if (compiled.policy.versions.retain < 3) expect(leftRetainWhileRunning.length).toBeGreaterThan(0);
+      if (walk.compiled.policy.versions.retain < 3) expect(leftRetainWhileRunning.length).toBeGreaterThan(0);
       // Both withdrawn candidates were still running when they left the policy.
       expect(withdrawnWhileRunning.length).toBe(2);
-      expect(model.sets.length).toBe(RELEASES + 3);
+      expect(walk.model.sets.length).toBe(RELEASES + 3);
     });
+
+    /*
+     * Argo aborts the candidate and its owners push the fix at once, with no `abort` edit: the
+     * stable's template is never applied again, so the withdrawn ReplicaSet is newer than the
+     * stable and takes the one warm slot when the fix is promoted. Each `promote` is then run
+     * mid-canary, before Argo has fully promoted: Argo drops the steps and promotes once the
+     * candidate's pods have loaded the model, and the withdrawn ReplicaSet keeps its slot until
+     * then. A `rollback` to the stable the fix replaced starts that stable cold: same wait.
+     */
+    // A rollback to the replaced stable needs a policy that retains it: `retain` is given and at
+    // least 2 (churn-scorer's default keeps the stable alone once there is no candidate).
+    const lasts = /^ +retain: [2-9]$/m.test(text) ? (['promote', 'rollback'] as const) : (['promote'] as const);
+    for (const last of lasts) {
+      it(`${name}: a withdrawn candidate replaced at once keeps its ConfigMap through ${last === 'promote' ? 'an early promote' : 'a rollback to the stable the fix replaced'}`, () => {
+        const walk = new Walk(text, LOADING);
+        if (walk.compiled.policy.versions.candidate === null) {
+          walk.now += 60;
+          walk.newCandidate();
+        }
+        walk.now += 60;
+        walk.model.scaleCanary(1, walk.now);
+        const withdrawn = String(walk.compiled.policy.versions.candidate);
+        const replacedStable = walk.compiled.policy.versions.stable;
+        walk.now += 60;
+        walk.model.abort(walk.now);
+        const abortedAt = walk.now;
+        walk.now += 30;
+        walk.releaseEarly(30);
+        expect(walk.model.promotionPending(walk.now)).toBe(true);
+        walk.wait(LOADING);
+        const fix = walk.compiled.policy.versions.stable;
+        expect(walk.model.stableSet()?.version).toBe(String(fix));
+        // The withdrawn ReplicaSet, newer than the old stable, holds the warm slot.
+        expect(walk.model.warm(withdrawn, walk.now)).toBeDefined();
+        expect(walk.model.warm(String(replacedStable), walk.now)).toBeUndefined();
+        walk.now += 30;
+        if (last === 'promote') walk.releaseEarly(30);
+        else walk.rollbackTo(replacedStable);
+        expect(walk.model.promotionPending(walk.now)).toBe(true);
+        // Still inside the withdrawn ReplicaSet's abort delay: its pods run, so its ConfigMap stays.
+        expect(walk.now - abortedAt).toBeLessThan(walk.delay);
+        expect(walk.model.warm(withdrawn, walk.now), `version ${withdrawn} no longer runs at t=${walk.now}s`).toBeDefined();
+        walk.wait(LOADING / 2);
+        walk.wait(LOADING);
+        // Argo has promoted: the outgoing stable took the slot and the withdrawn one is gone.
+        expect(walk.model.promotionPending(walk.now)).toBe(false);
+        expect(walk.model.warm(withdrawn, walk.now)).toBeUndefined();
+        walk.wait(walk.delay);
+        // Not kept for ever: it leaves with the second version newer than it to be replaced. (In
+        // label mode every template mounts the policy's one ConfigMap: nothing is carried.)
+        if (walk.compiled.policy.model.versionLabels) return;
+        const config = walk.model.sets.find((set) => set.version === withdrawn)!.configMap;
+        let releases = 0;
+        while (walk.compiled.configMaps.has(config)) {
+          expect(++releases, `${config} still in the output after ${releases - 1} more releases`).toBeLessThanOrEqual(last === 'promote' ? 1 : 2);
+          walk.now += 60;
+          walk.releaseEarly(60);
+          walk.wait(LOADING);
+        }
+        expect(walk.compiled.policy.versions.previous.filter((version) => version > Number(withdrawn))).toHaveLength(2);
+      });
+    }
   }
 });
