@@ -43,7 +43,8 @@ function packagesLoadedBy(args: string[], cwd?: string): string[] {
 function bundledPackagesLoadedBy(args: string[], cwd?: string): string[] {
   const { outputs } = JSON.parse(readFileSync(join(dirname(bin), 'metafile.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
   const files = modulesLoadedBy(args, bin, cwd).flatMap((url) => (url.startsWith('file:') ? [relative(repoRoot, fileURLToPath(url))] : []));
-  const chunks = files.filter((file) => packageOf(file).length === 0);
+  // The build copies the generated validators and the table of query flows beside the chunks; esbuild did not make them.
+  const chunks = files.filter((file) => packageOf(file).length === 0 && !file.includes('.generated.'));
   expect(chunks.every((chunk) => chunk in outputs), 'a loaded file of the bundle is missing from its metafile').toBe(true);
   const inputs = chunks.flatMap((chunk) => Object.keys(outputs[chunk]!.inputs));
   return [...new Set([...inputs, ...files].flatMap(packageOf))].sort();
