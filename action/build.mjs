@@ -18,12 +18,15 @@ import { currentValidators, nodeBundleOptions, root } from '../build/node-bundle
 
 const BUNDLE = 'action/dist/index.mjs';
 
-/** Package versions the precompiled validators are stamped with, required by name. */
-const PACKAGE_FILES = ['ajv/package.json', 'ajv-formats/package.json', '@kubernetes-models/istio/package.json', '@kubernetes-models/argo-rollouts/package.json'];
+/**
+ * Package versions the precompiled validators are stamped with, and the PromQL parser, which the
+ * check requires only for a shape its table lacks (src/check/promql-shape.ts): required by name.
+ */
+const PACKAGE_FILES = ['ajv/package.json', 'ajv-formats/package.json', '@kubernetes-models/istio/package.json', '@kubernetes-models/argo-rollouts/package.json', '@prometheus-io/lezer-promql'];
 
 function bundledRequireSource(generated) {
   const imports = [
-    ...PACKAGE_FILES.map((id, i) => `import package${i} from ${JSON.stringify(id)} with { type: 'json' };`),
+    ...PACKAGE_FILES.map((id, i) => (id.endsWith('.json') ? `import package${i} from ${JSON.stringify(id)} with { type: 'json' };` : `import * as package${i} from ${JSON.stringify(id)};`)),
     ...generated.map((file, i) => `import validator${i} from ${JSON.stringify(`./${file}`)};`),
   ];
   const byId = PACKAGE_FILES.map((id, i) => `[${JSON.stringify(id)}, package${i}]`);
@@ -54,7 +57,10 @@ function bundledRequire(generated) {
 
 /** Build the bundle into `outfile` (relative to the repository root). */
 async function buildAction(outfile = BUNDLE) {
-  const generated = await currentValidators();
+  const { QUERY_FLOWS_URL, loadFlowTable } = await import('../dist/check/query-flows.js');
+  if (!loadFlowTable()) throw new Error(`${QUERY_FLOWS_URL.pathname} is missing or stale: run \`npm run build\` first`);
+  // The PromQL check's table of flows, required by name like the validators.
+  const generated = [...(await currentValidators()), path.relative(root, fileURLToPath(QUERY_FLOWS_URL)).split(path.sep).join('/')];
   await build({ ...nodeBundleOptions('action'), entryPoints: ['src/action/action.ts'], outfile, plugins: [bundledRequire(generated)] });
 }
 

@@ -16,6 +16,7 @@
 import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { QUERY_FLOWS_URL, loadFlowTable } from '../dist/check/query-flows.js';
 import { codeCacheFile } from '../dist/precompiled/code-cache.js';
 import { currentValidators, nodeBundleOptions, root } from './node-bundle.mjs';
 
@@ -39,3 +40,7 @@ for (const file of validators) {
   copyFileSync(path.join(root, file), to);
   copyFileSync(codeCacheFile(path.join(root, file)), codeCacheFile(to));
 }
+// The PromQL check's table of flows, likewise beside the chunks, and only when current: the bundle
+// takes it without re-stamping (src/check/query-flows.ts).
+if (!loadFlowTable()) throw new Error(`${QUERY_FLOWS_URL.pathname} is missing or stale: run \`npm run build\``);
+copyFileSync(QUERY_FLOWS_URL, path.join(OUT, path.basename(QUERY_FLOWS_URL.pathname)));

@@ -14,10 +14,19 @@
  * CPU in the lezer parse, and then 7% walking the trees. Escaping inside literals cannot be checked
  * by lezer either way (its string token takes any escape), and a literal broken by a bad escape is
  * no longer a literal, so the shape keeps the error. test/gates/promql-check.test.ts proves that
- * shape and query parse alike and have the same label flow.
+ * shape and query parse alike and have the same label flow. The flows of the generators' shapes
+ * ship with the build (./query-flows.ts), so a run mostly parses nothing.
  */
-import { parser } from '@prometheus-io/lezer-promql';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { SyntaxNode } from '@lezer/common';
+
+const require = createRequire(import.meta.url);
+let promqlParser: (typeof import('@prometheus-io/lezer-promql'))['parser'] | undefined;
+// Loaded on the first shape the build's table of flows lacks (./query-flows.ts): a run whose
+// queries all have known shapes neither loads nor runs the parser.
+const parser = () => (promqlParser ??= (require('@prometheus-io/lezer-promql') as typeof import('@prometheus-io/lezer-promql')).parser);
 
 /** Placeholders start with this; any name of the query that does too is abstracted as well, so a placeholder is never ambiguous. */
 const PLACEHOLDER = '_mg';
@@ -200,25 +209,19 @@ export type ParsedQuery = { errorAt: number } | { errorAt: null; flow: LabelFlow
 
 /** The query parsed on its own: where its first syntax error is, or its label flow. */
 export function parseQuery(text: string): ParsedQuery {
-  const tree = parser.parse(text);
+  const tree = parser().parse(text);
   let errorAt: number | null = null;
   tree.iterate({ enter: (n) => void (n.type.isError && errorAt === null && (errorAt = n.from)) });
   return errorAt === null ? { errorAt, flow: labelFlow(tree.topNode, text) } : { errorAt };
 }
 
-const shapes = new Map<string, ParsedQuery>();
-const MAX_SHAPES = 10_000;
-
-/** The query's shape, and its parse, done once per shape. */
-export function parsedShape(query: string): { shape: QueryShape; parsed: ParsedQuery } {
-  const shape = shapeOf(query);
-  let parsed = shapes.get(shape.text);
-  if (!parsed) {
-    parsed = parseQuery(shape.text);
-    if (shapes.size >= MAX_SHAPES) shapes.clear();
-    shapes.set(shape.text, parsed);
-  }
-  return { shape, parsed };
+/**
+ * What a flow depends on besides the text it is taken from: the parser's version and the walk
+ * below, as source. The build's table of flows (./query-flows.ts) is stamped with it.
+ */
+export function flowWalkInputs(): string[] {
+  const versionOf = (name: string) => (JSON.parse(readFileSync(path.join(path.dirname(require.resolve(name)), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  return [versionOf('@prometheus-io/lezer-promql'), versionOf('@lezer/lr'), ...[parseQuery, labelFlow, expressionChild, lastExpressionChild, argumentsOf, isExpression].map(String), [...EXPRESSIONS].join()];
 }
 
 function labelFlow(node: SyntaxNode, text: string): LabelFlow {

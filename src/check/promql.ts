@@ -15,14 +15,15 @@ import { kubeStateMetricsLabels } from '../gates/kube-state-metrics.js';
 import { OPERATOR_TARGET_LABELS, SCORE_EXPORTER_PORT } from '../gates/score-source.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { ANALYSIS_TEMPLATE_FILE } from '../targets/argo-analysis.js';
-import { GRAFANA_CONFIGMAP_FILE } from '../targets/grafana.js';
+import { dashboardSerializedAs, GRAFANA_CONFIGMAP_FILE } from '../targets/grafana.js';
 import { PODMONITOR_FILE } from '../targets/podmonitor.js';
 import { PROMETHEUS_RULE_OBJECT_FILE, type RuleGroup } from '../targets/prometheus.js';
 import type { OutputFile } from '../targets/target.js';
 import type { OutputCheck, OutputFinding } from './check.js';
-import { parsedShape, type LabelFlow, type QueryShape } from './promql-shape.js';
+import type { LabelFlow, QueryShape } from './promql-shape.js';
+import { parsedShape } from './query-flows.js';
 
-interface Query {
+export interface Query {
   path: string;
   object: string;
   text: string;
@@ -56,7 +57,7 @@ export const promqlCheck: OutputCheck = {
   },
 };
 
-function collectQueries(files: readonly OutputFile[]): Query[] {
+export function collectQueries(files: readonly OutputFile[]): Query[] {
   const queries: Query[] = [];
   // The PrometheusRule and the dashboard ConfigMap are what always lands; the plain rule file and
   // dashboard.json, when the profile asks for them, repeat the same groups and bytes.
@@ -80,7 +81,8 @@ function collectQueries(files: readonly OutputFile[]): Query[] {
   }
   const configMap = files.find((f) => f.path === GRAFANA_CONFIGMAP_FILE)?.documents?.[0] as { data: Record<string, string> } | undefined;
   for (const json of Object.values(configMap?.data ?? {})) {
-    const dashboard = JSON.parse(json) as { panels: Array<{ id: number; targets: Array<{ refId: string; expr: string }> }> };
+    // The object the JSON was made from holds the same strings; a ConfigMap edited since is read back.
+    const dashboard = (dashboardSerializedAs(configMap!, json) ?? JSON.parse(json)) as { panels: Array<{ id: number; targets: Array<{ refId: string; expr: string }> }> };
     for (const panel of dashboard.panels) {
       for (const target of panel.targets) queries.push({ path: GRAFANA_CONFIGMAP_FILE, object: `dashboard panel ${panel.id} query ${target.refId}`, text: target.expr });
     }

@@ -66,4 +66,4 @@ export function loadPrecompiled(validator: PrecompiledValidator): ValidateFuncti
  * (action/build.mjs), 'cli' when they are files beside it (build/cli.mjs).
  */
 declare const MODELGATE_BUNDLE: 'action' | 'cli';
-const BUNDLE = typeof MODELGATE_BUNDLE === 'undefined' ? undefined : MODELGATE_BUNDLE;
+export const BUNDLE = typeof MODELGATE_BUNDLE === 'undefined' ? undefined : MODELGATE_BUNDLE;

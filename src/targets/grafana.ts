@@ -22,6 +22,18 @@ export function dashboardConfigMapName(policy: ResolvedPolicy): string {
   return policy.platform.grafana.namespace === null ? `${policy.name}-dashboard` : `${policy.namespace}-${policy.name}-dashboard`;
 }
 
+/**
+ * The dashboard object each ConfigMap built here serializes, with that JSON: the PromQL check
+ * reads the panels' queries from it instead of parsing the JSON back (~9 MB for 1,000 policies).
+ */
+const dashboards = new WeakMap<object, { json: string; model: unknown }>();
+
+/** The dashboard `json` (a value of `configMap`'s data) is the serialization of, when this target built both; undefined otherwise (parse it). */
+export function dashboardSerializedAs(configMap: object, json: string): unknown {
+  const built = dashboards.get(configMap);
+  return built?.json === json ? built.model : undefined;
+}
+
 export const grafanaTarget: Target = {
   name: 'grafana',
   build(policy) {
@@ -29,6 +41,7 @@ export const grafanaTarget: Target = {
     const model = dashboard(policy);
     const folder = policy.dashboard.folder;
     const grafana = policy.platform.grafana;
+    const json = serializeJson(model);
     const configMap = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -40,8 +53,9 @@ export const grafanaTarget: Target = {
       },
       // The sidecar writes each key as a file into one shared folder: the uid keeps the name unique.
       // serializeJson is what emit writes for dashboard.json, so both carry the same bytes.
-      data: { [`${dashboardUid(policy)}.json`]: serializeJson(model) },
+      data: { [`${dashboardUid(policy)}.json`]: json },
     };
+    dashboards.set(configMap, { json, model });
     return [
       ...(grafana.dashboardFile ? [{ path: GRAFANA_DASHBOARD_FILE, kind: 'json' as const, documents: [model] }] : []),
       { path: GRAFANA_CONFIGMAP_FILE, kind: 'yaml', documents: [configMap] },

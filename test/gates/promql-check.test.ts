@@ -1,9 +1,11 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { promqlCheck } from '../../src/check/promql.js';
-import { parsedShape, parseQuery, shapeOf, type LabelFlow } from '../../src/check/promql-shape.js';
+import { collectQueries, promqlCheck } from '../../src/check/promql.js';
+import { parseQuery, shapeOf, type LabelFlow } from '../../src/check/promql-shape.js';
+import { parsedShape } from '../../src/check/query-flows.js';
 import { argoAnalysisTarget } from '../../src/targets/argo-analysis.js';
+import { GRAFANA_CONFIGMAP_FILE, grafanaTarget } from '../../src/targets/grafana.js';
 import { podMonitorTarget } from '../../src/targets/podmonitor.js';
 import { PROMETHEUS_RULE_OBJECT_FILE, prometheusTarget } from '../../src/targets/prometheus.js';
 import type { OutputFile } from '../../src/targets/target.js';
@@ -242,6 +244,22 @@ describe('promql check', () => {
     expect(shapes(renamed)).toEqual(shapes(first));
     // …and the check still reads the renamed policy's own series.
     expect(promqlCheck.check(renamed, outputs(renamed))).toEqual([]);
+  });
+
+  it("reads the dashboard's queries from the object its ConfigMap was made from: the same queries as its JSON read back", () => {
+    for (const policy of examplePolicies()) {
+      const files = grafanaTarget.build(policy);
+      const configMap = files.find((file) => file.path === GRAFANA_CONFIGMAP_FILE)!.documents![0] as { data: Record<string, string> };
+      const handedOver = collectQueries(files);
+      expect(handedOver.length).toBeGreaterThan(0);
+      // A copy has no object behind it: its JSON is parsed.
+      const copied = files.map((file) => (file.path === GRAFANA_CONFIGMAP_FILE ? { ...file, documents: [structuredClone(configMap)] } : file));
+      expect(collectQueries(copied)).toEqual(handedOver);
+      // JSON edited in place is no longer what the object serializes: it is parsed too.
+      const [key, json] = Object.entries(configMap.data)[0]!;
+      configMap.data[key] = json.replace('"expr": "', '"expr": "edited_in_place or ');
+      expect(collectQueries(files).filter((query) => query.text.startsWith('edited_in_place or '))).toHaveLength(1);
+    }
   });
 
   it('knows the labels of kube-state-metrics pod series from what the profile says it exports', () => {
