@@ -139,8 +139,11 @@ describe('precompiled validators', () => {
     expect(trained.cacheUsed).toBe(true);
     expect(trained.verdicts).toEqual(untrained.verdicts);
     expect(trained.loadedBytes).toBeGreaterThan(untrained.loadedBytes);
-    // V8 may write the same functions a few bytes shorter; a function the run compiled would add its bytecode.
-    expect(trained.compiledBytes).toBeLessThanOrEqual(trained.loadedBytes);
+    // What validating compiled on top of the loaded cache: nearly all of it without training. Not
+    // zero with it, always: V8 may drop the bytecode of a function not run for a while (the file's
+    // top level) before the cache is made, and compile it again here.
+    const grown = (run: { loadedBytes: number; compiledBytes: number }): number => Math.max(0, run.compiledBytes - run.loadedBytes);
+    expect(grown(trained)).toBeLessThan(grown(untrained) / 10);
   });
 
   it('a code cache V8 cannot use (damaged, or from another V8) is rejected, and the file compiles as usual', () => {
