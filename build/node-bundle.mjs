@@ -29,7 +29,7 @@ export async function currentValidators() {
 
 /**
  * esbuild options for an ESM bundle that runs on Node 22 with modelgate's sources in it;
- * `bundle` names which (MODELGATE_BUNDLE in src/precompiled/precompiled-validator.ts).
+ * `bundle` names which (MODELGATE_BUNDLE in src/bundle.ts).
  */
 export function nodeBundleOptions(bundle) {
   return {

@@ -2,7 +2,7 @@
  * Names that more than one target must spell the same way: subsets, routes, labels, services.
  * A target never invents one of these; it imports it from here.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Gate, ResolvedPolicy } from './resolve/policy.js';
 import { formatDuration } from './resolve/units.js';
 
@@ -144,7 +144,7 @@ export function tfservingVersionFile(version: number): string {
  */
 export function tfservingTemplateConfigMapName(policy: ResolvedPolicy, version: number, data: Readonly<Record<string, string>>): string {
   const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
-  const digest = createHash('sha256').update(canonical).digest('hex').slice(0, 10);
+  const digest = hash('sha256', canonical, 'hex').slice(0, 10);
   return `${policy.name}-tfserving-${version}-${digest}`;
 }
 

@@ -10,7 +10,8 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { BUNDLE, sha256Of } from '../precompiled/precompiled-validator.js';
+import { BUNDLE } from '../bundle.js';
+import { sha256Of } from '../precompiled/precompiled-validator.js';
 import { flowWalkInputs, parseQuery, shapeOf, type ParsedQuery, type QueryShape } from './promql-shape.js';
 
 /** Where the build writes the table: beside this module (in the CLI bundle, beside its chunks). */

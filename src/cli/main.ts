@@ -73,9 +73,7 @@ async function keepCompiledCode(): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exitWhenWritten(code),
   (error: unknown) => {
     // Anything reaching here is a bug in modelgate, never the user's fault: say so without a stack.
     const message = error instanceof Error ? error.message : String(error);
@@ -84,3 +82,17 @@ main(process.argv.slice(2)).then(
     process.exitCode = 2;
   },
 );
+
+/**
+ * Exit once what the command wrote to stdout and stderr is out, not when the event loop drains:
+ * by then V8 has often begun a full garbage collection of the heap the run grew (the validators'
+ * and the build's code), and Node finishes it before exiting, ~35 ms CPU of a one-policy compile
+ * (measured by the process's rusage) spent on memory the process is about to hand back. The
+ * compile cache is flushed first, so the next run finds this run's modules however Node exits.
+ * Every command has awaited its own work by the time `main` resolves.
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  (nodeModule as { flushCompileCache?: () => void }).flushCompileCache?.();
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+}

@@ -10,6 +10,7 @@
 import { closeSync, constants, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE } from '../bundle.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diffTree, type Change } from '../emit/diff.js';
 import { headerSource, parseHeader } from '../emit/header.js';
@@ -56,10 +57,11 @@ export interface RunResult {
  * The compiler as it is on disk: the version, and the size and mtime of every file of its code, so
  * any rebuild (a release, or a developer changing a target without bumping the version) makes
  * every manifest stale and every policy is built once more. Sizes and mtimes, not contents: the
- * code is 4 MB and this runs on every compile.
+ * code is 4 MB and this runs on every compile. A bundle's code is its own folder, which its build
+ * makes anew (build/cli.mjs): listing only that, not all of dist/, is a quarter of the files.
  */
 function compilerFingerprint(): string {
-  const codeRoot = fileURLToPath(new URL('..', import.meta.url));
+  const codeRoot = fileURLToPath(new URL(BUNDLE === undefined ? '..' : '.', import.meta.url));
   const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const files = (readdirSync(codeRoot, { recursive: true }) as string[]).sort().map((file) => {
     const stat = statSync(join(codeRoot, file));

@@ -1,12 +1,15 @@
 /**
- * A generated validator loaded through V8's code cache. The strict CRD validators are one function
- * each of up to 1.2 MB that V8 compiles when it is first called (the Rollout's: ~130 ms CPU, most of
- * a one-policy compile's budget), and the policy validator's `$defs` are functions V8 compiles one
- * by one as a policy reaches them. Node's own compile cache (NODE_COMPILE_CACHE) stores a module's
- * code as V8 compiled it on loading, which leaves every function body out. So the build compiles
- * each generated file eagerly (every function, V8's `--no-lazy` for that one compile) and stores
- * the result (`vm.Script#createCachedData`) beside it; a run that finds it compiles nothing
- * (Rollout: ~145 ms to load and first validate without, ~15 ms with).
+ * A generated validator loaded through V8's code cache. The strict CRD validators are up to 1 MB
+ * of generated code (the Rollout's pod template written out in full), and V8 compiles a function
+ * when it is first called: without a cache the Rollout's costs ~145 ms to load and first validate.
+ * Node's own compile cache (NODE_COMPILE_CACHE) stores a module's code as V8 compiled it on
+ * loading, which leaves every function body out. So the build runs each generated file on what
+ * modelgate's compile of the example policies gives it (their objects, the policies, the profile)
+ * and then stores what V8 compiled (`vm.Script#createCachedData` after running: the top level and
+ * every function those inputs reached). Storing every function instead (V8's `--no-lazy`) made
+ * the caches about three times larger, and deserializing them, not compiling, became the cost:
+ * 2.2 MB for the strict CRD kinds, most of it for pod-spec fields modelgate never writes. A
+ * function no example reaches is compiled when a run first reaches it, as without a cache.
  *
  * V8 takes a cache made by the same V8 with the same flags for a source of the same length, and
  * otherwise rejects it (the run compiles as usual). It does not compare the text, so the cache
@@ -15,7 +18,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /** The cache of `file`: `<file>.v8-cache`. */
@@ -30,6 +32,8 @@ export interface LoadedModule {
   exports: unknown;
   /** Whether V8 took the stored cache (false: none, or made for another source or V8). */
   cacheUsed: boolean;
+  /** The compiled file: its `createCachedData()` holds every function compiled so far. */
+  script: vm.Script;
 }
 
 /** The CommonJS file's exports, compiled from its cache when one fits; undefined when the file is missing. */
@@ -43,23 +47,19 @@ export function loadWithCodeCache(file: string): LoadedModule | undefined {
   }
   const cachedData = storedCache(file, source);
   const { script, exports } = run(file, source, cachedData);
-  return { exports, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
+  return { exports, cacheUsed: cachedData !== undefined && !script.cachedDataRejected, script };
 }
 
-/** The cache to store beside a generated validator: all of its code, compiled. */
-export function makeCodeCache(file: string): Buffer {
+/**
+ * The cache to store beside a generated validator: its top level, and every function `exercise`
+ * reaches when it is given the module's exports (a validator: call it on typical inputs).
+ */
+export function makeCodeCache(file: string, exercise: (exports: unknown) => void = () => undefined): Buffer {
   const source = readFileSync(file, 'utf8');
   const stamp = stampOf(source);
   if (!stamp) throw new Error(`${file} does not end with its stamp`);
-  // V8 stamps a cache with a hash of its flags as they are when the cache is made: back to the
-  // default before that, so runs (which compile lazily) take it.
-  v8.setFlagsFromString('--no-lazy');
-  let script: vm.Script;
-  try {
-    script = new vm.Script(wrapped(source), { filename: file });
-  } finally {
-    v8.setFlagsFromString('--lazy');
-  }
+  const { script, exports } = run(file, source, undefined);
+  exercise(exports);
   return Buffer.concat([Buffer.from(`${stamp}\n`), script.createCachedData()]);
 }
 

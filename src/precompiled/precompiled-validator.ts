@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv, AnySchema, ValidateFunction } from 'ajv';
+import { BUNDLE } from '../bundle.js';
 import { loadWithCodeCache } from './code-cache.js';
 
 /** What one precompiled validator is made from and where it lives. */
@@ -60,10 +61,3 @@ export function loadPrecompiled(validator: PrecompiledValidator): ValidateFuncti
   if (BUNDLE !== undefined) return loaded;
   return loaded.inputsSha256 === validator.inputsSha256() ? loaded : undefined;
 }
-
-/**
- * Set only in a bundle, by its build: 'action' when the validators are inside the bundle
- * (action/build.mjs), 'cli' when they are files beside it (build/cli.mjs).
- */
-declare const MODELGATE_BUNDLE: 'action' | 'cli';
-export const BUNDLE = typeof MODELGATE_BUNDLE === 'undefined' ? undefined : MODELGATE_BUNDLE;

@@ -71,8 +71,22 @@ export function templateConfigFile(policy: ResolvedPolicy, version: number): str
   return policy.model.versionLabels ? TFSERVING_MODELS_FILE : tfservingVersionFile(version);
 }
 
+/**
+ * Built once per policy and version: the Rollout's pod template names it and this target emits
+ * it, and its name hashes its printed config.
+ */
+const built = new WeakMap<ResolvedPolicy, Map<number, TemplateConfigMap>>();
+
 /** The ConfigMap the template serving `version` mounts. */
 export function templateConfigMap(policy: ResolvedPolicy, version: number): TemplateConfigMap {
+  let byVersion = built.get(policy);
+  if (!byVersion) built.set(policy, (byVersion = new Map()));
+  let configMap = byVersion.get(version);
+  if (!configMap) byVersion.set(version, (configMap = buildTemplateConfigMap(policy, version)));
+  return configMap;
+}
+
+function buildTemplateConfigMap(policy: ResolvedPolicy, version: number): TemplateConfigMap {
   const data = { [templateConfigFile(policy, version)]: templateConfigText(policy, version) };
   const metadata = { namespace: policy.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } };
   if (policy.model.versionLabels) return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: tfservingLabelledConfigMapName(policy), ...metadata }, data };

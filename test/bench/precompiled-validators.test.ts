@@ -91,14 +91,12 @@ describe('precompiled validators', () => {
   });
 
   it.each([...PRECOMPILED_STRICT_VALIDATORS])('strict CRD validator for %s: same verdicts and errors on every compiled example object and its breakages', (type, validator) => {
-    const documents = examplePolicies()
-      .flatMap((policy) => targets.flatMap((target) => target.build(policy)).flatMap((file) => file.documents ?? []))
-      .filter((document) => {
-        const { apiVersion, kind } = document as { apiVersion?: string; kind?: string };
-        return `${apiVersion}/${kind}` === type;
-      });
+    const documents = exampleObjects().filter((document) => {
+      const { apiVersion, kind } = document as { apiVersion?: string; kind?: string };
+      return `${apiVersion}/${kind}` === type;
+    });
     // The v1alpha3 Istio kinds are known but not emitted; their v1beta1 twins' objects exercise them.
-    const inputs = (documents.length > 0 ? documents : examplePolicies().flatMap((policy) => targets.flatMap((target) => target.build(policy)).flatMap((file) => file.documents ?? [])).filter((document) => (document as { kind?: string }).kind === type.split('/').pop())).flatMap(breakages);
+    const inputs = (documents.length > 0 ? documents : exampleObjects().filter((document) => (document as { kind?: string }).kind === type.split('/').pop())).flatMap(breakages);
     expect(inputs.length).toBeGreaterThan(0);
     expectSameErrors(compileStrictValidator(type), generatedAndLoaded(validator), inputs);
   });
@@ -122,6 +120,32 @@ describe('precompiled validators', () => {
     expect(loadWithCodeCache(path.join(work, 'missing.generated.cjs'))).toBeUndefined();
   });
 
+  it('a code cache made after validating inputs holds what they reached: a run validating them compiles nothing more', () => {
+    if (!requireBuiltCli()) return;
+    const rollouts = exampleObjects().filter((document) => (document as { kind?: string }).kind === 'Rollout');
+    expect(rollouts.length).toBeGreaterThan(0);
+    const file = path.join(work, 'trained.generated.cjs');
+    writeFileSync(file, precompiledSource(PRECOMPILED_STRICT_VALIDATORS.get('argoproj.io/v1alpha1/Rollout')!));
+    const inputs = path.join(work, 'rollouts.json');
+    writeFileSync(inputs, JSON.stringify(rollouts));
+    // Made from the file alone: validating compiles the functions the objects reach.
+    writeFileSync(codeCacheFile(file), makeCodeCache(file));
+    const untrained = validateInFreshProcess(file, inputs);
+    expect(untrained.cacheUsed).toBe(true);
+    expect(untrained.verdicts.every(Boolean)).toBe(true);
+    expect(untrained.compiledBytes).toBeGreaterThan(untrained.loadedBytes);
+    writeFileSync(codeCacheFile(file), makeCodeCache(file, (validate) => rollouts.forEach((rollout) => (validate as ValidateFunction)(rollout))));
+    const trained = validateInFreshProcess(file, inputs);
+    expect(trained.cacheUsed).toBe(true);
+    expect(trained.verdicts).toEqual(untrained.verdicts);
+    expect(trained.loadedBytes).toBeGreaterThan(untrained.loadedBytes);
+    // What validating compiled on top of the loaded cache: nearly all of it without training. Not
+    // zero with it, always: V8 may drop the bytecode of a function not run for a while (the file's
+    // top level) before the cache is made, and compile it again here.
+    const grown = (run: { loadedBytes: number; compiledBytes: number }): number => Math.max(0, run.compiledBytes - run.loadedBytes);
+    expect(grown(trained)).toBeLessThan(grown(untrained) / 10);
+  });
+
   it('a code cache V8 cannot use (damaged, or from another V8) is rejected, and the file compiles as usual', () => {
     if (!requireBuiltCli()) return;
     const file = path.join(work, 'damaged.generated.cjs');
@@ -133,6 +157,30 @@ describe('precompiled validators', () => {
     expect(loadInFreshProcess(file)).toEqual({ cacheUsed: false, verdict: false, stamp: profileSchemaDocument.precompiled.inputsSha256() });
   });
 });
+
+/** Every object the targets build from the example policies. */
+function exampleObjects(): unknown[] {
+  return examplePolicies().flatMap((policy) => targets.flatMap((target) => target.build(policy)).flatMap((file) => file.documents ?? []));
+}
+
+/**
+ * In a process of its own (see loadInFreshProcess), `file` loaded through its code cache and given
+ * every input of the JSON file `inputs`: its verdicts, the size of the V8 cache it loaded, and of
+ * the cache of what is compiled after validating (larger when validating compiled more).
+ */
+function validateInFreshProcess(file: string, inputs: string): { cacheUsed: boolean; verdicts: boolean[]; loadedBytes: number; compiledBytes: number } {
+  const codeCache = pathToFileURL(path.join(repoRoot, 'dist', 'precompiled', 'code-cache.js')).href;
+  const script = `import { readFileSync } from 'node:fs';
+    import { codeCacheFile, loadWithCodeCache } from ${JSON.stringify(codeCache)};
+    const { exports: validate, cacheUsed, script } = loadWithCodeCache(${JSON.stringify(file)});
+    const verdicts = JSON.parse(readFileSync(${JSON.stringify(inputs)}, 'utf8')).map((input) => validate(input));
+    // The stored cache starts with its 64-digit stamp and a newline.
+    const loadedBytes = readFileSync(codeCacheFile(${JSON.stringify(file)})).length - 65;
+    process.stdout.write(JSON.stringify({ cacheUsed, verdicts, loadedBytes, compiledBytes: script.createCachedData().length }));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as { cacheUsed: boolean; verdicts: boolean[]; loadedBytes: number; compiledBytes: number };
+}
 
 /**
  * `loadWithCodeCache` of the built code (dist/) in a process of its own: within one process V8
