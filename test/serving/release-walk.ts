@@ -18,7 +18,7 @@ import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
 import { istioTarget } from '../../src/targets/istio.js';
 import type { OutputFile } from '../../src/targets/target.js';
 import { tfservingTarget } from '../../src/targets/tfserving.js';
-import { tfservingTemplateConfigTarget } from '../../src/targets/tfserving-template-config.js';
+import { TFSERVING_TEMPLATE_CONFIGMAPS_FILE, tfservingTemplateConfigTarget, withdrawnVersions } from '../../src/targets/tfserving-template-config.js';
 import { validateSources } from '../../src/validate/validate.js';
 import { exampleProfile } from '../gates/example-policies.js';
 import { RolloutReplicaSets } from '../models/argo-replicasets.js';
@@ -72,6 +72,12 @@ export function compileText(text: string, previous?: Compiled, file = 'policies/
     configMaps: new Set(documents.filter((doc) => doc.kind === 'ConfigMap').map((doc) => doc.metadata.name)),
     documents,
   };
+}
+
+/** The withdrawn candidates the compiled output carries, as `plan` and `rollback` read them. */
+export function withdrawnIn(compiled: Compiled): number[] {
+  const file = compiled.files.find((output) => output.path === TFSERVING_TEMPLATE_CONFIGMAPS_FILE);
+  return withdrawnVersions(compiled.policy, file ? serializeBody(file) : null);
 }
 
 export function releaseAction(text: string, edit: PolicyEdit): string {
