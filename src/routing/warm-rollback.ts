@@ -20,7 +20,10 @@
  * reconcileNewReplicaSet); if its owners replace W with a fix at once (no `abort` edit, so the
  * stable's template is never applied again and keeps its older revision) and the fix is promoted
  * inside that delay, scaleDownDelayHelper counts W's deadline first and scales the outgoing
- * stable to 0. Whether Argo aborted W, and when, is not in git; that W was withdrawn is: the
+ * stable to 0. The same happens with no abort when W comes after the current stable's promotion
+ * and a `rollback` edit to the stable withdraws it: the stable is fully promoted again, and W's
+ * ReplicaSet, newer than previous[0]'s, is given the slot (and a deadline) first. Whether Argo
+ * aborted W, and when, is not in git; that W was withdrawn is: the
  * output carries W's template ConfigMap while its ReplicaSet may run
  * (targets/tfserving-template-config.ts `withdrawnVersions`). So a rollback to `previous[0]` is
  * called warm only when no withdrawn candidate newer than it is carried; otherwise it may start

@@ -57,7 +57,7 @@ describe('rollback readiness read from the output', () => {
     const [line] = plan.policies[0]!.exposure;
     expect(line).toBe(
       'rollback to 41 may start cold: Argo Rollouts keeps one old ReplicaSet warm (scaleDownDelayRevisionLimit 1) and the withdrawn candidate 42 ran after 41; ' +
-        'if Argo aborted it (its pods stay up for 30m after the abort) and its pods were still up when 43 became stable or at a change since, its ReplicaSet took the slot and the 4 pods of 41 were scaled to 0: ' +
+        'if its pods were still up (Argo keeps a withdrawn candidate\'s pods for up to 30m) when 43 became stable or at a change since, its ReplicaSet took the slot and the 4 pods of 41 were scaled to 0: ' +
         '4 pods start and load version 41 from gs://acme-models/fraud_detector before they take traffic. Otherwise it is warm until 30m after 43 became stable. ' +
         'kubectl argo rollouts get rollout fraud-detector -n risk shows which ReplicaSets run',
     );

@@ -5,7 +5,8 @@
  * until exactly then. Where the output carries a withdrawn candidate newer than the target, they
  * say it may start cold, and walks through Argo's abort of a candidate show both outcomes
  * happen: the fix replacing it at once and promoted inside its abort delay leaves the replaced
- * stable cold; an `abort` edit first, or a fix promoted after that delay, leaves it warm. Which
+ * stable cold, as does a later candidate withdrawn by a `rollback` edit to the stable; an `abort`
+ * edit first, or a fix promoted after that delay, leaves it warm. Which
  * pods exist comes from the model of Argo Rollouts' ReplicaSets (test/models/argo-replicasets.ts),
  * fed the Rollouts the CLI's own edits compile to, each against the output of the one before,
  * with the canary sized per step as Argo sizes it (test/models/argo-canary.ts).
@@ -234,5 +235,34 @@ describe('a withdrawn candidate may hold the warm slot: plan says the rollback m
         expect(next.maybeCold).toEqual({ running: [], gone: [] });
       });
     }
+
+    // No abort in Argo: the `rollback` edit to the stable fully promotes it again, and the
+    // withdrawn ReplicaSet, newer than the one the stable replaced, takes the slot at once.
+    it(`${file}: a candidate after a promotion, withdrawn by a rollback edit to the stable`, () => {
+      const walk = new Walk(oneVersionPerPod(exampleText(file)), LOADING);
+      if (walk.compiled.policy.versions.candidate === null) {
+        walk.now += 60;
+        walk.newCandidate();
+      }
+      walk.now += 60;
+      walk.model.scaleCanary(1, walk.now);
+      walk.now += 60;
+      walk.edit('promote');
+      const stableSince = walk.now + LOADING;
+      walk.wait(LOADING);
+      const replaced = walk.compiled.policy.versions.previous[0]!;
+      walk.now += 60;
+      walk.newCandidate();
+      walk.now += 60;
+      walk.model.scaleCanary(1, walk.now);
+      const withdrawn = walk.compiled.policy.versions.candidate!;
+      walk.now += 60;
+      walk.rollbackTo(walk.compiled.policy.versions.stable);
+      expect(withdrawnIn(walk.compiled)).toContain(withdrawn);
+      const seen = checked();
+      checkTargets(walk.compiled, walk.model, { label: `candidate ${withdrawn} withdrawn`, now: walk.now }, stableSince, seen);
+      expect(walk.now).toBeLessThan(stableSince + walk.delay);
+      expect(seen.maybeCold).toEqual({ running: [], gone: [replaced] });
+    });
   }
 });
