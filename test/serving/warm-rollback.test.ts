@@ -174,19 +174,25 @@ function retainsReplacedStable(file: string): boolean {
   return rollbackTargets(compileText(releaseAction(release, { action: 'promote' })).policy).includes(example.policy.versions.stable);
 }
 
+/** The example (one version per pod) with a candidate whose canary has its first pod. */
+function canaryUnderway(file: string): Walk {
+  const walk = new Walk(oneVersionPerPod(exampleText(file)), LOADING);
+  if (walk.compiled.policy.versions.candidate === null) {
+    walk.now += 60;
+    walk.newCandidate();
+  }
+  walk.now += 60;
+  walk.model.scaleCanary(1, walk.now);
+  return walk;
+}
+
 describe('a withdrawn candidate may hold the warm slot: plan says the rollback may start cold', () => {
   const files = EXAMPLES.filter(retainsReplacedStable);
   it('is walked for every example that retains the replaced stable', () => expect(files).toEqual(['fraud-detector.yaml', 'recommender.yaml', 'search-ranker.yaml']));
   for (const file of files) {
     for (const [name, withdrawal] of Object.entries(WITHDRAWALS)) {
       it(`${file}: Argo aborts a candidate, ${name}, the fix is promoted`, () => {
-        const walk = new Walk(oneVersionPerPod(exampleText(file)), LOADING);
-        if (walk.compiled.policy.versions.candidate === null) {
-          walk.now += 60;
-          walk.newCandidate();
-        }
-        walk.now += 60;
-        walk.model.scaleCanary(1, walk.now);
+        const walk = canaryUnderway(file);
         const withdrawn = walk.compiled.policy.versions.candidate!;
         const replaced = walk.compiled.policy.versions.stable;
         walk.now += 60;
@@ -239,13 +245,7 @@ describe('a withdrawn candidate may hold the warm slot: plan says the rollback m
     // No abort in Argo: the `rollback` edit to the stable fully promotes it again, and the
     // withdrawn ReplicaSet, newer than the one the stable replaced, takes the slot at once.
     it(`${file}: a candidate after a promotion, withdrawn by a rollback edit to the stable`, () => {
-      const walk = new Walk(oneVersionPerPod(exampleText(file)), LOADING);
-      if (walk.compiled.policy.versions.candidate === null) {
-        walk.now += 60;
-        walk.newCandidate();
-      }
-      walk.now += 60;
-      walk.model.scaleCanary(1, walk.now);
+      const walk = canaryUnderway(file);
       walk.now += 60;
       walk.edit('promote');
       const stableSince = walk.now + LOADING;
