@@ -25,8 +25,11 @@ function versionsPath(policy: ResolvedPolicy): readonly string[] {
   return policy.stage?.ownVersions ? ['spec', 'stages', String(policy.stage.index), 'versions'] : ['spec', 'versions'];
 }
 
-/** Apply `edit` to the policy text (parsed as `doc`, resolved as `policy`, one stage of it for a policy with stages). */
-export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedPolicy, edit: PolicyEdit): EditOutcome {
+/**
+ * Apply `edit` to the policy text (parsed as `doc`, resolved as `policy`, one stage of it for a
+ * policy with stages). `withdrawn`: the withdrawn candidates its output carries (`withdrawnVersions`).
+ */
+export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedPolicy, edit: PolicyEdit, withdrawn: readonly number[]): EditOutcome {
   const VERSIONS = versionsPath(policy);
   const { stable, candidate, retained, previous, preload } = policy.versions;
   const withoutCandidate: YamlEdit[] = [{ op: 'delete', path: [...VERSIONS, 'candidate'] }];
@@ -49,7 +52,7 @@ export function editPolicy(text: string, doc: Document.Parsed, policy: ResolvedP
         if (hasRollbackTo) edits.push({ op: 'set', path: ['spec', 'rollback', 'to'], value: target });
       }
       const what = candidate === null ? `stable ${stable}` : `candidate ${candidate}`;
-      const readiness = describeRollbackReadiness(policy, rollbackReadiness(policy, target)) ?? undefined;
+      const readiness = describeRollbackReadiness(policy, rollbackReadiness(policy, withdrawn, target)) ?? undefined;
       return spliced(spliceYaml(text, doc, edits), { servingAfter: target, summary: `roll back ${policy.name} from ${what} to ${target}: 100% of traffic on ${target}`, ...(readiness ? { readiness } : {}) });
     }
     case 'promote': {

@@ -1,5 +1,6 @@
 /** Words for a policy's gates and its blast radius, shared by `plan` and the PR description. */
 import { blastRadius } from '../analysis/blast-radius.js';
+import { rolloutName } from '../names.js';
 import type { Gate, ResolvedPolicy } from '../resolve/policy.js';
 import { formatDuration } from '../resolve/units.js';
 import { rollbackReadiness, type RollbackReadiness } from '../routing/warm-rollback.js';
@@ -26,9 +27,13 @@ export function gateThreshold(gate: Gate): string {
   }
 }
 
-/** The blast radius: how many requests the candidate answers, how fast it is undone, and whether a rollback finds its pods running. */
-export function describeExposure(policy: ResolvedPolicy): string[] {
-  if (policy.versions.candidate === null) return [describeRollbackReadiness(policy)].filter((line): line is string => line !== null);
+/**
+ * The blast radius: how many requests the candidate answers, how fast it is undone, and whether a
+ * rollback finds its pods running. `withdrawn`: the withdrawn candidates the policy's output
+ * carries (`withdrawnVersions`).
+ */
+export function describeExposure(policy: ResolvedPolicy, withdrawn: readonly number[]): string[] {
+  if (policy.versions.candidate === null) return [describeRollbackReadiness(policy, rollbackReadiness(policy, withdrawn))].filter((line): line is string => line !== null);
   const radius = blastRadius(policy);
   const lines: string[] = [];
   const beforeFull = radius.steps.at(-2)?.cumulativeExposedRequests;
@@ -43,7 +48,7 @@ export function describeExposure(policy: ResolvedPolicy): string[] {
   const least = formatDuration(radius.minDurationSeconds);
   lines.push(radius.maxDurationSeconds === null ? `duration: at least ${least}, no maximum (a manual hold waits for a person)` : `duration: at least ${least}, at most ${formatDuration(radius.maxDurationSeconds)} when every measurement is conclusive`);
   const detect = formatDuration(radius.rollback.detectionSeconds);
-  const readiness = describeRollbackReadiness(policy);
+  const readiness = describeRollbackReadiness(policy, rollbackReadiness(policy, withdrawn));
   if (readiness) lines.push(readiness);
   lines.push(
     radius.rollback.worstCaseSeconds !== null
@@ -57,7 +62,7 @@ export function describeExposure(policy: ResolvedPolicy): string[] {
  * Whether a rollback to `readiness.version` moves traffic onto pods that run (warm) or starts
  * them (cold), with the pod count and the warm window's end; null when there is nothing to roll back.
  */
-export function describeRollbackReadiness(policy: ResolvedPolicy, readiness: RollbackReadiness = rollbackReadiness(policy)): string | null {
+export function describeRollbackReadiness(policy: ResolvedPolicy, readiness: RollbackReadiness): string | null {
   const window = formatDuration(policy.canary.scaleDownDelaySeconds);
   switch (readiness.state) {
     case 'serving':
@@ -66,6 +71,11 @@ export function describeRollbackReadiness(policy: ResolvedPolicy, readiness: Rol
       return `rollback to ${readiness.version} is warm: stable keeps its ${pods(readiness.pods)} running throughout the release`;
     case 'warm-window':
       return `rollback to ${readiness.version} is warm until ${window} after ${readiness.stable} became stable: the ${pods(readiness.pods)} of ${readiness.version} stay up that long (scaleDownDelay); later, ${pods(readiness.pods)} start cold`;
+    case 'maybe-cold': {
+      const [newest, ...others] = readiness.withdrawn;
+      const candidates = others.length === 0 ? `candidate ${newest}` : `candidates ${[newest, ...others].join(', ')}`;
+      return `rollback to ${readiness.version} may start cold: Argo Rollouts keeps one old ReplicaSet warm (scaleDownDelayRevisionLimit 1) and the withdrawn ${candidates} ran after ${readiness.version}; if ${others.length === 0 ? 'its pods were' : 'the pods of one were'} still up (Argo keeps a withdrawn candidate's pods for up to ${window}) when ${readiness.stable} became stable or at a change since, its ReplicaSet took the slot and the ${pods(readiness.pods)} of ${readiness.version} were scaled to 0: ${pods(readiness.pods)} start and load version ${readiness.version} from ${policy.model.basePath} before they take traffic. Otherwise it is warm until ${window} after ${readiness.stable} became stable. kubectl argo rollouts get rollout ${rolloutName(policy)} -n ${policy.namespace} shows which ReplicaSets run`;
+    }
     case 'cold':
       return `rollback to ${readiness.version} starts cold: ${pods(readiness.pods)} start and load version ${readiness.version} from ${policy.model.basePath} before they take traffic (only the previous stable's pods stay up, for ${window} after a promotion)`;
   }

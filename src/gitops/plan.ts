@@ -5,9 +5,11 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diffTree, nextTree, type Change } from '../emit/diff.js';
+import { parseHeader } from '../emit/header.js';
 import type { ExistingFile } from '../emit/tree.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { policyDir } from '../names.js';
+import { TFSERVING_TEMPLATE_CONFIGMAPS_FILE, withdrawnVersions } from '../targets/tfserving-template-config.js';
 import { describePolicyChange, type ChangeDescription } from './change-description.js';
 import { linesChanged } from './lines-changed.js';
 import { describeExposure } from './plan-words.js';
@@ -42,7 +44,10 @@ export interface PolicyPlan {
   before: ResolvedPolicy | null;
   /** What merging does, from the policy before and after. */
   change: ChangeDescription;
-  /** Blast-radius sentences for a release in progress. */
+  /**
+   * Blast-radius sentences for a release in progress, and whether a rollback is warm: the planned
+   * output shows which withdrawn candidates may hold Argo's warm slot.
+   */
   exposure: string[];
   files: FileChange[];
 }
@@ -72,7 +77,7 @@ export function planChange(input: PlanInput): Plan {
       const policy = current.get(key) ?? null;
       const before = base.get(key) ?? null;
       const stage = (policy ?? before)?.stage;
-      entry = { key, title: stage ? `${key} (stage ${stage.name})` : key, policy, before, change: describePolicyChange(before, policy), exposure: policy ? describeExposure(policy) : [], files: [] };
+      entry = { key, title: stage ? `${key} (stage ${stage.name})` : key, policy, before, change: describePolicyChange(before, policy), exposure: policy ? describeExposure(policy, withdrawnVersions(policy, parseHeader(input.planned.get(`${key}/${TFSERVING_TEMPLATE_CONFIGMAPS_FILE}`) ?? '')?.body ?? null)) : [], files: [] };
       byKey.set(key, entry);
     }
     entry.files.push(change);

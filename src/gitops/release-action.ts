@@ -5,7 +5,9 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import type { ProfileSource } from '../load/profile-file.js';
+import { policyDir } from '../names.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
+import { TFSERVING_TEMPLATE_CONFIGMAPS_FILE, withdrawnVersions } from '../targets/tfserving-template-config.js';
 import { validateSources } from '../validate/validate.js';
 import { editPolicy, type PolicyEdit } from './edit-policy.js';
 
@@ -13,8 +15,13 @@ export type ActionResult =
   | { ok: true; text: string; servingAfter: number; summary: string; readiness?: string; policyName: string; namespace: string; owners: string[]; warnings: Diagnostic[] }
   | { ok: false; message: string; diagnostics: Diagnostic[] };
 
-/** `stage`: which stage to act on, for a policy with `spec.stages` (required there, refused elsewhere). */
-export function runReleaseAction(file: string, bytes: Uint8Array, edit: PolicyEdit, profile: ProfileSource | null = null, stage: string | null = null): ActionResult {
+/**
+ * `stage`: which stage to act on, for a policy with `spec.stages` (required there, refused
+ * elsewhere). `output`: a file of the output folder as compiled for the policy as it is (path
+ * relative to the folder, body without header), null when absent; a rollback's readiness reads
+ * which withdrawn candidates it carries. Without it none is seen.
+ */
+export function runReleaseAction(file: string, bytes: Uint8Array, edit: PolicyEdit, profile: ProfileSource | null = null, stage: string | null = null, output: (path: string) => string | null = () => null): ActionResult {
   const before = validateSources([{ file, bytes }], profile);
   if (before.policies.length === 0 || hasErrors(before.diagnostics)) {
     return { ok: false, message: `${file} does not validate as it is; fix it before a ${edit.action}`, diagnostics: before.diagnostics };
@@ -22,7 +29,8 @@ export function runReleaseAction(file: string, bytes: Uint8Array, edit: PolicyEd
   const chosen = stageOf(before.policies, stage);
   if (typeof chosen === 'string') return { ok: false, message: chosen, diagnostics: [] };
   const current = before.policies[chosen]!;
-  const edited = editPolicy(current.source.text, current.source.doc, current.policy, edit);
+  const withdrawn = withdrawnVersions(current.policy, output(`${policyDir(current.policy)}/${TFSERVING_TEMPLATE_CONFIGMAPS_FILE}`));
+  const edited = editPolicy(current.source.text, current.source.doc, current.policy, edit, withdrawn);
   if ('refusal' in edited) return { ok: false, message: edited.refusal, diagnostics: [] };
   // The decoder drops a byte-order mark; the file keeps the one it had.
   const outcome = hasByteOrderMark(bytes) ? { ...edited, text: `\uFEFF${edited.text}` } : edited;

@@ -39,7 +39,7 @@ export const tfservingTemplateConfigTarget: Target = {
   name: 'tfserving-template-config',
   build(policy, previous) {
     const named = templateConfigMaps(policy);
-    const carried = previous ? stillMounted(policy, previous(TFSERVING_TEMPLATE_CONFIGMAPS_FILE), new Set(named.map((configMap) => configMap.metadata.name))) : [];
+    const carried = previous ? stillMounted(policy, previous(TFSERVING_TEMPLATE_CONFIGMAPS_FILE), named).map(({ configMap }) => configMap) : [];
     return [{ path: TFSERVING_TEMPLATE_CONFIGMAPS_FILE, kind: 'yaml', documents: [...named, ...carried] }];
   },
 };
@@ -142,8 +142,9 @@ export function templateConfigVersions(policy: ResolvedPolicy): number[] {
  * Only objects named after their own content are carried (the name is recomputed from the data),
  * so a hand-edited or foreign object never is.
  */
-function stillMounted(policy: ResolvedPolicy, previousText: string | null, named: ReadonlySet<string>): TemplateConfigMap[] {
+function stillMounted(policy: ResolvedPolicy, previousText: string | null, namedMaps: readonly TemplateConfigMap[]): Array<{ version: number; configMap: TemplateConfigMap }> {
   if (previousText === null) return [];
+  const named = new Set(namedMaps.map((configMap) => configMap.metadata.name));
   const replacedNewer = (version: number): number => policy.versions.previous.filter((replaced) => replaced > version).length;
   const carried: Array<{ version: number; configMap: TemplateConfigMap }> = [];
   for (const document of parseAllDocuments(previousText)) {
@@ -154,7 +155,18 @@ function stillMounted(policy: ResolvedPolicy, previousText: string | null, named
     if (!Number.isInteger(version) || replacedNewer(version) >= 2 || tfservingTemplateConfigMapName(policy, version, found.data) !== found.name) continue;
     carried.push({ version, configMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: found.name, namespace: found.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } }, immutable: true, data: found.data } });
   }
-  return carried.sort((a, b) => b.version - a.version || a.configMap.metadata.name.localeCompare(b.configMap.metadata.name, 'en')).map(({ configMap }) => configMap);
+  return carried.sort((a, b) => b.version - a.version || a.configMap.metadata.name.localeCompare(b.configMap.metadata.name, 'en'));
+}
+
+/**
+ * The withdrawn candidates whose ReplicaSet may still run, highest first: the versions of the
+ * ConfigMaps this policy's compiled `tfservingTemplateConfigTarget` output (`outputText`) carries
+ * without naming them. A compiled output compiles to itself, so reading it again finds exactly
+ * what was carried. Rollback readiness reads it (routing/warm-rollback.ts): such a ReplicaSet
+ * can hold Argo's one warm slot.
+ */
+export function withdrawnVersions(policy: ResolvedPolicy, outputText: string | null): number[] {
+  return [...new Set(stillMounted(policy, outputText, templateConfigMaps(policy)).map(({ version }) => version))];
 }
 
 function asTemplateConfigMap(object: unknown): { name: string; namespace: string; data: Record<string, string> } | null {

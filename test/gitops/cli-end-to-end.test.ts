@@ -243,6 +243,18 @@ describe('release commands', () => {
     expect(onBranch('modelgate/rollback/risk.fraud-detector', 'generated/')).toEqual(await compiledOutput());
   });
 
+  it('rollback reads the output folder: with a withdrawn candidate carried there, the replaced stable may start cold', async () => {
+    // Argo aborted 1731 and its fix 1732 replaced it at once (no `abort` edit); the fix is promoted.
+    await edit('policies/recommender.yaml', '    candidate: 1731\n', '    candidate: 1732\n');
+    await edit('policies/recommender.yaml', /^( +)"1731": (.*)\n/m, '$1"1731": $2\n$1"1732": { name: 2025.04.16, offlineMetrics: { ndcg_at_10: 0.418 } }\n');
+    expect(await cli(compile, 'policies/')).toBe(0);
+    expect(await cli(promote, 'feed/home-recommender')).toBe(0);
+    expect(await readFile('generated/feed/home-recommender/tfserving/template-configmaps.yaml', 'utf8')).toMatch(/name: home-recommender-tfserving-1731-/);
+    expect(await cli(rollback, 'feed/home-recommender', '--to', '1730')).toBe(0);
+    expect(stdout).toContain('policies/recommender.yaml: rollback to 1730 may start cold: Argo Rollouts keeps one old ReplicaSet warm (scaleDownDelayRevisionLimit 1) and the withdrawn candidate 1731 ran after 1730;');
+    expect(stdout).toContain('6 pods start and load version 1730 from gs://');
+  });
+
   it('rollback refuses a version the policy does not retain, and changes nothing', async () => {
     const before = await readFile('policies/fraud-detector.yaml', 'utf8');
     expect(await cli(rollback, 'fraud-detector', '--to', '39')).toBe(1);

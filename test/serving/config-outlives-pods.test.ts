@@ -10,8 +10,7 @@
  * version per pod.
  */
 import { describe, expect, it } from 'vitest';
-import { RolloutReplicaSets } from '../models/argo-replicasets.js';
-import { compileText, EXAMPLES, exampleText, oneVersionPerPod, releaseAction, withNextCandidate, type Compiled } from './release-walk.js';
+import { EXAMPLES, exampleText, oneVersionPerPod, Walk } from './release-walk.js';
 
 const RELEASES = 4;
 
@@ -22,74 +21,6 @@ const WITHDRAWALS = [null, 'abort', 'rollback', null] as const;
 const LOADING = 120;
 
 const WALKS = [...EXAMPLES.map((file) => ({ name: file, text: exampleText(file) })), { name: 'fraud-detector.yaml, one version per pod', text: oneVersionPerPod(exampleText('fraud-detector.yaml')) }];
-
-/**
- * One example on its way through releases: the compiled policy, the ReplicaSets Argo runs for it,
- * and the check that every running ReplicaSet's ConfigMap is in the output.
- */
-class Walk {
-  now = 0;
-  compiled: Compiled;
-  readonly model: RolloutReplicaSets;
-  readonly delay: number;
-  private highest: number;
-
-  constructor(text: string, availableAfter: number) {
-    this.compiled = compileText(text);
-    const { versions, model } = this.compiled.policy;
-    // A quiet HPA (search-ranker's) holds its minimum.
-    this.model = new RolloutReplicaSets(model.autoscaling?.minReplicas, availableAfter);
-    this.highest = Math.max(versions.stable, ...versions.previous, versions.candidate ?? 0);
-    this.delay = this.compiled.policy.canary.scaleDownDelaySeconds;
-    // The cluster before this change: the stable ReplicaSet alone.
-    this.model.apply(compileText(versions.candidate === null ? text : releaseAction(text, { action: 'abort' })).rollout, this.now);
-    this.now += 60;
-    this.model.apply(this.compiled.rollout, this.now);
-  }
-
-  /** Compile `text` against the current output and hand the Rollout to Argo. */
-  deploy(text: string): void {
-    this.compiled = compileText(text, this.compiled);
-    this.model.apply(this.compiled.rollout, this.now);
-    this.assertConfigsPresent();
-  }
-
-  /** A candidate above every version seen so far: after a release, or replacing a withdrawn one. */
-  newCandidate(): void {
-    this.deploy(withNextCandidate(this.compiled.text, this.compiled.policy, ++this.highest).text);
-  }
-
-  edit(action: 'promote' | 'abort'): void {
-    this.deploy(releaseAction(this.compiled.text, { action }));
-  }
-
-  /** A new candidate, its canary's first pod, and `promote` run mid-canary, `gap` seconds apart. */
-  releaseEarly(gap: number): void {
-    this.newCandidate();
-    this.now += gap;
-    this.model.scaleCanary(1, this.now);
-    this.wait(gap);
-    this.edit('promote');
-  }
-
-  rollbackTo(version: number): void {
-    this.deploy(releaseAction(this.compiled.text, { action: 'rollback', to: version }));
-  }
-
-  wait(seconds: number): void {
-    this.now += seconds;
-    this.assertConfigsPresent();
-  }
-
-  assertConfigsPresent(): void {
-    // scaleDownDelayRevisionLimit: stable, candidate and one old ReplicaSet at most.
-    expect(this.model.running(this.now).length).toBeLessThanOrEqual(3);
-    for (const set of this.model.running(this.now)) {
-      const { policy, configMaps } = this.compiled;
-      expect(configMaps.has(set.configMap), `t=${this.now}s: ReplicaSet of version ${set.version} mounts ${set.configMap}, not in the output of ${policy.name} (stable ${policy.versions.stable})`).toBe(true);
-    }
-  }
-}
 
 describe('config outlives the pods that read it', () => {
   for (const { name, text } of WALKS) {

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { parseDocument } from 'yaml';
 import { hasErrors } from '../../src/diagnostics/diagnostic.js';
 import { serializeBody } from '../../src/emit/serialize.js';
@@ -17,9 +18,10 @@ import { argoRolloutsTarget } from '../../src/targets/argo-rollouts.js';
 import { istioTarget } from '../../src/targets/istio.js';
 import type { OutputFile } from '../../src/targets/target.js';
 import { tfservingTarget } from '../../src/targets/tfserving.js';
-import { tfservingTemplateConfigTarget } from '../../src/targets/tfserving-template-config.js';
+import { TFSERVING_TEMPLATE_CONFIGMAPS_FILE, tfservingTemplateConfigTarget, withdrawnVersions } from '../../src/targets/tfserving-template-config.js';
 import { validateSources } from '../../src/validate/validate.js';
 import { exampleProfile } from '../gates/example-policies.js';
+import { RolloutReplicaSets } from '../models/argo-replicasets.js';
 import { repoRoot } from '../support/tools.js';
 
 type Json = Record<string, any>;
@@ -72,6 +74,12 @@ export function compileText(text: string, previous?: Compiled, file = 'policies/
   };
 }
 
+/** The withdrawn candidates the compiled output carries, as `plan` and `rollback` read them. */
+export function withdrawnIn(compiled: Compiled): number[] {
+  const file = compiled.files.find((output) => output.path === TFSERVING_TEMPLATE_CONFIGMAPS_FILE);
+  return withdrawnVersions(compiled.policy, file ? serializeBody(file) : null);
+}
+
 export function releaseAction(text: string, edit: PolicyEdit): string {
   const result = runReleaseAction('policies/walk.yaml', new TextEncoder().encode(text), edit, exampleProfile());
   if (!result.ok) throw new Error(result.message);
@@ -88,4 +96,72 @@ export function withNextCandidate(text: string, policy: ResolvedPolicy, version 
   const metrics = policy.versions.info[policy.versions.stable]?.offlineMetrics;
   if (metrics) doc.setIn(['spec', 'versions', 'info', String(version)], doc.createNode({ offlineMetrics: { ...metrics } }));
   return { text: doc.toString(), version };
+}
+
+/**
+ * One example on its way through releases: the compiled policy, the ReplicaSets Argo runs for it,
+ * and the check that every running ReplicaSet's ConfigMap is in the output.
+ */
+export class Walk {
+  now = 0;
+  compiled: Compiled;
+  readonly model: RolloutReplicaSets;
+  readonly delay: number;
+  private highest: number;
+
+  constructor(text: string, availableAfter: number) {
+    this.compiled = compileText(text);
+    const { versions, model } = this.compiled.policy;
+    // A quiet HPA (search-ranker's) holds its minimum.
+    this.model = new RolloutReplicaSets(model.autoscaling?.minReplicas, availableAfter);
+    this.highest = Math.max(versions.stable, ...versions.previous, versions.candidate ?? 0);
+    this.delay = this.compiled.policy.canary.scaleDownDelaySeconds;
+    // The cluster before this change: the stable ReplicaSet alone.
+    this.model.apply(compileText(versions.candidate === null ? text : releaseAction(text, { action: 'abort' })).rollout, this.now);
+    this.now += 60;
+    this.model.apply(this.compiled.rollout, this.now);
+  }
+
+  /** Compile `text` against the current output and hand the Rollout to Argo. */
+  deploy(text: string): void {
+    this.compiled = compileText(text, this.compiled);
+    this.model.apply(this.compiled.rollout, this.now);
+    this.assertConfigsPresent();
+  }
+
+  /** A candidate above every version seen so far: after a release, or replacing a withdrawn one. */
+  newCandidate(): void {
+    this.deploy(withNextCandidate(this.compiled.text, this.compiled.policy, ++this.highest).text);
+  }
+
+  edit(action: 'promote' | 'abort'): void {
+    this.deploy(releaseAction(this.compiled.text, { action }));
+  }
+
+  /** A new candidate, its canary's first pod, and `promote` run mid-canary, `gap` seconds apart. */
+  releaseEarly(gap: number): void {
+    this.newCandidate();
+    this.now += gap;
+    this.model.scaleCanary(1, this.now);
+    this.wait(gap);
+    this.edit('promote');
+  }
+
+  rollbackTo(version: number): void {
+    this.deploy(releaseAction(this.compiled.text, { action: 'rollback', to: version }));
+  }
+
+  wait(seconds: number): void {
+    this.now += seconds;
+    this.assertConfigsPresent();
+  }
+
+  assertConfigsPresent(): void {
+    // scaleDownDelayRevisionLimit: stable, candidate and one old ReplicaSet at most.
+    expect(this.model.running(this.now).length).toBeLessThanOrEqual(3);
+    for (const set of this.model.running(this.now)) {
+      const { policy, configMaps } = this.compiled;
+      expect(configMaps.has(set.configMap), `t=${this.now}s: ReplicaSet of version ${set.version} mounts ${set.configMap}, not in the output of ${policy.name} (stable ${policy.versions.stable})`).toBe(true);
+    }
+  }
 }
