@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error the benchmark's generator is plain JavaScript
 import { writePolicySet } from '../../bench/policy-set.mjs';
 import { cliMain, requireBuiltCli, runCli } from '../security/run-cli.js';
 
