@@ -1,9 +1,7 @@
 /** `modelgate validate`: check release policies and report every problem at its line and column. */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { releaseChecks } from '../compile/release-checks.js';
 import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { parseHeader } from '../emit/header.js';
+import { previousOutputIn } from '../emit/previous-output.js';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, summaryLine, type DiagnosticFormat } from '../diagnostics/format.js';
 import { readPolicyFiles, UsageError } from '../load/discover.js';
 import { readProfileFile } from '../load/profile-file.js';
@@ -54,16 +52,4 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(formatDiagnostics(diagnostics, format));
   if (format === 'human') process.stdout.write(summaryLine(diagnostics, files.length));
   return hasErrors(diagnostics) ? 1 : 0;
-}
-
-/** A file of the output folder below its header, as compile reads it; null when absent. */
-function previousOutputIn(outDir: string): (file: string) => string | null {
-  return (file) => {
-    try {
-      return parseHeader(readFileSync(path.join(outDir, file), 'utf8'))?.body ?? null;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
-      throw error;
-    }
-  };
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { BUNDLE } from '../bundle.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diffTree, type Change } from '../emit/diff.js';
-import { headerSource, parseHeader } from '../emit/header.js';
+import { bodyBelowHeader, headerSource } from '../emit/header.js';
 import { MANIFEST_FILE, fileHash, inputKey, parseManifest, renderManifest, type Manifest } from '../emit/manifest.js';
 import { manifestKey } from '../emit/manifest-key.js';
 import { lockOutput } from '../emit/output-lock.js';
@@ -244,7 +244,7 @@ function updatePolicyFolder(
 
   const previousOutput = (path: string): string | null => {
     const previous = path.startsWith(`${folder}/`) ? existing.get(path) : undefined;
-    return previous ? (parseHeader(previous.bytes.toString('utf8'))?.body ?? null) : null;
+    return bodyBelowHeader(previous?.bytes.toString('utf8'));
   };
   const built = buildPolicy(entry, folder, { sourceRoot: context.sourceRoot, policyChecks: releaseChecks(previousOutput), previousOutput });
   result.diagnostics.push(...built.diagnostics);

@@ -53,3 +53,8 @@ export function parseHeader(content: string): { header: Header; body: string } |
   if (!match) return null;
   return { header: { source: match[1]!, sha256: match[2]! }, body: content.slice(match[0].length) };
 }
+
+/** A file's content below modelgate's header, as a target reads its previous output; null when absent or not modelgate's. */
+export function bodyBelowHeader(content: string | undefined): string | null {
+  return content === undefined ? null : (parseHeader(content)?.body ?? null);
+}

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diffTree, nextTree, type Change } from '../emit/diff.js';
-import { parseHeader } from '../emit/header.js';
+import { bodyBelowHeader } from '../emit/header.js';
 import type { ExistingFile } from '../emit/tree.js';
 import type { ResolvedPolicy } from '../resolve/policy.js';
 import { policyDir } from '../names.js';
@@ -77,7 +77,7 @@ export function planChange(input: PlanInput): Plan {
       const policy = current.get(key) ?? null;
       const before = base.get(key) ?? null;
       const stage = (policy ?? before)?.stage;
-      entry = { key, title: stage ? `${key} (stage ${stage.name})` : key, policy, before, change: describePolicyChange(before, policy), exposure: policy ? describeExposure(policy, withdrawnVersions(policy, parseHeader(input.planned.get(`${key}/${TFSERVING_TEMPLATE_CONFIGMAPS_FILE}`) ?? '')?.body ?? null)) : [], files: [] };
+      entry = { key, title: stage ? `${key} (stage ${stage.name})` : key, policy, before, change: describePolicyChange(before, policy), exposure: policy ? describeExposure(policy, withdrawnVersions(policy, bodyBelowHeader(input.planned.get(`${key}/${TFSERVING_TEMPLATE_CONFIGMAPS_FILE}`)))) : [], files: [] };
       byKey.set(key, entry);
     }
     entry.files.push(change);

@@ -3,10 +3,8 @@
  * validator rejects), regenerate the output with `compile`, and with `--propose` open the PR.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { lstat, open, rename, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseHeader } from '../emit/header.js';
+import { previousOutputIn } from '../emit/previous-output.js';
 import { formatDiagnostics } from '../diagnostics/format.js';
 import { UsageError } from '../load/discover.js';
 import { readProfileFile, type ProfileSource } from '../load/profile-file.js';
@@ -63,7 +61,7 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     }
   }
   const edit: PolicyEdit = action === 'rollback' ? { action, to } : { action };
-  const result = runReleaseAction(file, bytes, edit, profile, values.stage ?? null, (path) => outputBody(outDir, path));
+  const result = runReleaseAction(file, bytes, edit, profile, values.stage ?? null, previousOutputIn(outDir));
   if (!result.ok) {
     if (result.diagnostics.length > 0) process.stdout.write(formatDiagnostics(result.diagnostics, 'human'));
     process.stderr.write(`modelgate ${action}: ${result.message}\n`);
@@ -78,16 +76,6 @@ export async function runReleaseCommand(action: PolicyEdit['action'], argv: stri
     { action, summary: result.summary, servingAfter: result.servingAfter, policy: `${result.namespace}/${result.policyName}`, ...(result.readiness ? { readiness: result.readiness } : {}), ...(audit ? { audit } : {}) },
     action,
   );
-}
-
-/** A file of the output folder without its header; null when absent or not modelgate's. */
-function outputBody(outDir: string, path: string): string | null {
-  try {
-    return parseHeader(readFileSync(join(outDir, path), 'utf8'))?.body ?? null;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
 }
 
 export interface PolicyToEdit {

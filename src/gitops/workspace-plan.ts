@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { compile } from '../compile/compile.js';
 import type { BuildResult } from '../compile/build.js';
-import { parseHeader } from '../emit/header.js';
+import { bodyBelowHeader } from '../emit/header.js';
 import { PROFILE_FILE } from '../load/profile-file.js';
 import { validateSources } from '../validate/validate.js';
 import { filesAtCommit, resolveCommit } from './git.js';
@@ -32,7 +32,7 @@ export async function planWorkspace(options: WorkspaceOptions): Promise<Workspac
   }
   const build = await compile(options.policyPaths, {
     sourceRoot: path.dirname(path.resolve(outDir)),
-    previousOutput: (file) => parseHeader(baseOutput.get(file) ?? '')?.body ?? null,
+    previousOutput: (file) => bodyBelowHeader(baseOutput.get(file)),
   });
   if (build.internalError || build.diagnostics.some((d) => d.severity === 'error')) return { ok: false, build };
   // The base's policies as the base compiled them: with the base's platform profile.
